@@ -1,0 +1,2 @@
+/** The measuring stick: ping-pong harness, floors, JMH benchmarks. */
+package dev.nucleus.bench;
