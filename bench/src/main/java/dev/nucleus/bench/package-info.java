@@ -1,2 +1,13 @@
-/** The measuring stick: ping-pong harness, floors, JMH benchmarks. */
+/**
+ * The measuring stick: a ping-pong harness that times every round trip of pluggable mechanisms
+ * ({@link dev.nucleus.bench.PingPong}) and compares each to a floor measured in the same run.
+ *
+ * <p>Pieces: {@link dev.nucleus.bench.MechanismRegistry} (what can run, stable order), {@link
+ * dev.nucleus.bench.BenchPlan} (how much), {@link dev.nucleus.bench.BenchRunner} (runs,
+ * interleaved, progress), {@link dev.nucleus.bench.BenchReport} (medians across runs, ratios to
+ * floors), {@link dev.nucleus.bench.ReportTable} and {@link dev.nucleus.bench.ReportJson} (output).
+ * Floors: {@link dev.nucleus.bench.CFloor} (C spin and futex, two processes) and {@link
+ * dev.nucleus.bench.JavaSpinFloor} (two Java threads). The CLI ({@code nucleus bench}) only parses
+ * options and calls these.
+ */
 package dev.nucleus.bench;

@@ -1,0 +1,98 @@
+package dev.nucleus.bench;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The mechanisms a bench can run, by unique name, in a stable order (the order of tables, JSON and
+ * runs). Immutable: {@link #with} returns a new registry.
+ *
+ * <p>To add mechanisms, either list them in {@link #defaults()} (what {@code nucleus bench} uses),
+ * or build your own: {@code MechanismRegistry.withFloors(List.of(mySpin, myBlock))} or {@code
+ * MechanismRegistry.defaults().with(mySpin)}.
+ */
+public final class MechanismRegistry {
+
+  /** Floor names: what {@link PingPong#floor()} of other mechanisms refers to. */
+  public static final String FLOOR_C_SPIN = "floor-c-spin";
+
+  public static final String FLOOR_C_FUTEX = "floor-c-futex";
+  public static final String FLOOR_JAVA_SPIN = "floor-java-spin";
+
+  private final Map<String, PingPong> byName;
+
+  /**
+   * A registry of exactly these mechanisms, in this order.
+   *
+   * @throws IllegalArgumentException on a duplicate or blank name
+   */
+  public MechanismRegistry(List<? extends PingPong> mechanisms) {
+    Map<String, PingPong> map = new LinkedHashMap<>();
+    for (PingPong m : mechanisms) {
+      String name = m.name();
+      if (name == null || name.isBlank())
+        throw new IllegalArgumentException("blank mechanism name");
+      if (map.putIfAbsent(name, m) != null) {
+        throw new IllegalArgumentException("duplicate mechanism name: " + name);
+      }
+    }
+    this.byName = map;
+  }
+
+  /** The three floors, in the order they run: C spin, C futex, Java spin. */
+  public static List<PingPong> floors() {
+    return List.of(CFloor.spin(), CFloor.futex(), new JavaSpinFloor());
+  }
+
+  /** The floors followed by {@code extras}, in order. */
+  public static MechanismRegistry withFloors(List<? extends PingPong> extras) {
+    List<PingPong> all = new ArrayList<>(floors());
+    all.addAll(extras);
+    return new MechanismRegistry(all);
+  }
+
+  /** What {@code nucleus bench} runs: the floors, then the Nucleus mechanisms. */
+  public static MechanismRegistry defaults() {
+    // The Nucleus kernel's mechanisms (nucleus-thread-spin, -block, -adaptive) are listed here.
+    return withFloors(List.of());
+  }
+
+  /** A new registry with {@code extras} appended after this one's mechanisms. */
+  public MechanismRegistry with(PingPong... extras) {
+    List<PingPong> all = new ArrayList<>(byName.values());
+    all.addAll(List.of(extras));
+    return new MechanismRegistry(all);
+  }
+
+  /** Every mechanism, in registry order. */
+  public List<PingPong> all() {
+    return List.copyOf(byName.values());
+  }
+
+  /** Every name, in registry order. */
+  public List<String> names() {
+    return List.copyOf(byName.keySet());
+  }
+
+  /**
+   * The named mechanisms, in registry order (not selection order); duplicates and surrounding
+   * blanks in {@code names} are ignored.
+   *
+   * @throws UnknownMechanismException if any name is not registered (the message lists the known
+   *     ones)
+   */
+  public List<PingPong> select(Collection<String> names) {
+    Set<String> wanted = new LinkedHashSet<>();
+    for (String n : names) {
+      if (!n.isBlank()) wanted.add(n.strip());
+    }
+    List<String> unknown = wanted.stream().filter(n -> !byName.containsKey(n)).toList();
+    if (!unknown.isEmpty()) throw new UnknownMechanismException(unknown, names());
+    return byName.values().stream().filter(m -> wanted.contains(m.name())).toList();
+  }
+}

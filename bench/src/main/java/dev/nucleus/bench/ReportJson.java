@@ -1,0 +1,72 @@
+package dev.nucleus.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes a {@link BenchReport} as JSON in exactly this shape (all times in ns; {@code floor} and
+ * {@code ratio_to_floor} are {@code null} for floors and when the floor was not measured):
+ *
+ * <pre>{@code
+ * {"results":[{"name":"floor-c-spin","runs":5,"iterations":200000,
+ *              "rtt_ns":{"p50":131,"p90":150,"p99":261,"p999":900,"max":147044},
+ *              "ops_per_s":6600000,"floor":null,"ratio_to_floor":null}, ...],
+ *  "skipped":[{"name":"floor-c-futex","reason":"no C compiler ('cc' or $CC) on PATH"}]}
+ * }</pre>
+ *
+ * {@code ops_per_s} is rounded to a whole number and {@code ratio_to_floor} to three decimals.
+ */
+public final class ReportJson {
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private ReportJson() {}
+
+  /** The report as a JSON tree. */
+  public static ObjectNode toTree(BenchReport report) {
+    ObjectNode root = MAPPER.createObjectNode();
+    ArrayNode results = root.putArray("results");
+    for (MechanismResult r : report.results()) {
+      ObjectNode o = results.addObject();
+      o.put("name", r.name());
+      o.put("runs", r.runs());
+      o.put("iterations", r.iterations());
+      ObjectNode rtt = o.putObject("rtt_ns");
+      rtt.put("p50", r.rttNs().p50());
+      rtt.put("p90", r.rttNs().p90());
+      rtt.put("p99", r.rttNs().p99());
+      rtt.put("p999", r.rttNs().p999());
+      rtt.put("max", r.rttNs().max());
+      o.put("ops_per_s", Math.round(r.opsPerSecond()));
+      o.put("floor", r.floor());
+      if (r.ratioToFloor() == null) {
+        o.putNull("ratio_to_floor");
+      } else {
+        o.put("ratio_to_floor", Math.round(r.ratioToFloor() * 1000.0) / 1000.0);
+      }
+    }
+    ArrayNode skipped = root.putArray("skipped");
+    for (Skipped s : report.skipped()) {
+      skipped.addObject().put("name", s.name()).put("reason", s.reason());
+    }
+    return root;
+  }
+
+  /** The report as pretty-printed JSON text. */
+  public static String toJson(BenchReport report) throws IOException {
+    return MAPPER.writeValueAsString(toTree(report));
+  }
+
+  /** Writes the report to {@code file}, creating parent directories. */
+  public static void write(BenchReport report, Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) Files.createDirectories(parent);
+    MAPPER.writeValue(file.toFile(), toTree(report));
+  }
+}

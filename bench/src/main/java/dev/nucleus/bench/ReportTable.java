@@ -1,0 +1,101 @@
+package dev.nucleus.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Prints a {@link BenchReport} as a fixed-width text table, the notes needed to read it, the
+ * skipped mechanisms, and a one-line summary (always the last line).
+ */
+public final class ReportTable {
+
+  private static final String[] HEADERS = {
+    "mechanism", "runs", "iterations", "p50", "p90", "p99", "p99.9", "max", "rt/s", "floor", "ratio"
+  };
+
+  private ReportTable() {}
+
+  /** Writes the table, notes and summary to {@code out}. */
+  public static void print(BenchReport report, PrintStream out) {
+    out.println(
+        "Round-trip latency in ns; each percentile is the median across runs of that run's"
+            + " percentile.");
+    out.println(
+        "Each round trip is timed on its own with System.nanoTime (C: clock_gettime), which adds"
+            + " ~20-25 ns.");
+    out.println(
+        "rt/s = 1e9 / mean round trip; ratio = p50 / p50 of the floor measured in this same"
+            + " bench.");
+    out.println();
+
+    List<String[]> rows = new ArrayList<>();
+    rows.add(HEADERS);
+    for (MechanismResult r : report.results()) rows.add(row(r));
+    int[] widths = new int[HEADERS.length];
+    for (String[] row : rows) {
+      for (int i = 0; i < row.length; i++) widths[i] = Math.max(widths[i], row[i].length());
+    }
+    for (String[] row : rows) out.println(format(row, widths));
+
+    for (MechanismResult r : report.results()) {
+      if (r.floor() != null && r.ratioToFloor() == null) {
+        out.println(
+            "ratio blank for " + r.name() + ": " + r.floor() + " was not measured in this bench");
+      }
+    }
+    if (!report.skipped().isEmpty()) {
+      out.println();
+      for (Skipped s : report.skipped()) {
+        out.println((s.failed() ? "FAILED  " : "skipped ") + s.name() + ": " + s.reason());
+      }
+    }
+    out.println();
+    out.println(summary(report));
+  }
+
+  /** The one-line summary. */
+  public static String summary(BenchReport report) {
+    long failed = report.skipped().stream().filter(Skipped::failed).count();
+    long skipped = report.skipped().size() - failed;
+    return String.format(
+        Locale.ROOT,
+        "bench: %d measured, %d skipped, %d failed; median of %d run(s) each; %.1f s in all",
+        report.results().size(),
+        skipped,
+        failed,
+        report.runs(),
+        report.elapsed().toMillis() / 1000.0);
+  }
+
+  private static String[] row(MechanismResult r) {
+    Percentiles p = r.rttNs();
+    return new String[] {
+      r.name(),
+      Integer.toString(r.runs()),
+      Long.toString(r.iterations()),
+      Long.toString(p.p50()),
+      Long.toString(p.p90()),
+      Long.toString(p.p99()),
+      Long.toString(p.p999()),
+      Long.toString(p.max()),
+      String.format(Locale.ROOT, "%,.0f", r.opsPerSecond()),
+      r.floor() == null ? "" : r.floor(),
+      r.ratioToFloor() == null ? "" : String.format(Locale.ROOT, "%.2fx", r.ratioToFloor())
+    };
+  }
+
+  /** Names and floors left-aligned, numbers right-aligned. */
+  private static String format(String[] row, int[] widths) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < row.length; i++) {
+      if (i > 0) sb.append("  ");
+      boolean left = i == 0 || i == 9;
+      String cell = row[i];
+      String pad = " ".repeat(widths[i] - cell.length());
+      sb.append(left ? cell + pad : pad + cell);
+    }
+    return sb.toString().stripTrailing();
+  }
+}

@@ -1,0 +1,61 @@
+package dev.nucleus.kernel;
+
+/**
+ * A receive point that several server threads of one space wait on (seL4's endpoint; beyond L4
+ * X.2), so that a server can run a thread pool. A send or call to {@link #id()} is taken by one
+ * waiting thread; a call's reply goes back to the caller from whichever thread took it. Blocked
+ * senders queue FIFO. At most 64 threads may wait on one endpoint.
+ *
+ * <p>Created with {@link Space#createEndpoint}; it lives until {@link #close()} or the end of its
+ * space, after which its id is stale and blocked callers get PEER_DEAD. Thread-safe.
+ */
+public final class Endpoint implements AutoCloseable {
+
+  final Kernel kernel;
+  final Space space;
+  final int slot;
+  final int rp;
+  private final long id;
+  private final String name;
+  private volatile boolean open = true;
+
+  Endpoint(Kernel kernel, Space space, int slot, int rp, long id, String name) {
+    this.kernel = kernel;
+    this.space = space;
+    this.slot = slot;
+    this.rp = rp;
+    this.id = id;
+    this.name = name;
+  }
+
+  /** The id senders and callers address. */
+  public long id() {
+    return id;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Space space() {
+    return space;
+  }
+
+  public boolean isOpen() {
+    return open;
+  }
+
+  /** Destroys the endpoint: its id becomes stale, queued senders get PEER_DEAD. Idempotent. */
+  @Override
+  public void close() {
+    if (open) {
+      open = false;
+      kernel.destroyEndpoint(this);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + "[" + ThreadId.toString(id) + "]";
+  }
+}

@@ -1,0 +1,501 @@
+package dev.nucleus.kernel;
+
+import static dev.nucleus.kernel.TcbDescriptor.*;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An IPC-capable thread of a {@link Space}: its id, its UTCB (message registers MR0..MRn, MR0
+ * being the {@linkplain MessageTag tag}) and the IPC operations of L4.
+ *
+ * <h2>Operations</h2>
+ *
+ * <ul>
+ *   <li>{@link #send}: deliver the message in the registers; blocks until a receiver takes it.
+ *   <li>{@link #receive}: closed receive, only from one thread.
+ *   <li>{@link #waitAny(long)}: open receive, from any thread, at this thread's own id;
+ *       {@link #wait(Endpoint, long)} at an endpoint of this thread's space.
+ *   <li>{@link #call}: send, then receive the reply, as one operation: the partner's reply
+ *       capability is created by the delivery, so the reply can only come from the thread that
+ *       took the request.
+ *   <li>{@link #reply}: answer the last call received (one-shot, never blocks).
+ *   <li>{@link #replyWait}: reply and wait for the next message, as one operation: the server is
+ *       receiving again before its caller runs.
+ *   <li>{@link #notify}, {@link #pollNotifications}, {@link #waitNotifications}: notification
+ *       bits, ORed into the receiver without blocking the sender.
+ * </ul>
+ *
+ * <h2>Contract</h2>
+ *
+ * <ul>
+ *   <li><b>Results</b>: every IPC operation returns a {@link Status}: OK, or an error code with
+ *       the phase that failed. Nothing on the IPC path throws or allocates. Misuse (calling from
+ *       a thread other than the owner, register index out of range) throws.
+ *   <li><b>Timeouts</b>: one {@link Timeout} per phase: NEVER, ZERO (fail with NO_PARTNER unless
+ *       the partner is already waiting), relative, absolute. The receive timeout of a call starts
+ *       when its send phase ends.
+ *   <li><b>Identity</b>: after a receive, {@link #sender()} is the kernel-stamped id of the
+ *       sender ({@link ThreadId#NIL} for a notification), never a value the sender chose.
+ *   <li><b>Thread-safety</b>: all operations except {@link #abort()}, {@link #id()},
+ *       {@link #name()} and {@link #ipcState()} must be called by the thread that owns this
+ *       IpcThread (the one running its body, or the one that attached it).
+ *   <li><b>Memory consistency</b>: actions of a sender before a send or call happen-before the
+ *       receiver's return from the matching receive, and the server's actions before its reply
+ *       happen-before the caller's return from the call.
+ * </ul>
+ */
+public final class IpcThread implements AutoCloseable {
+
+  final Kernel kernel;
+  final Rendezvous rv;
+  final Space space;
+  final int index;
+  final long tcb;
+  final long id;
+  final WaitStrategy strategy;
+  private final String name;
+  private final MemorySegment tcbs;
+  private final int mrCount;
+  private final int spaceNumber;
+  private volatile Thread owner;
+
+  // Owner-only state (no synchronization: only the owner thread reads or writes these).
+  /** Epoch of the current or last IPC; equals the epoch in this TCB's STATE. */
+  long epoch;
+  /** Epoch of the partner TCB won by the last claim. */
+  long claimedEpoch;
+  /** Whether receives also complete with pending notifications. */
+  boolean acceptNotify;
+  private Endpoint cachedEndpoint;
+  private int cachedBit;
+  final List<Endpoint> joined = new ArrayList<>(2);
+
+  IpcThread(Kernel kernel, Space space, int index, long id, long epoch, String name, WaitStrategy strategy) {
+    this.kernel = kernel;
+    this.rv = kernel.rendezvous;
+    this.space = space;
+    this.index = index;
+    this.tcb = rv.tcbOffset(index);
+    this.id = id;
+    this.epoch = epoch;
+    this.name = name;
+    this.strategy = strategy;
+    this.tcbs = rv.tcbs;
+    this.mrCount = rv.mrCount;
+    this.spaceNumber = space.number();
+  }
+
+  void bindOwner(Thread t) {
+    this.owner = t;
+  }
+
+  /** This thread's id. Thread-safe. */
+  public long id() {
+    return id;
+  }
+
+  /** The name given at creation. Thread-safe. */
+  public String name() {
+    return name;
+  }
+
+  /** The space this thread belongs to. Thread-safe. */
+  public Space space() {
+    return space;
+  }
+
+  /** How this thread waits for its partners. */
+  public WaitStrategy waitStrategy() {
+    return strategy;
+  }
+
+  /** Number of message registers, MR0 (the tag) included. */
+  public int messageRegisters() {
+    return mrCount;
+  }
+
+  // --- the UTCB ---------------------------------------------------------------------------
+
+  /** MR0, the message tag. */
+  public long tag() {
+    return getLong(tcbs, tcb, MR0_OFFSET);
+  }
+
+  /** Sets MR0, the message tag (see {@link MessageTag}). */
+  public void setTag(long tag) {
+    setLong(tcbs, tcb, MR0_OFFSET, tag);
+  }
+
+  /** Message register {@code i} (0 is the tag). */
+  public long mr(int i) {
+    return getLong(tcbs, tcb, mrOffset(checkRegister(i)));
+  }
+
+  /** Sets message register {@code i} (0 is the tag). */
+  public void setMr(int i, long value) {
+    setLong(tcbs, tcb, mrOffset(checkRegister(i)), value);
+  }
+
+  private int checkRegister(int i) {
+    if (i < 0 || i >= mrCount) {
+      throw new IndexOutOfBoundsException("message register " + i + " outside MR0..MR" + (mrCount - 1));
+    }
+    return i;
+  }
+
+  /** The kernel-stamped id of the sender of the last message received (NIL for a notification). */
+  public long sender() {
+    return getLong(tcbs, tcb, SENDER_OFFSET);
+  }
+
+  /** Whether the last message received was a call that has not been replied to yet. */
+  public boolean canReply() {
+    return getLong(tcbs, tcb, REPLY_TO_OFFSET) != ThreadId.NIL;
+  }
+
+  // --- IPC ----------------------------------------------------------------------------------
+
+  /**
+   * Sends the message in the registers to thread or endpoint {@code to}. Blocks until a receiver
+   * takes it or {@code timeout} expires. Errors (send phase): TIMEOUT, NO_PARTNER (zero timeout,
+   * nobody waiting: the message is dropped and the drop reported), INVALID_ID, STALE_ID,
+   * NOT_PERMITTED (no channel), MSG_TOO_LONG, PEER_DEAD, ABORTED, INVALID_ARGUMENT, CLOSED.
+   */
+  public int send(long to, long timeout) {
+    checkOwner();
+    if (!Timeout.isValid(timeout)) {
+      return Status.send(Status.INVALID_ARGUMENT);
+    }
+    final int rp = rv.resolve(spaceNumber, to);
+    if (rp < 0) {
+      return Status.send(-rp);
+    }
+    if (!begin()) {
+      return Status.CLOSED;
+    }
+    final long deadline = Timeout.deadline(timeout);
+    final int status = rv.sendPhase(this, rp, to, timeout, false);
+    return status == Rendezvous.QUEUED ? rv.await(this, deadline, Timeout.NEVER) : status;
+  }
+
+  /**
+   * Calls {@code to}: sends the request in the registers, then waits for the reply, which
+   * replaces the registers. A failure says its phase: SEND (the request was not delivered) or
+   * RECEIVE (delivered, but no reply: PEER_DEAD, TIMEOUT, ABORTED).
+   */
+  public int call(long to, long sendTimeout, long receiveTimeout) {
+    checkOwner();
+    if (!Timeout.isValid(sendTimeout)) {
+      return Status.send(Status.INVALID_ARGUMENT);
+    }
+    if (!Timeout.isValid(receiveTimeout)) {
+      return Status.receive(Status.INVALID_ARGUMENT);
+    }
+    final int rp = rv.resolve(spaceNumber, to);
+    if (rp < 0) {
+      return Status.send(-rp);
+    }
+    if (!begin()) {
+      return Status.CLOSED;
+    }
+    final long deadline = Timeout.deadline(sendTimeout);
+    final int status = rv.sendPhase(this, rp, to, sendTimeout, true);
+    if (status == Status.OK || status == Rendezvous.QUEUED) {
+      return rv.await(this, deadline, receiveTimeout);
+    }
+    return status;
+  }
+
+  /** {@link #call(long, long, long)} with both timeouts NEVER. */
+  public int call(long to) {
+    return call(to, Timeout.NEVER, Timeout.NEVER);
+  }
+
+  /**
+   * Closed receive: waits for a message from thread {@code from} only ({@link ThreadId#ANY}: open). Errors (receive phase):
+   * TIMEOUT, NO_PARTNER (zero timeout), INVALID_ID, STALE_ID (from has gone), PEER_DEAD (it died
+   * while we waited), NOT_PERMITTED, ABORTED, INVALID_ARGUMENT, CLOSED.
+   */
+  public int receive(long from, long timeout) {
+    checkOwner();
+    if (!Timeout.isValid(timeout)) {
+      return Status.receive(Status.INVALID_ARGUMENT);
+    }
+    if (from == ThreadId.ANY) {
+      return waitAny(timeout);
+    }
+    if (ThreadId.isEndpoint(from)) {
+      return Status.receive(Status.INVALID_ID);
+    }
+    final int rp = rv.resolve(spaceNumber, from);
+    if (rp < 0) {
+      return Status.receive(-rp);
+    }
+    return receiveAt(index, 0, from, timeout);
+  }
+
+  /**
+   * Open receive at this thread's own id: waits for a message from any thread (L4's
+   * {@code L4_Wait}; named so because {@code Object.wait(long)} is final). Same as
+   * {@code receive(ThreadId.ANY, timeout)}.
+   */
+  public int waitAny(long timeout) {
+    checkOwner();
+    if (!Timeout.isValid(timeout)) {
+      return Status.receive(Status.INVALID_ARGUMENT);
+    }
+    return receiveAt(index, 0, ThreadId.ANY, timeout);
+  }
+
+  /**
+   * Open receive at {@code endpoint}, which must belong to this thread's space (else
+   * NOT_PERMITTED). Up to 64 threads may wait on one endpoint; a message goes to one of them.
+   */
+  public int wait(Endpoint endpoint, long timeout) {
+    checkOwner();
+    if (!Timeout.isValid(timeout)) {
+      return Status.receive(Status.INVALID_ARGUMENT);
+    }
+    final int bit = memberBit(endpoint);
+    if (bit < 0) {
+      return Status.receive(-bit);
+    }
+    return receiveAt(endpoint.rp, bit, ThreadId.ANY, timeout);
+  }
+
+  private int receiveAt(int rp, int bit, long filter, long timeout) {
+    if (!begin()) {
+      return Status.CLOSED;
+    }
+    final int status = rv.receivePhase(this, rp, bit, filter, timeout, false);
+    return status == Rendezvous.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout) : status;
+  }
+
+  /**
+   * Replies to the last call received, with the message in the registers. Never blocks: if the
+   * caller is no longer waiting (it timed out, was aborted, or was answered) the reply fails
+   * with NO_PARTNER, or STALE_ID if the caller's thread has gone. Without a call to answer:
+   * NO_PARTNER. The reply capability is used up either way.
+   */
+  public int reply() {
+    checkOwner();
+    final int c = rv.claimCaller(this);
+    if (c < 0) {
+      return -c;
+    }
+    rv.releaseCaller(this, c);
+    return Status.OK;
+  }
+
+  /** Replies to the last call (if any) and waits at this thread's own id. */
+  public int replyWait(long timeout) {
+    checkOwner();
+    return replyWaitAt(index, 0, timeout);
+  }
+
+  /**
+   * Replies to the last call and waits at {@code endpoint}, as one operation: the server is
+   * receiving again before the caller resumes. If there is no call to answer, only waits. If the
+   * reply fails, returns that send-phase status at once without waiting, so the server is never
+   * stuck on a dead or impatient client.
+   */
+  public int replyWait(Endpoint endpoint, long timeout) {
+    checkOwner();
+    final int bit = memberBit(endpoint);
+    if (bit < 0) {
+      return Status.receive(-bit);
+    }
+    return replyWaitAt(endpoint.rp, bit, timeout);
+  }
+
+  private int replyWaitAt(int rp, int bit, long timeout) {
+    if (!Timeout.isValid(timeout)) {
+      return Status.receive(Status.INVALID_ARGUMENT);
+    }
+    if (getLong(tcbs, tcb, REPLY_TO_OFFSET) == ThreadId.NIL) {
+      return receiveAt(rp, bit, ThreadId.ANY, timeout);
+    }
+    if (!begin()) {
+      return Status.CLOSED;
+    }
+    final int c = rv.claimCaller(this);
+    if (c < 0) {
+      return -c;
+    }
+    // Publish RECEIVING before releasing the caller when the fast path allows it.
+    setLong(tcbs, tcb, PARTNER_OFFSET, ThreadId.ANY);
+    setInt(tcbs, tcb, WAIT_RP_OFFSET, rp);
+    setInt(tcbs, tcb, WAIT_BIT_OFFSET, bit);
+    final long rpOff = Rendezvous.rpOffset(rp);
+    final boolean early = timeout != Timeout.ZERO
+        && !(acceptNotify && rv.notificationPending(tcb))
+        && ReceivePointDescriptor.lengthAcquire(rv.rps, rpOff) == 0
+        && rv.publishReceiving(this, rpOff, bit, epoch);
+    rv.releaseCaller(this, c);
+    final int status = rv.receivePhase(this, rp, bit, ThreadId.ANY, timeout, early);
+    return status == Rendezvous.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout) : status;
+  }
+
+  // --- notifications ------------------------------------------------------------------------
+
+  /**
+   * ORs {@code bits} into thread {@code to}'s notification word. Never blocks. If {@code to} is
+   * waiting for notifications (or receiving with notifications accepted) and a bit it accepts is
+   * set, it wakes. Errors (send phase): INVALID_ID (also for endpoints), STALE_ID, NOT_PERMITTED,
+   * CLOSED. Thread-safe with respect to the receiver; must be called by this thread's owner.
+   */
+  public int notify(long to, long bits) {
+    checkOwner();
+    if (ThreadId.isEndpoint(to)) {
+      return Status.send(Status.INVALID_ID);
+    }
+    final int rp = rv.resolve(spaceNumber, to);
+    if (rp < 0) {
+      return Status.send(-rp);
+    }
+    if (!space.isAlive()) {
+      return Status.CLOSED;
+    }
+    rv.notify(rp, bits);
+    return Status.OK;
+  }
+
+  /** Takes and returns the pending notification bits this thread accepts (0 if none). Never blocks. */
+  public long pollNotifications() {
+    checkOwner();
+    return TcbDescriptor.takeNotifyBits(tcbs, tcb, getLong(tcbs, tcb, NOTIFY_MASK_OFFSET));
+  }
+
+  /**
+   * Waits until a notification this thread accepts is pending, takes it, and returns OK with the
+   * bits in MR1 and the tag labelled {@link MessageTag#NOTIFICATION_LABEL}. Errors (receive
+   * phase): TIMEOUT, NO_PARTNER (zero timeout, none pending), ABORTED, CLOSED.
+   */
+  public int waitNotifications(long timeout) {
+    checkOwner();
+    if (!Timeout.isValid(timeout)) {
+      return Status.receive(Status.INVALID_ARGUMENT);
+    }
+    if (!begin()) {
+      return Status.CLOSED;
+    }
+    if (rv.takeNotification(this)) {
+      return Status.OK;
+    }
+    if (timeout == Timeout.ZERO) {
+      return Status.receive(Status.NO_PARTNER);
+    }
+    final boolean accepted = acceptNotify;
+    acceptNotify = true;
+    try {
+      setLong(tcbs, tcb, PARTNER_OFFSET, ThreadId.NIL);
+      setInt(tcbs, tcb, WAIT_RP_OFFSET, -1);
+      if (!casState(tcbs, tcb, state(epoch, IDLE), state(epoch, RECEIVING))) {
+        return Status.CLOSED;
+      }
+      return rv.await(this, Long.MAX_VALUE, timeout);
+    } finally {
+      acceptNotify = accepted;
+    }
+  }
+
+  /**
+   * Sets which notification bits this thread accepts (all by default). Masked bits stay pending,
+   * do not wake the thread, and are delivered once unmasked.
+   */
+  public void setNotificationMask(long mask) {
+    checkOwner();
+    setLongVolatile(tcbs, tcb, NOTIFY_MASK_OFFSET, mask);
+  }
+
+  /** The accepted notification bits. */
+  public long notificationMask() {
+    return getLong(tcbs, tcb, NOTIFY_MASK_OFFSET);
+  }
+
+  /**
+   * Whether {@link #waitAny}, {@link #wait(Endpoint, long)}, {@link #receive} and {@link #replyWait} also complete with a pending
+   * accepted notification (seL4's bound notification). When both a notification and a sender
+   * are pending, the notification is delivered first; the sender stays queued.
+   */
+  public void acceptNotifications(boolean accept) {
+    checkOwner();
+    this.acceptNotify = accept;
+  }
+
+  // --- control ------------------------------------------------------------------------------
+
+  /**
+   * Aborts this thread's IPC in progress, if any: it returns ABORTED, in the phase it was in.
+   * No effect, and nothing remembered, if the thread is not in an IPC. Thread-safe; callable
+   * from any thread.
+   */
+  public void abort() {
+    rv.abort(index);
+  }
+
+  /** What this thread is doing in IPC right now. Thread-safe. */
+  public IpcState ipcState() {
+    return kernel.ipcState(id);
+  }
+
+  /**
+   * Ends this thread: its id becomes stale, partners blocked on it get PEER_DEAD. For attached
+   * threads; a spawned thread ends when its body returns. Idempotent.
+   */
+  @Override
+  public void close() {
+    kernel.exitThread(this);
+  }
+
+  @Override
+  public String toString() {
+    return name + "[" + ThreadId.toString(id) + "]";
+  }
+
+  // --- internals ------------------------------------------------------------------------------
+
+  /** Starts an IPC: a new epoch, IDLE. False if this thread's space has ended. */
+  private boolean begin() {
+    final long st = stateAcquire(tcbs, tcb);
+    if (code(st) == DEAD || code(st) == FREE) {
+      return false;
+    }
+    final long e = epoch(st) + 1;
+    if (!casState(tcbs, tcb, st, state(e, IDLE))) {
+      return false; // only the end of our space changes our state between IPCs
+    }
+    epoch = e;
+    return true;
+  }
+
+  private int memberBit(Endpoint endpoint) {
+    if (endpoint == cachedEndpoint) {
+      return cachedBit;
+    }
+    if (endpoint.space != space) {
+      return -Status.NOT_PERMITTED;
+    }
+    if (!endpoint.isOpen()) {
+      return -Status.STALE_ID;
+    }
+    final int bit = rv.join(endpoint.rp, index);
+    if (bit < 0) {
+      return -Status.NOT_PERMITTED; // all 64 member slots taken
+    }
+    joined.add(endpoint);
+    cachedEndpoint = endpoint;
+    cachedBit = bit;
+    return bit;
+  }
+
+  private void checkOwner() {
+    if (Thread.currentThread() != owner) {
+      throw new WrongThreadException(
+          this + " is owned by " + (owner == null ? "no thread" : owner.getName())
+              + "; IPC operations must run on the owning thread");
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package dev.nucleus.kernel;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Layout of a receive point: where receivers wait and blocked senders queue. Every thread has
+ * one (its own id), and every endpoint is one shared by up to {@link #MAX_MEMBERS} server
+ * threads. A table of them, {@link #SIZE} bytes apart, lives in one segment.
+ *
+ * <pre>
+ *  line 0: read by every sender's fast path
+ *   0  WAITERS  long   bit k set: member k may be RECEIVING here (a hint; the TCB state decides)
+ *   8  OWNER    long   id of the owning thread or endpoint; 0 when the slot is free
+ *  line 1: the sender queue, changed only under LOCK
+ *  64  LOCK     int    0 free, 1 held (a spin lock, held for a few list operations)
+ *  68  LENGTH   int    number of queued senders; read without the lock by the fast paths
+ *  72  HEAD     int    TCB index of the first queued sender, -1 none
+ *  76  TAIL     int    TCB index of the last queued sender, -1 none
+ *  lines 2-5: the members
+ * 128  MEMBER[0..63] int   TCB index of member k, -1 free (a thread's own point has member 0 only)
+ * 384  end
+ * </pre>
+ *
+ * <p>Invariant, kept by doing every queue change under LOCK: after any release of LOCK, no member
+ * that is RECEIVING here matches a queued sender. A receiver may publish RECEIVING without the
+ * lock only when LENGTH is 0, and re-reads LENGTH afterwards (a Dekker pair with the sender, who
+ * increments LENGTH before scanning WAITERS), so neither side can miss the other.
+ */
+final class ReceivePointDescriptor {
+
+  static final int MAX_MEMBERS = 64;
+
+  static final long WAITERS_OFFSET = 0;
+  static final long OWNER_OFFSET = WAITERS_OFFSET + 8;
+  static final long LOCK_OFFSET = 64;
+  static final long LENGTH_OFFSET = LOCK_OFFSET + 4;
+  static final long HEAD_OFFSET = LENGTH_OFFSET + 4;
+  static final long TAIL_OFFSET = HEAD_OFFSET + 4;
+  static final long MEMBERS_OFFSET = 128;
+  static final long SIZE = MEMBERS_OFFSET + MAX_MEMBERS * 4L;
+
+  private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+  private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+  private ReceivePointDescriptor() {}
+
+  static long waitersAcquire(MemorySegment s, long rp) {
+    return (long) LONG.getAcquire(s, rp + WAITERS_OFFSET);
+  }
+
+  static long waitersVolatile(MemorySegment s, long rp) {
+    return (long) LONG.getVolatile(s, rp + WAITERS_OFFSET);
+  }
+
+  static void orWaiters(MemorySegment s, long rp, long bits) {
+    LONG.getAndBitwiseOr(s, rp + WAITERS_OFFSET, bits);
+  }
+
+  static void clearWaiters(MemorySegment s, long rp, long bits) {
+    LONG.getAndBitwiseAnd(s, rp + WAITERS_OFFSET, ~bits);
+  }
+
+  static long ownerVolatile(MemorySegment s, long rp) {
+    return (long) LONG.getVolatile(s, rp + OWNER_OFFSET);
+  }
+
+  static void ownerVolatile(MemorySegment s, long rp, long id) {
+    LONG.setVolatile(s, rp + OWNER_OFFSET, id);
+  }
+
+  static int lengthVolatile(MemorySegment s, long rp) {
+    return (int) INT.getVolatile(s, rp + LENGTH_OFFSET);
+  }
+
+  static int lengthAcquire(MemorySegment s, long rp) {
+    return (int) INT.getAcquire(s, rp + LENGTH_OFFSET);
+  }
+
+  /** Adds {@code delta} to LENGTH with a full fence (the sender's half of the Dekker pair). */
+  static void addLength(MemorySegment s, long rp, int delta) {
+    INT.getAndAdd(s, rp + LENGTH_OFFSET, delta);
+  }
+
+  static boolean tryLock(MemorySegment s, long rp) {
+    return INT.compareAndSet(s, rp + LOCK_OFFSET, 0, 1);
+  }
+
+  static boolean lockedPlain(MemorySegment s, long rp) {
+    return (int) INT.getOpaque(s, rp + LOCK_OFFSET) != 0;
+  }
+
+  static void unlockRelease(MemorySegment s, long rp) {
+    INT.setRelease(s, rp + LOCK_OFFSET, 0);
+  }
+
+  static int head(MemorySegment s, long rp) {
+    return (int) INT.get(s, rp + HEAD_OFFSET);
+  }
+
+  static void head(MemorySegment s, long rp, int v) {
+    INT.set(s, rp + HEAD_OFFSET, v);
+  }
+
+  static int tail(MemorySegment s, long rp) {
+    return (int) INT.get(s, rp + TAIL_OFFSET);
+  }
+
+  static void tail(MemorySegment s, long rp, int v) {
+    INT.set(s, rp + TAIL_OFFSET, v);
+  }
+
+  static int memberVolatile(MemorySegment s, long rp, int k) {
+    return (int) INT.getVolatile(s, rp + MEMBERS_OFFSET + k * 4L);
+  }
+
+  static int member(MemorySegment s, long rp, int k) {
+    return (int) INT.getAcquire(s, rp + MEMBERS_OFFSET + k * 4L);
+  }
+
+  static void memberVolatile(MemorySegment s, long rp, int k, int tcbIndex) {
+    INT.setVolatile(s, rp + MEMBERS_OFFSET + k * 4L, tcbIndex);
+  }
+
+  /** Resets a slot to an empty, unowned point. */
+  static void clear(MemorySegment s, long rp) {
+    s.asSlice(rp, SIZE).fill((byte) 0);
+    INT.set(s, rp + HEAD_OFFSET, -1);
+    INT.set(s, rp + TAIL_OFFSET, -1);
+    for (int k = 0; k < MAX_MEMBERS; k++) {
+      INT.set(s, rp + MEMBERS_OFFSET + k * 4L, -1);
+    }
+  }
+}

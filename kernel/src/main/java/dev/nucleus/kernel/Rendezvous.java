@@ -1,0 +1,710 @@
+package dev.nucleus.kernel;
+
+import static dev.nucleus.kernel.ReceivePointDescriptor.MAX_MEMBERS;
+import static dev.nucleus.kernel.TcbDescriptor.*;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The IPC primitive: one synchronous, unbuffered rendezvous over TCBs and receive points in
+ * shared memory. Every public IPC operation of {@link IpcThread} is a composition of the three
+ * phases here: {@link #sendPhase}, {@link #receivePhase} and the reply ({@link #claimCaller} +
+ * {@link #releaseCaller}), followed by {@link #await}.
+ *
+ * <pre>
+ * Implementation overview
+ *
+ * Copy once, into the memory the receiver reads (Liedtke '93): whoever completes the rendezvous
+ * copies the message from the sender's registers straight into the receiver's registers.
+ *
+ *   receiver first (the fast path, lock-free):
+ *     R: state := RECEIVING|e (volatile); WAITERS |= bit; if LENGTH != 0: retract, go slow
+ *     S: for each bit in WAITERS: if R.state == RECEIVING|e and R accepts S:
+ *          CAS R.state RECEIVING|e -> CLAIMED|e     (the claim; exactly one sender wins)
+ *          copy S.MR0..n -> R.MR0..n; R.SENDER := S.id; [call: S.state := WAIT_REPLY]
+ *          R.state := DELIVERED|e (volatile); if R.SLEEPING: wake R
+ *   sender first (the slow path, under the receive point's lock):
+ *     S: lock; LENGTH++; try the claim above; else link S at the tail, S.state := SENDING; unlock
+ *     R: lock; first queued S that R accepts: CAS S.state SENDING -> TAKEN; unlink; unlock
+ *          copy S.MRs -> R.MRs; S.state := DONE (send) or WAIT_REPLY (call); wake S if asleep
+ *   reply (one-shot, seL4's reply capability): the server keeps (caller id, caller epoch);
+ *          CAS caller.state WAIT_REPLY|e -> CLAIMED|e; copy; caller.state := DELIVERED|e
+ *   replyWait publishes the server's RECEIVING before releasing the caller, as L4 does it
+ *          atomically in the kernel: when the client runs again, the server is already waiting.
+ *
+ * Invariants
+ *   - Only the owner moves its TCB out of IDLE/DELIVERED/DONE, and bumps the epoch when it does;
+ *     partners change a TCB's state only by CAS from a state they observed, so a stale
+ *     observation can never succeed.
+ *   - CLAIMED and TAKEN are transient: the thread that won the CAS finishes the copy without
+ *     blocking and publishes the terminal state.
+ *   - A thread is linked in at most one sender queue (LINKED_RP), only while SENDING; links
+ *     change only under that queue's lock. Cancelling a queued send takes the lock and CASes
+ *     SENDING -> IDLE, so a receiver and a canceller never both win.
+ *   - Under the lock, no RECEIVING member matches a queued sender (see ReceivePointDescriptor),
+ *     which makes blocked senders FIFO.
+ *
+ * Happens-before: everything a partner writes into a TCB (registers, SENDER, STATUS, PARTNER)
+ * precedes its volatile store of the terminal state; the owner reads the state with an acquire
+ * load before the registers. The volatile store also orders it before the waker's load of
+ * SLEEPING (see Sleeper).
+ *
+ * Differences from L4 X.2: endpoints (seL4) besides thread ids; replies are one-shot; a
+ * notification is delivered as a message only to receives that accept them.
+ * </pre>
+ *
+ * <p>Not thread-safe per TCB: each operation runs on the thread that owns the TCB; the
+ * rendezvous itself is safe against any number of concurrent partners.
+ */
+final class Rendezvous {
+
+  /** Spins between checks of deadline, abort and peer liveness while waiting. */
+  private static final int CHECK_EVERY = 128;
+  /** Spins between yields of a SPIN waiter, so that a waiter never starves a partner sharing its CPU. */
+  private static final int YIELD_EVERY = 1 << 12;
+  /** Spins before a lock waiter starts yielding. */
+  private static final int LOCK_SPINS = 64;
+
+  /** Internal result of a send phase that left the sender queued. */
+  static final int QUEUED = -1;
+
+  final MemorySegment tcbs;
+  final MemorySegment rps;
+  final long stride;
+  final int maxThreads;
+  final int maxEndpoints;
+  final int mrCount;
+  final long adaptiveSpinNanos;
+  private final ChannelTable channels;
+  private final Sleeper sleeper;
+
+  Rendezvous(MemorySegment tcbs, MemorySegment rps, long stride, int maxThreads, int maxEndpoints,
+      int mrCount, long adaptiveSpinNanos, ChannelTable channels, Sleeper sleeper) {
+    this.tcbs = tcbs;
+    this.rps = rps;
+    this.stride = stride;
+    this.maxThreads = maxThreads;
+    this.maxEndpoints = maxEndpoints;
+    this.mrCount = mrCount;
+    this.adaptiveSpinNanos = adaptiveSpinNanos;
+    this.channels = channels;
+    this.sleeper = sleeper;
+  }
+
+  long tcbOffset(int index) {
+    return index * stride;
+  }
+
+  static long rpOffset(int rp) {
+    return rp * ReceivePointDescriptor.SIZE;
+  }
+
+  // --- addressing --------------------------------------------------------------------------
+
+  /**
+   * The receive point {@code dest} names, or a negative status: {@code -INVALID_ID} for a
+   * malformed or out-of-range id, {@code -STALE_ID} for one that has gone, {@code -NOT_PERMITTED}
+   * when no channel joins the spaces.
+   */
+  int resolve(int fromSpace, long dest) {
+    if (!ThreadId.isWellFormed(dest)) {
+      return -Status.INVALID_ID;
+    }
+    final int index = ThreadId.index(dest);
+    final int rp;
+    if (ThreadId.isEndpoint(dest)) {
+      if (index >= maxEndpoints) {
+        return -Status.INVALID_ID;
+      }
+      rp = maxThreads + index;
+    } else {
+      if (index >= maxThreads) {
+        return -Status.INVALID_ID;
+      }
+      rp = index;
+    }
+    if (ReceivePointDescriptor.ownerVolatile(rps, rpOffset(rp)) != dest) {
+      return -Status.STALE_ID;
+    }
+    if (!channels.permitted(fromSpace, ThreadId.space(dest))) {
+      return -Status.NOT_PERMITTED;
+    }
+    return rp;
+  }
+
+  /** Whether the thread or endpoint {@code id} still exists (its receive point is still its own). */
+  boolean alive(long id) {
+    final int index = ThreadId.index(id);
+    final int rp = ThreadId.isEndpoint(id) ? maxThreads + index : index;
+    if (index >= (ThreadId.isEndpoint(id) ? maxEndpoints : maxThreads)) {
+      return false;
+    }
+    return ReceivePointDescriptor.ownerVolatile(rps, rpOffset(rp)) == id;
+  }
+
+  // --- send phase ---------------------------------------------------------------------------
+
+  /**
+   * Delivers the message in {@code self}'s registers to a receiver waiting at {@code rp}, or
+   * queues {@code self} there. Returns OK (delivered; for a call {@code self} is now WAIT_REPLY),
+   * {@link #QUEUED} (SENDING; finish with {@link #await}), or a send-phase error.
+   */
+  int sendPhase(IpcThread self, int rp, long dest, long timeout, boolean isCall) {
+    final MemorySegment s = tcbs;
+    final long me = self.tcb;
+    final long tag = getLong(s, me, MR0_OFFSET);
+    final int words = MessageTag.words(tag);
+    if (words >= mrCount) {
+      return Status.send(Status.MSG_TOO_LONG);
+    }
+    final long rpOff = rpOffset(rp);
+    if (ReceivePointDescriptor.lengthAcquire(rps, rpOff) == 0) {
+      final int r = claimWaiter(self, rp, rpOff);
+      if (r >= 0) {
+        return deliver(self, r, tag, words, isCall);
+      }
+    }
+    return sendSlow(self, rp, rpOff, dest, timeout, isCall, tag, words);
+  }
+
+  private int sendSlow(IpcThread self, int rp, long rpOff, long dest, long timeout, boolean isCall,
+      long tag, int words) {
+    final MemorySegment s = tcbs;
+    final long me = self.tcb;
+    lock(rpOff);
+    if (ReceivePointDescriptor.ownerVolatile(rps, rpOff) != dest) {
+      ReceivePointDescriptor.unlockRelease(rps, rpOff);
+      return Status.send(Status.STALE_ID);
+    }
+    ReceivePointDescriptor.addLength(rps, rpOff, 1);
+    final int r = claimWaiter(self, rp, rpOff);
+    if (r >= 0 || timeout == Timeout.ZERO) {
+      ReceivePointDescriptor.addLength(rps, rpOff, -1);
+      ReceivePointDescriptor.unlockRelease(rps, rpOff);
+      return r < 0 ? Status.send(Status.NO_PARTNER) : deliver(self, r, tag, words, isCall);
+    }
+    setLong(s, me, PARTNER_OFFSET, dest);
+    setInt(s, me, WAIT_RP_OFFSET, rp);
+    setInt(s, me, FLAGS_OFFSET, isCall ? FLAG_CALL : 0);
+    link(rpOff, rp, self.index);
+    final boolean queued = casState(s, me, state(self.epoch, IDLE), state(self.epoch, SENDING));
+    if (!queued) {
+      unlink(rpOff, self.index); // our space ended under us
+    }
+    ReceivePointDescriptor.unlockRelease(rps, rpOff);
+    return queued ? QUEUED : Status.CLOSED;
+  }
+
+  /** Claims a member of {@code rp} that is RECEIVING and accepts {@code self}; its index or -1. */
+  private int claimWaiter(IpcThread self, int rp, long rpOff) {
+    final MemorySegment s = tcbs;
+    long w = ReceivePointDescriptor.waitersAcquire(rps, rpOff);
+    while (w != 0) {
+      final int k = Long.numberOfTrailingZeros(w);
+      w &= w - 1;
+      final int t = ReceivePointDescriptor.member(rps, rpOff, k);
+      if (t < 0 || t >= maxThreads) {
+        continue;
+      }
+      final long to = tcbOffset(t);
+      final long st = stateAcquire(s, to);
+      if (code(st) != RECEIVING || getInt(s, to, WAIT_RP_OFFSET) != rp) {
+        continue;
+      }
+      final long filter = getLong(s, to, PARTNER_OFFSET);
+      if (filter != ThreadId.ANY && filter != self.id) {
+        continue;
+      }
+      if (casState(s, to, st, state(epoch(st), CLAIMED))) {
+        self.claimedEpoch = epoch(st);
+        return t;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Completes a claim: copies the message into receiver {@code r} and releases it. OK, or
+   * CLOSED if {@code self}'s space ended meanwhile (the receiver still gets the message).
+   */
+  private int deliver(IpcThread self, int r, long tag, int words, boolean isCall) {
+    final MemorySegment s = tcbs;
+    final long me = self.tcb;
+    final long to = tcbOffset(r);
+    copyMessage(s, me, to, tag, words);
+    setLong(s, to, SENDER_OFFSET, self.id);
+    if (isCall) {
+      setLong(s, to, REPLY_TO_OFFSET, self.id);
+      setLong(s, to, REPLY_EPOCH_OFFSET, self.epoch);
+      setLong(s, me, PARTNER_OFFSET, getLong(s, to, ID_OFFSET));
+    } else {
+      setLong(s, to, REPLY_TO_OFFSET, ThreadId.NIL);
+    }
+    // The caller must be waiting for the reply before the server can see the request.
+    final boolean live = !isCall || casState(s, me, state(self.epoch, IDLE), state(self.epoch, WAIT_REPLY));
+    setInt(s, to, STATUS_OFFSET, Status.OK);
+    stateVolatile(s, to, state(self.claimedEpoch, DELIVERED));
+    wakeIfSleeping(r, to);
+    return live ? Status.OK : Status.CLOSED;
+  }
+
+  // --- receive phase ------------------------------------------------------------------------
+
+  /**
+   * Receives at {@code rp} from {@code filter} ({@link ThreadId#ANY} for an open wait). If
+   * {@code published}, {@code self} is already RECEIVING with epoch {@code self.epoch} (replyWait
+   * did it). Returns OK (a message or notification is in the registers), {@link #QUEUED}
+   * (RECEIVING; finish with {@link #await}), or a receive-phase error.
+   */
+  int receivePhase(IpcThread self, int rp, int bit, long filter, long timeout, boolean published) {
+    final MemorySegment s = tcbs;
+    final long me = self.tcb;
+    final long e = self.epoch;
+    final long rpOff = rpOffset(rp);
+    if (published) {
+      if (ReceivePointDescriptor.lengthVolatile(rps, rpOff) == 0) {
+        return QUEUED;
+      }
+      if (!casState(s, me, state(e, RECEIVING), state(e, IDLE))) {
+        return QUEUED; // claimed meanwhile: the delivery is under way
+      }
+    } else {
+      if (self.acceptNotify && takeNotification(self)) {
+        return Status.OK;
+      }
+      setLong(s, me, PARTNER_OFFSET, filter);
+      setInt(s, me, WAIT_RP_OFFSET, rp);
+      setInt(s, me, WAIT_BIT_OFFSET, bit);
+      if (ReceivePointDescriptor.lengthAcquire(rps, rpOff) == 0) {
+        if (timeout == Timeout.ZERO) {
+          return Status.receive(Status.NO_PARTNER);
+        }
+        if (!publishReceiving(self, rpOff, bit, e)) {
+          return Status.CLOSED;
+        }
+        if (ReceivePointDescriptor.lengthVolatile(rps, rpOff) == 0) {
+          return QUEUED;
+        }
+        if (!casState(s, me, state(e, RECEIVING), state(e, IDLE))) {
+          return QUEUED;
+        }
+      }
+    }
+    return receiveSlow(self, rp, rpOff, bit, filter, timeout);
+  }
+
+  private int receiveSlow(IpcThread self, int rp, long rpOff, int bit, long filter, long timeout) {
+    lock(rpOff);
+    final int t = takeSender(rpOff, filter);
+    if (t >= 0) {
+      ReceivePointDescriptor.unlockRelease(rps, rpOff);
+      transferFrom(self, t);
+      return Status.OK;
+    }
+    if (timeout == Timeout.ZERO) {
+      ReceivePointDescriptor.unlockRelease(rps, rpOff);
+      return Status.receive(Status.NO_PARTNER);
+    }
+    final boolean live = publishReceiving(self, rpOff, bit, self.epoch);
+    ReceivePointDescriptor.unlockRelease(rps, rpOff);
+    return live ? QUEUED : Status.CLOSED;
+  }
+
+  /**
+   * IDLE -> RECEIVING by CAS (a full fence), then the waiter bit: the receiver's half of the
+   * Dekker pair. False if {@code self}'s space has ended.
+   */
+  boolean publishReceiving(IpcThread self, long rpOff, int bit, long e) {
+    if (!casState(tcbs, self.tcb, state(e, IDLE), state(e, RECEIVING))) {
+      return false;
+    }
+    final long mask = 1L << bit;
+    if ((ReceivePointDescriptor.waitersAcquire(rps, rpOff) & mask) == 0) {
+      ReceivePointDescriptor.orWaiters(rps, rpOff, mask);
+    }
+    return true;
+  }
+
+  /** Takes the first queued sender that {@code filter} accepts, under the lock; its index or -1. */
+  private int takeSender(long rpOff, long filter) {
+    final MemorySegment s = tcbs;
+    int t = ReceivePointDescriptor.head(rps, rpOff);
+    int guard = maxThreads;
+    while (t >= 0 && t < maxThreads && guard-- > 0) {
+      final long to = tcbOffset(t);
+      final int next = getInt(s, to, Q_NEXT_OFFSET);
+      final long st = stateAcquire(s, to);
+      if (code(st) == SENDING) {
+        if ((filter == ThreadId.ANY || getLong(s, to, ID_OFFSET) == filter)
+            && casState(s, to, st, state(epoch(st), TAKEN))) {
+          unlink(rpOff, t);
+          return t;
+        }
+      } else if (code(st) == DEAD) {
+        unlink(rpOff, t); // its space ended while queued
+      }
+      t = next;
+    }
+    return -1;
+  }
+
+  /** Completes a take: copies queued sender {@code t}'s message into {@code self}, releases t. */
+  private void transferFrom(IpcThread self, int t) {
+    final MemorySegment s = tcbs;
+    final long me = self.tcb;
+    final long from = tcbOffset(t);
+    final long st = stateAcquire(s, from);
+    final long e = epoch(st);
+    final long tag = getLong(s, from, MR0_OFFSET);
+    final int words = Math.min(MessageTag.words(tag), mrCount - 1);
+    final long senderId = getLong(s, from, ID_OFFSET);
+    copyMessage(s, from, me, tag, words);
+    setLong(s, me, SENDER_OFFSET, senderId);
+    if ((getInt(s, from, FLAGS_OFFSET) & FLAG_CALL) != 0) {
+      setLong(s, me, REPLY_TO_OFFSET, senderId);
+      setLong(s, me, REPLY_EPOCH_OFFSET, e);
+      setLong(s, from, PARTNER_OFFSET, self.id);
+      stateVolatile(s, from, state(e, WAIT_REPLY));
+    } else {
+      setLong(s, me, REPLY_TO_OFFSET, ThreadId.NIL);
+      setInt(s, from, STATUS_OFFSET, Status.OK);
+      stateVolatile(s, from, state(e, DONE));
+    }
+    wakeIfSleeping(t, from);
+  }
+
+  /** If a notification {@code self} accepts is pending, takes it into the registers. */
+  boolean takeNotification(IpcThread self) {
+    final MemorySegment s = tcbs;
+    final long me = self.tcb;
+    final long mask = getLong(s, me, NOTIFY_MASK_OFFSET);
+    if ((getLongVolatile(s, me, NOTIFY_BITS_OFFSET) & mask) == 0) {
+      return false;
+    }
+    final long bits = takeNotifyBits(s, me, mask);
+    if (bits == 0) {
+      return false;
+    }
+    setLong(s, me, MR0_OFFSET, MessageTag.of(MessageTag.NOTIFICATION_LABEL, 1));
+    setLong(s, me, mrOffset(1), bits);
+    setLong(s, me, SENDER_OFFSET, ThreadId.NIL);
+    setLong(s, me, REPLY_TO_OFFSET, ThreadId.NIL);
+    return true;
+  }
+
+  // --- reply --------------------------------------------------------------------------------
+
+  /**
+   * Claims the caller {@code self} holds the reply capability for and copies the reply into it;
+   * the caller's index (finish with {@link #releaseCaller}) or a negative send-phase status.
+   * The capability is consumed either way (one-shot).
+   */
+  int claimCaller(IpcThread self) {
+    final MemorySegment s = tcbs;
+    final long me = self.tcb;
+    final long caller = getLong(s, me, REPLY_TO_OFFSET);
+    if (caller == ThreadId.NIL) {
+      return -Status.send(Status.NO_PARTNER);
+    }
+    final long tag = getLong(s, me, MR0_OFFSET);
+    final int words = MessageTag.words(tag);
+    if (words >= mrCount) {
+      return -Status.send(Status.MSG_TOO_LONG);
+    }
+    final long e = getLong(s, me, REPLY_EPOCH_OFFSET);
+    setLong(s, me, REPLY_TO_OFFSET, ThreadId.NIL);
+    final int c = ThreadId.index(caller);
+    if (c >= maxThreads) {
+      return -Status.send(Status.INVALID_ID);
+    }
+    final long co = tcbOffset(c);
+    if (!casState(s, co, state(e, WAIT_REPLY), state(e, CLAIMED))) {
+      return -Status.send(idVolatile(s, co) == caller && code(stateVolatile(s, co)) != DEAD
+          ? Status.NO_PARTNER : Status.STALE_ID);
+    }
+    copyMessage(s, me, co, tag, words);
+    setLong(s, co, SENDER_OFFSET, self.id);
+    setInt(s, co, STATUS_OFFSET, Status.OK);
+    self.claimedEpoch = e;
+    return c;
+  }
+
+  /** Publishes the reply copied by {@link #claimCaller}. */
+  void releaseCaller(IpcThread self, int c) {
+    final long co = tcbOffset(c);
+    stateVolatile(tcbs, co, state(self.claimedEpoch, DELIVERED));
+    wakeIfSleeping(c, co);
+  }
+
+  // --- waiting ------------------------------------------------------------------------------
+
+  /**
+   * Waits until the IPC that {@code self} started with epoch {@code self.epoch} completes, and
+   * returns its status. Honours the send-phase deadline while SENDING and the receive timeout
+   * once the send phase is over; cancels itself on abort, timeout or peer death.
+   */
+  int await(IpcThread self, long sendDeadline, long receiveTimeout) {
+    final MemorySegment s = tcbs;
+    final long me = self.tcb;
+    final long e = self.epoch;
+    final WaitStrategy strategy = self.strategy;
+    long receiveDeadline = -1;
+    final long spinUntil = strategy == WaitStrategy.ADAPTIVE ? Timeout.now() + adaptiveSpinNanos : 0;
+    boolean spinning = strategy != WaitStrategy.BLOCK;
+    int spins = 0;
+    boolean check = false;
+    while (true) {
+      final long st = stateAcquire(s, me);
+      final int code = code(st);
+      if (code == DELIVERED || code == DONE) {
+        return getInt(s, me, STATUS_OFFSET);
+      }
+      if (code == DEAD || code == FREE) {
+        return Status.CLOSED;
+      }
+      if (code == RECEIVING && self.acceptNotify && notificationPending(me)) {
+        if (retract(self, st)) {
+          takeNotification(self);
+          return Status.OK;
+        }
+        continue;
+      }
+      if ((code == WAIT_REPLY || code == RECEIVING) && receiveDeadline < 0) {
+        receiveDeadline = Timeout.deadline(receiveTimeout); // the receive phase starts now
+      }
+      if (check || ++spins % CHECK_EVERY == 0) {
+        check = false;
+        final int status = code == SENDING ? checkSend(self, st, sendDeadline)
+            : code == WAIT_REPLY || code == RECEIVING ? checkReceive(self, st, receiveDeadline)
+            : -1;
+        if (status >= 0) {
+          return status;
+        }
+      }
+      if (spinning) {
+        if (strategy == WaitStrategy.ADAPTIVE && (spins & 63) == 0 && Timeout.now() > spinUntil) {
+          spinning = false; // spun about as long as a wake-up costs: sleep from now on
+        } else {
+          Thread.onSpinWait();
+          if (spins % YIELD_EVERY == 0) {
+            Thread.yield();
+          }
+          continue;
+        }
+      }
+      // Sleep: announce, re-check, park (see Sleeper). CLAIMED and TAKEN end without us.
+      setIntVolatile(s, me, SLEEPING_OFFSET, 1);
+      if (stateVolatile(s, me) == st && getLongVolatile(s, me, ABORT_EPOCH_OFFSET) != e
+          && !(self.acceptNotify && notificationPending(me))) {
+        sleeper.park(self.index, code == SENDING ? sendDeadline
+            : code == WAIT_REPLY || code == RECEIVING ? receiveDeadline : Long.MAX_VALUE);
+      }
+      setInt(s, me, SLEEPING_OFFSET, 0);
+      check = true;
+    }
+  }
+
+  boolean notificationPending(long me) {
+    return (getLongVolatile(tcbs, me, NOTIFY_BITS_OFFSET) & getLong(tcbs, me, NOTIFY_MASK_OFFSET)) != 0;
+  }
+
+  /** Abort, deadline and liveness checks while RECEIVING or WAIT_REPLY; a status, or -1 to go on. */
+  private int checkReceive(IpcThread self, long st, long deadline) {
+    final MemorySegment s = tcbs;
+    final long me = self.tcb;
+    final int reason;
+    if (getLongVolatile(s, me, ABORT_EPOCH_OFFSET) == epoch(st)) {
+      reason = Status.ABORTED;
+    } else if (deadline != Long.MAX_VALUE && Timeout.now() >= deadline) {
+      reason = Status.TIMEOUT;
+    } else if (!partnerAlive(self, st)) {
+      reason = Status.PEER_DEAD;
+    } else {
+      return -1;
+    }
+    return retract(self, st) ? Status.receive(reason) : -1;
+  }
+
+  private boolean partnerAlive(IpcThread self, long st) {
+    final long partner = getLong(tcbs, self.tcb, PARTNER_OFFSET);
+    if (code(st) == WAIT_REPLY || partner != ThreadId.ANY) {
+      return partner == ThreadId.NIL || alive(partner);
+    }
+    final int rp = getInt(tcbs, self.tcb, WAIT_RP_OFFSET);
+    return rp < 0 || ReceivePointDescriptor.ownerVolatile(rps, rpOffset(rp)) != 0;
+  }
+
+  /** Leaves RECEIVING or WAIT_REPLY; false if a partner claimed {@code self} first. */
+  private boolean retract(IpcThread self, long st) {
+    if (!casState(tcbs, self.tcb, st, state(epoch(st), IDLE))) {
+      return false;
+    }
+    if (code(st) == RECEIVING) {
+      final int rp = getInt(tcbs, self.tcb, WAIT_RP_OFFSET);
+      final int bit = getInt(tcbs, self.tcb, WAIT_BIT_OFFSET);
+      if (rp >= maxThreads) { // an endpoint: do not leave a stale hint for its senders
+        ReceivePointDescriptor.clearWaiters(rps, rpOffset(rp), 1L << bit);
+      }
+    }
+    return true;
+  }
+
+  /** Abort, deadline and liveness checks while SENDING; a status, or -1 to go on. */
+  private int checkSend(IpcThread self, long st, long deadline) {
+    final MemorySegment s = tcbs;
+    final long me = self.tcb;
+    final int reason;
+    if (getLongVolatile(s, me, ABORT_EPOCH_OFFSET) == epoch(st)) {
+      reason = Status.ABORTED;
+    } else if (deadline != Long.MAX_VALUE && Timeout.now() >= deadline) {
+      reason = Status.TIMEOUT;
+    } else if (!alive(getLong(s, me, PARTNER_OFFSET))) {
+      reason = Status.PEER_DEAD;
+    } else {
+      return -1;
+    }
+    final int rp = getInt(s, me, WAIT_RP_OFFSET);
+    final long rpOff = rpOffset(rp);
+    lock(rpOff);
+    final boolean cancelled = casState(s, me, st, state(epoch(st), IDLE));
+    if (cancelled) {
+      unlink(rpOff, self.index);
+    }
+    ReceivePointDescriptor.unlockRelease(rps, rpOff);
+    return cancelled ? Status.send(reason) : -1;
+  }
+
+  // --- notifications and aborts --------------------------------------------------------------
+
+  /** ORs {@code bits} into thread {@code target}'s notification word and wakes it if it sleeps. */
+  void notify(int target, long bits) {
+    final long to = tcbOffset(target);
+    orNotifyBits(tcbs, to, bits);
+    if ((bits & getLongVolatile(tcbs, to, NOTIFY_MASK_OFFSET)) != 0) {
+      wakeIfSleeping(target, to);
+    }
+  }
+
+  /** Requests that thread {@code target}'s current IPC, if any, ends with ABORTED. */
+  void abort(int target) {
+    final long to = tcbOffset(target);
+    final long st = stateVolatile(tcbs, to);
+    final int code = code(st);
+    if (code == RECEIVING || code == SENDING || code == WAIT_REPLY || code == CLAIMED || code == TAKEN) {
+      setLongVolatile(tcbs, to, ABORT_EPOCH_OFFSET, epoch(st));
+      wakeIfSleeping(target, to);
+    }
+  }
+
+  void wakeIfSleeping(int index, long to) {
+    if (getIntVolatile(tcbs, to, SLEEPING_OFFSET) != 0) {
+      sleeper.wake(index);
+    }
+  }
+
+  /** Wakes every sleeping thread so that it re-checks its partner (after a death). */
+  void wakeAllSleepers() {
+    for (int i = 0; i < maxThreads; i++) {
+      wakeIfSleeping(i, tcbOffset(i));
+    }
+  }
+
+  // --- the sender queue (callers hold the lock) ---------------------------------------------
+
+  void lock(long rpOff) {
+    int spins = 0;
+    while (!ReceivePointDescriptor.tryLock(rps, rpOff)) {
+      do {
+        if (++spins > LOCK_SPINS) {
+          Thread.yield();
+        } else {
+          Thread.onSpinWait();
+        }
+      } while (ReceivePointDescriptor.lockedPlain(rps, rpOff));
+    }
+  }
+
+  void unlock(long rpOff) {
+    ReceivePointDescriptor.unlockRelease(rps, rpOff);
+  }
+
+  private void link(long rpOff, int rp, int t) {
+    final MemorySegment s = tcbs;
+    final long to = tcbOffset(t);
+    final int tail = ReceivePointDescriptor.tail(rps, rpOff);
+    setInt(s, to, Q_PREV_OFFSET, tail);
+    setInt(s, to, Q_NEXT_OFFSET, -1);
+    if (tail >= 0) {
+      setInt(s, tcbOffset(tail), Q_NEXT_OFFSET, t);
+    } else {
+      ReceivePointDescriptor.head(rps, rpOff, t);
+    }
+    ReceivePointDescriptor.tail(rps, rpOff, t);
+    setInt(s, to, LINKED_RP_OFFSET, rp);
+  }
+
+  /** Removes {@code t} from the queue it is linked in at {@code rpOff}, if it still is. */
+  void unlink(long rpOff, int t) {
+    final MemorySegment s = tcbs;
+    final long to = tcbOffset(t);
+    if (getInt(s, to, LINKED_RP_OFFSET) < 0) {
+      return;
+    }
+    final int prev = getInt(s, to, Q_PREV_OFFSET);
+    final int next = getInt(s, to, Q_NEXT_OFFSET);
+    if (prev >= 0) {
+      setInt(s, tcbOffset(prev), Q_NEXT_OFFSET, next);
+    } else {
+      ReceivePointDescriptor.head(rps, rpOff, next);
+    }
+    if (next >= 0) {
+      setInt(s, tcbOffset(next), Q_PREV_OFFSET, prev);
+    } else {
+      ReceivePointDescriptor.tail(rps, rpOff, prev);
+    }
+    setInt(s, to, Q_PREV_OFFSET, -1);
+    setInt(s, to, Q_NEXT_OFFSET, -1);
+    setInt(s, to, LINKED_RP_OFFSET, -1);
+    ReceivePointDescriptor.addLength(rps, rpOff, -1);
+  }
+
+  /** Joins thread {@code t} to endpoint point {@code rp}; its member bit, or -1 if all are taken. */
+  int join(int rp, int t) {
+    final long rpOff = rpOffset(rp);
+    lock(rpOff);
+    try {
+      int free = -1;
+      for (int k = 0; k < MAX_MEMBERS; k++) {
+        final int m = ReceivePointDescriptor.memberVolatile(rps, rpOff, k);
+        if (m == t) {
+          return k;
+        }
+        if (m < 0 && free < 0) {
+          free = k;
+        }
+      }
+      if (free >= 0) {
+        ReceivePointDescriptor.memberVolatile(rps, rpOff, free, t);
+      }
+      return free;
+    } finally {
+      unlock(rpOff);
+    }
+  }
+
+  /** Removes thread {@code t} from endpoint point {@code rp}'s members. */
+  void leave(int rp, int t) {
+    final long rpOff = rpOffset(rp);
+    lock(rpOff);
+    try {
+      for (int k = 0; k < MAX_MEMBERS; k++) {
+        if (ReceivePointDescriptor.memberVolatile(rps, rpOff, k) == t) {
+          ReceivePointDescriptor.clearWaiters(rps, rpOff, 1L << k);
+          ReceivePointDescriptor.memberVolatile(rps, rpOff, k, -1);
+        }
+      }
+    } finally {
+      unlock(rpOff);
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package dev.nucleus.kernel;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An address space: a unit of isolation holding IPC threads and endpoints. This is a
+ * <em>thread space</em>: its threads run in this JVM, isolated by software only (no CPU or memory
+ * isolation). A space ends when {@link #end()} is called or when one of its threads throws an
+ * uncaught exception: then all its ids become stale and every IPC blocked on one of its threads
+ * fails with PEER_DEAD.
+ *
+ * <p>Thread-safe.
+ */
+public final class Space {
+
+  /** The code a spawned IPC thread runs; returning ends the thread, throwing ends the space. */
+  @FunctionalInterface
+  public interface Body {
+    void run(IpcThread self) throws Exception;
+  }
+
+  private final Kernel kernel;
+  private final int number;
+  private final String name;
+  private final List<IpcThread> threads = new CopyOnWriteArrayList<>();
+  private final List<Thread> javaThreads = new CopyOnWriteArrayList<>();
+  private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
+  private volatile boolean alive = true;
+  private volatile Throwable failure;
+
+  Space(Kernel kernel, int number, String name) {
+    this.kernel = kernel;
+    this.number = number;
+    this.name = name;
+  }
+
+  /** The space number encoded in its threads' ids. */
+  public int number() {
+    return number;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Kernel kernel() {
+    return kernel;
+  }
+
+  public boolean isAlive() {
+    return alive;
+  }
+
+  /** The uncaught exception that ended this space, or null. */
+  public Throwable failure() {
+    return failure;
+  }
+
+  /** The IPC threads currently in this space. */
+  public List<IpcThread> threads() {
+    return List.copyOf(threads);
+  }
+
+  /** {@link #spawn(String, WaitStrategy, Body)} with the kernel's default wait strategy. */
+  public IpcThread spawn(String name, Body body) {
+    return spawn(name, kernel.config().waitStrategy(), body);
+  }
+
+  /**
+   * Starts a new IPC thread running {@code body} on a new Java thread. Its id is valid (others may
+   * address it) when this method returns. Throws IllegalStateException if the space has ended or
+   * the kernel's thread table is full.
+   */
+  public IpcThread spawn(String name, WaitStrategy wait, Body body) {
+    final IpcThread self = kernel.createThread(this, name, wait);
+    final Thread t = Thread.ofPlatform().daemon().name(this.name + "/" + name).unstarted(() -> run(self, body));
+    self.bindOwner(t);
+    kernel.sleeper.bind(self.index, t);
+    javaThreads.add(t);
+    t.start();
+    return self;
+  }
+
+  /**
+   * Makes the calling Java thread an IPC thread of this space, until {@link IpcThread#close()}.
+   * For tests, main threads and adapters.
+   */
+  public IpcThread attach(String name, WaitStrategy wait) {
+    final IpcThread self = kernel.createThread(this, name, wait);
+    self.bindOwner(Thread.currentThread());
+    kernel.sleeper.bind(self.index, Thread.currentThread());
+    return self;
+  }
+
+  /** {@link #attach(String, WaitStrategy)} with the kernel's default wait strategy. */
+  public IpcThread attach(String name) {
+    return attach(name, kernel.config().waitStrategy());
+  }
+
+  /** Creates an endpoint owned by this space. */
+  public Endpoint createEndpoint(String name) {
+    final Endpoint e = kernel.createEndpoint(this, name);
+    endpoints.add(e);
+    return e;
+  }
+
+  /** The endpoints this space owns. */
+  public List<Endpoint> endpoints() {
+    return List.copyOf(endpoints);
+  }
+
+  private void run(IpcThread self, Body body) {
+    try {
+      body.run(self);
+      kernel.exitThread(self);
+    } catch (Throwable t) {
+      fail(t);
+    }
+  }
+
+  /** Ends the space because of {@code cause} (an uncaught exception of one of its threads). */
+  void fail(Throwable cause) {
+    if (failure == null) {
+      failure = cause;
+    }
+    end();
+  }
+
+  /**
+   * Ends the space: its threads' ids and its endpoints become stale, IPC blocked on them fails
+   * with PEER_DEAD, and its own threads' IPC returns CLOSED (they are interrupted too). Does not
+   * wait for its Java threads to finish; see {@link #awaitTermination}. Idempotent.
+   */
+  public void end() {
+    synchronized (this) {
+      if (!alive) {
+        return;
+      }
+      alive = false;
+    }
+    kernel.endSpace(this);
+    for (Thread t : javaThreads) {
+      if (t != Thread.currentThread()) {
+        t.interrupt();
+      }
+    }
+  }
+
+  /** Waits until every Java thread spawned in this space has finished; false on timeout. */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    final long deadline = System.nanoTime() + timeout.toNanos();
+    for (Thread t : javaThreads) {
+      final long left = deadline - System.nanoTime();
+      if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void removeThread(IpcThread t) {
+    threads.remove(t);
+  }
+
+  void addThread(IpcThread t) {
+    threads.add(t);
+  }
+
+  void removeEndpoint(Endpoint e) {
+    endpoints.remove(e);
+  }
+
+  @Override
+  public String toString() {
+    return "space " + number + " (" + name + (alive ? "" : ", ended") + ")";
+  }
+}

@@ -1,0 +1,102 @@
+package dev.nucleus.kernel;
+
+/**
+ * Status codes of the IPC path. Operations return an {@code int}: {@link #OK}, or an error code
+ * combined with the phase that failed, so that a caller knows whether its request was delivered:
+ *
+ * <pre>
+ *  31            10  9   8  7            0
+ * +----------------+---+---+--------------+
+ * |       0        | R | S |     code     |
+ * +----------------+---+---+--------------+
+ *   S = failed in the SEND phase (the message was not delivered)
+ *   R = failed in the RECEIVE phase (for a call: the request was delivered, the reply was not)
+ * </pre>
+ *
+ * <p>Codes are plain ints so that the IPC path neither allocates nor throws; higher layers turn
+ * them into exceptions. This class is stateless and thread-safe.
+ */
+public final class Status {
+
+  /** Success. */
+  public static final int OK = 0;
+  /** A relative or absolute timeout expired before a partner arrived. */
+  public static final int TIMEOUT = 1;
+  /** A zero-timeout operation found no partner waiting, or a reply found its caller no longer waiting. */
+  public static final int NO_PARTNER = 2;
+  /** The id names nothing this kernel ever issued (malformed, out of range, wrong kind). */
+  public static final int INVALID_ID = 3;
+  /** The id names a thread or endpoint that has gone (exited, its space ended, slot reused). */
+  public static final int STALE_ID = 4;
+  /** The partner died (its thread exited or its space ended) while this IPC was blocked on it. */
+  public static final int PEER_DEAD = 5;
+  /** Another thread aborted this IPC. */
+  public static final int ABORTED = 6;
+  /** No channel connects the two spaces, or the operation is not allowed to this thread. */
+  public static final int NOT_PERMITTED = 7;
+  /** The message tag names more words than the message registers hold. */
+  public static final int MSG_TOO_LONG = 8;
+  /** A malformed argument (e.g. a timeout encoding that is none of never/zero/relative/absolute). */
+  public static final int INVALID_ARGUMENT = 9;
+  /** The calling thread's own space has ended or the kernel has been closed. */
+  public static final int CLOSED = 10;
+
+  /** Phase flag: the send phase failed; nothing was delivered. */
+  public static final int SEND_PHASE = 1 << 8;
+  /** Phase flag: the receive phase failed (for a call, the request had been delivered). */
+  public static final int RECEIVE_PHASE = 1 << 9;
+
+  private static final String[] NAMES = {
+    "OK", "TIMEOUT", "NO_PARTNER", "INVALID_ID", "STALE_ID", "PEER_DEAD", "ABORTED",
+    "NOT_PERMITTED", "MSG_TOO_LONG", "INVALID_ARGUMENT", "CLOSED"
+  };
+
+  private Status() {}
+
+  /** {@code code} failed in the send phase. */
+  public static int send(int code) {
+    return code | SEND_PHASE;
+  }
+
+  /** {@code code} failed in the receive phase. */
+  public static int receive(int code) {
+    return code | RECEIVE_PHASE;
+  }
+
+  /** The error code without its phase. */
+  public static int code(int status) {
+    return status & 0xFF;
+  }
+
+  /** Whether {@code status} is {@link #OK}. */
+  public static boolean isOk(int status) {
+    return status == OK;
+  }
+
+  /** Whether the send phase failed (the message or request was not delivered). */
+  public static boolean failedInSend(int status) {
+    return (status & SEND_PHASE) != 0;
+  }
+
+  /** Whether the receive phase failed. */
+  public static boolean failedInReceive(int status) {
+    return (status & RECEIVE_PHASE) != 0;
+  }
+
+  /** The name of a code, e.g. {@code "PEER_DEAD"}. */
+  public static String name(int status) {
+    final int code = code(status);
+    return code < NAMES.length ? NAMES[code] : "UNKNOWN(" + code + ")";
+  }
+
+  /** e.g. {@code "PEER_DEAD (receive phase)"}. */
+  public static String toString(int status) {
+    if (failedInSend(status)) {
+      return name(status) + " (send phase)";
+    }
+    if (failedInReceive(status)) {
+      return name(status) + " (receive phase)";
+    }
+    return name(status);
+  }
+}

@@ -1,0 +1,226 @@
+package dev.nucleus.kernel;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Layout of a thread control block (TCB): the IPC state of one thread and its UTCB (message
+ * registers), in shared memory. A table of them, {@link #stride(int)} bytes apart, lives in one
+ * segment; a thread's record starts at {@code index * stride}.
+ *
+ * <pre>
+ *  line 0: the rendezvous line. The partner's delivery writes all of it; the owner spins on it.
+ *   0                   8                   16                  24 .. 63
+ *  +-------------------+-------------------+-------------------+----------------------+
+ *  | STATE             | SENDER            | MR0 = tag         | MR1 .. MR5           |
+ *  +-------------------+-------------------+-------------------+----------------------+
+ *  lines 1-2: control, written rarely or by the owner
+ *   64 PARTNER  long   send destination / receive source (ANY for open) / reply partner
+ *   72 REPLY_TO long   caller id of the call being served (the one-shot reply capability); 0 none
+ *   80 REPLY_EPOCH     epoch of that call; the reply must find the caller still in it
+ *   88 ABORT_EPOCH     an abort request for the IPC with this epoch
+ *   96 ID       long   the id of the thread in this slot; 0 when the slot is free
+ *  104 WAIT_RP  int    receive point waited on (RECEIVING) or queued at (SENDING)
+ *  108 WAIT_BIT int    the owner's bit in that receive point's WAITERS mask
+ *  112 STATUS   int    completion status, written by the partner before DELIVERED/DONE
+ *  116 FLAGS    int    FLAG_CALL: the queued send is a call; FLAG_ACCEPT_NOTIFY: receive takes notifications
+ *  120 Q_NEXT   int    next TCB in the sender queue, -1 none
+ *  124 Q_PREV   int    previous TCB in the sender queue, -1 none
+ *  128 SLEEPING int    1 while the owner is, or is about to be, asleep
+ *  132 LINKED_RP int   receive point whose queue links this TCB, -1 none
+ *  line 3: notifications, written by any notifier
+ *  192 NOTIFY_BITS long   pending notification bits (ORed in by notify)
+ *  200 NOTIFY_MASK long   bits the owner accepts; others stay pending
+ *  line 4..: the remaining message registers
+ *  256 MR6 .. MR(n-1)
+ * </pre>
+ *
+ * STATE is {@code epoch << 8 | code}; the epoch is bumped by the owner at the start of every IPC,
+ * so a compare-and-set from a stale observation always fails (no ABA). The owner publishes state
+ * with release or volatile stores; others read it with acquire loads and change it only by CAS.
+ * Everything a partner writes into the record (SENDER, MRs, STATUS, PARTNER) is written before
+ * the releasing store of STATE and read after the acquiring load of it.
+ */
+final class TcbDescriptor {
+
+  // State codes (low 8 bits of STATE).
+  static final int FREE = 0;
+  static final int IDLE = 1;
+  /** Waiting on WAIT_RP for a sender matching PARTNER. Senders claim it by CAS. */
+  static final int RECEIVING = 2;
+  /** A partner won the claim and is writing the message into this TCB. */
+  static final int CLAIMED = 3;
+  /** A message (or a reply) has been written; STATUS holds the outcome. */
+  static final int DELIVERED = 4;
+  /** Queued at WAIT_RP with a message in its own registers. Receivers take it by CAS. */
+  static final int SENDING = 5;
+  /** A receiver won the take and is copying this TCB's registers. */
+  static final int TAKEN = 6;
+  /** The call's request was delivered; waiting for a reply from PARTNER. Repliers claim it by CAS. */
+  static final int WAIT_REPLY = 7;
+  /** A queued send completed; STATUS holds the outcome. */
+  static final int DONE = 8;
+  /** The thread has exited or its space ended. Terminal until the slot is reused. */
+  static final int DEAD = 9;
+
+  static final int FLAG_CALL = 1;
+  static final int FLAG_ACCEPT_NOTIFY = 2;
+
+  static final long STATE_OFFSET = 0;
+  static final long SENDER_OFFSET = STATE_OFFSET + 8;
+  static final long MR0_OFFSET = SENDER_OFFSET + 8;
+  /** MRs 0..5 share the rendezvous line with the state. */
+  static final int MRS_IN_LINE_0 = 6;
+  static final long PARTNER_OFFSET = 64;
+  static final long REPLY_TO_OFFSET = PARTNER_OFFSET + 8;
+  static final long REPLY_EPOCH_OFFSET = REPLY_TO_OFFSET + 8;
+  static final long ABORT_EPOCH_OFFSET = REPLY_EPOCH_OFFSET + 8;
+  static final long ID_OFFSET = ABORT_EPOCH_OFFSET + 8;
+  static final long WAIT_RP_OFFSET = ID_OFFSET + 8;
+  static final long WAIT_BIT_OFFSET = WAIT_RP_OFFSET + 4;
+  static final long STATUS_OFFSET = WAIT_BIT_OFFSET + 4;
+  static final long FLAGS_OFFSET = STATUS_OFFSET + 4;
+  static final long Q_NEXT_OFFSET = FLAGS_OFFSET + 4;
+  static final long Q_PREV_OFFSET = Q_NEXT_OFFSET + 4;
+  static final long SLEEPING_OFFSET = Q_PREV_OFFSET + 4;
+  static final long LINKED_RP_OFFSET = SLEEPING_OFFSET + 4;
+  static final long NOTIFY_BITS_OFFSET = 192;
+  static final long NOTIFY_MASK_OFFSET = NOTIFY_BITS_OFFSET + 8;
+  static final long MR6_OFFSET = 256;
+
+  static final int MIN_MESSAGE_REGISTERS = 8;
+  static final int MAX_MESSAGE_REGISTERS = 64;
+
+  static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+  static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+  private TcbDescriptor() {}
+
+  /** Bytes per TCB for {@code mrCount} message registers (MR0 included), a multiple of 64. */
+  static long stride(int mrCount) {
+    checkMessageRegisters(mrCount);
+    final long end = MR6_OFFSET + Math.max(0, mrCount - MRS_IN_LINE_0) * 8L;
+    return (end + 63) & ~63L;
+  }
+
+  static void checkMessageRegisters(int mrCount) {
+    if (mrCount < MIN_MESSAGE_REGISTERS || mrCount > MAX_MESSAGE_REGISTERS) {
+      throw new IllegalArgumentException(
+          "message registers must be in [" + MIN_MESSAGE_REGISTERS + ", " + MAX_MESSAGE_REGISTERS + "], got " + mrCount);
+    }
+  }
+
+  /** Offset of MR{@code i} within a TCB. */
+  static long mrOffset(int i) {
+    return i < MRS_IN_LINE_0 ? MR0_OFFSET + i * 8L : MR6_OFFSET + (i - MRS_IN_LINE_0) * 8L;
+  }
+
+  static long state(long epoch, int code) {
+    return (epoch << 8) | code;
+  }
+
+  static int code(long state) {
+    return (int) (state & 0xFF);
+  }
+
+  static long epoch(long state) {
+    return state >>> 8;
+  }
+
+  static String codeName(int code) {
+    return switch (code) {
+      case FREE -> "FREE";
+      case IDLE -> "IDLE";
+      case RECEIVING -> "RECEIVING";
+      case CLAIMED -> "CLAIMED";
+      case DELIVERED -> "DELIVERED";
+      case SENDING -> "SENDING";
+      case TAKEN -> "TAKEN";
+      case WAIT_REPLY -> "WAIT_REPLY";
+      case DONE -> "DONE";
+      case DEAD -> "DEAD";
+      default -> "INVALID(" + code + ")";
+    };
+  }
+
+  // --- accessors; the suffix names the memory mode -------------------------------------------
+
+  static long stateAcquire(MemorySegment s, long tcb) {
+    return (long) LONG.getAcquire(s, tcb + STATE_OFFSET);
+  }
+
+  static long stateVolatile(MemorySegment s, long tcb) {
+    return (long) LONG.getVolatile(s, tcb + STATE_OFFSET);
+  }
+
+  static void stateRelease(MemorySegment s, long tcb, long v) {
+    LONG.setRelease(s, tcb + STATE_OFFSET, v);
+  }
+
+  /** Publishes a state and orders it before later loads (the waker's store-load barrier). */
+  static void stateVolatile(MemorySegment s, long tcb, long v) {
+    LONG.setVolatile(s, tcb + STATE_OFFSET, v);
+  }
+
+  static boolean casState(MemorySegment s, long tcb, long expected, long v) {
+    return LONG.compareAndSet(s, tcb + STATE_OFFSET, expected, v);
+  }
+
+  static long getLong(MemorySegment s, long tcb, long field) {
+    return (long) LONG.get(s, tcb + field);
+  }
+
+  static void setLong(MemorySegment s, long tcb, long field, long v) {
+    LONG.set(s, tcb + field, v);
+  }
+
+  static long getLongVolatile(MemorySegment s, long tcb, long field) {
+    return (long) LONG.getVolatile(s, tcb + field);
+  }
+
+  static void setLongVolatile(MemorySegment s, long tcb, long field, long v) {
+    LONG.setVolatile(s, tcb + field, v);
+  }
+
+  static int getInt(MemorySegment s, long tcb, long field) {
+    return (int) INT.get(s, tcb + field);
+  }
+
+  static void setInt(MemorySegment s, long tcb, long field, int v) {
+    INT.set(s, tcb + field, v);
+  }
+
+  static int getIntVolatile(MemorySegment s, long tcb, long field) {
+    return (int) INT.getVolatile(s, tcb + field);
+  }
+
+  static void setIntVolatile(MemorySegment s, long tcb, long field, int v) {
+    INT.setVolatile(s, tcb + field, v);
+  }
+
+  static long idVolatile(MemorySegment s, long tcb) {
+    return (long) LONG.getVolatile(s, tcb + ID_OFFSET);
+  }
+
+  static long orNotifyBits(MemorySegment s, long tcb, long bits) {
+    return (long) LONG.getAndBitwiseOr(s, tcb + NOTIFY_BITS_OFFSET, bits);
+  }
+
+  static long takeNotifyBits(MemorySegment s, long tcb, long mask) {
+    return (long) LONG.getAndBitwiseAnd(s, tcb + NOTIFY_BITS_OFFSET, ~mask) & mask;
+  }
+
+  /** Copies the tag and {@code words} message registers from one TCB to another, in order. */
+  static void copyMessage(MemorySegment s, long from, long to, long tag, int words) {
+    LONG.set(s, to + MR0_OFFSET, tag);
+    final int inLine = Math.min(words, MRS_IN_LINE_0 - 1);
+    for (int i = 1; i <= inLine; i++) {
+      final long off = MR0_OFFSET + i * 8L;
+      LONG.set(s, to + off, (long) LONG.get(s, from + off));
+    }
+    if (words >= MRS_IN_LINE_0) {
+      MemorySegment.copy(s, from + MR6_OFFSET, s, to + MR6_OFFSET, (words - (MRS_IN_LINE_0 - 1)) * 8L);
+    }
+  }
+}

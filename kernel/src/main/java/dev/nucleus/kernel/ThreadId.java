@@ -1,0 +1,87 @@
+package dev.nucleus.kernel;
+
+/**
+ * Thread and endpoint identifiers: 64-bit values, as L4's {@code L4_ThreadId_t} is a word.
+ *
+ * <pre>
+ *  63                              32 31 30            16 15             0
+ * +----------------------------------+--+----------------+----------------+
+ * |            version               |E |     space      |     index      |
+ * +----------------------------------+--+----------------+----------------+
+ * </pre>
+ *
+ * <ul>
+ *   <li><b>index</b>: the kernel-wide slot of the thread control block (or of the endpoint's
+ *       receive point when E is set).
+ *   <li><b>space</b>: the space the thread or endpoint belongs to.
+ *   <li><b>E</b>: set for endpoint ids.
+ *   <li><b>version</b>: bumped each time the slot is reused, so an id of a thread that has gone
+ *       is detected (STALE_ID) and never reaches the slot's next occupant. Never 0, never all ones.
+ * </ul>
+ *
+ * <p>Ids are plain {@code long}s on the IPC path so that no operation allocates; this class only
+ * builds, takes apart and prints them. {@link #NIL} names nobody; {@link #ANY} is the wildcard of
+ * an open receive.
+ */
+public final class ThreadId {
+
+  /** Names no thread. A sender id of NIL on a delivery means "not from a thread" (notifications). */
+  public static final long NIL = 0L;
+
+  /** Wildcard source of an open receive. */
+  public static final long ANY = -1L;
+
+  static final int INDEX_BITS = 16;
+  static final int SPACE_BITS = 15;
+  static final int MAX_INDEX = (1 << INDEX_BITS) - 1;
+  static final int MAX_SPACE = (1 << SPACE_BITS) - 1;
+  static final long ENDPOINT_FLAG = 1L << 31;
+  static final long MAX_VERSION = 0xFFFF_FFFEL;
+
+  private ThreadId() {}
+
+  static long of(int space, int index, long version) {
+    return (version << 32) | ((long) space << INDEX_BITS) | index;
+  }
+
+  static long endpoint(int space, int index, long version) {
+    return of(space, index, version) | ENDPOINT_FLAG;
+  }
+
+  /** The kernel-wide slot number encoded in {@code id}. */
+  public static int index(long id) {
+    return (int) (id & MAX_INDEX);
+  }
+
+  /** The space number encoded in {@code id}. */
+  public static int space(long id) {
+    return (int) ((id >>> INDEX_BITS) & MAX_SPACE);
+  }
+
+  /** The version encoded in {@code id}. */
+  public static long version(long id) {
+    return id >>> 32;
+  }
+
+  /** Whether {@code id} names an endpoint rather than a thread. */
+  public static boolean isEndpoint(long id) {
+    return id != ANY && (id & ENDPOINT_FLAG) != 0;
+  }
+
+  /** Whether {@code id} is shaped like an id the kernel issues (not NIL, not ANY, version set). */
+  public static boolean isWellFormed(long id) {
+    final long v = version(id);
+    return id != NIL && id != ANY && v != 0 && v <= MAX_VERSION;
+  }
+
+  /** Human-readable form, e.g. {@code T3.17v2} (space 3, index 17, version 2) or {@code E1.0v1}. */
+  public static String toString(long id) {
+    if (id == NIL) {
+      return "nil";
+    }
+    if (id == ANY) {
+      return "any";
+    }
+    return (isEndpoint(id) ? "E" : "T") + space(id) + "." + index(id) + "v" + version(id);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.nucleus.kernel;
+
+import java.time.Duration;
+
+/**
+ * Timeouts of the IPC operations, one parameter family encoded in a {@code long} so that passing
+ * one allocates nothing (L4 X.2 encodes them in 16 bits; we have room for nanoseconds):
+ *
+ * <pre>
+ *   NEVER            -1
+ *   ZERO              0                      poll: fail with NO_PARTNER if no partner is waiting
+ *   relative(ns)      1 .. 2^62-1            ns from the start of the phase
+ *   at(deadline)      2^62 | deadline        absolute, on the {@link #now()} clock (0 .. 2^62-1)
+ * </pre>
+ *
+ * Anything else (other negative values) is rejected by the IPC operations with
+ * {@link Status#INVALID_ARGUMENT}. The send and the receive phase of a call each take one.
+ */
+public final class Timeout {
+
+  /** Wait as long as it takes. */
+  public static final long NEVER = -1L;
+  /** Do not wait: only a partner already waiting completes the operation. */
+  public static final long ZERO = 0L;
+
+  static final long ABSOLUTE_FLAG = 1L << 62;
+  static final long VALUE_MASK = ABSOLUTE_FLAG - 1;
+  private static final long ORIGIN = System.nanoTime();
+
+  private Timeout() {}
+
+  /** A relative timeout of {@code nanos} (must be >= 0; 0 is {@link #ZERO}). */
+  public static long relative(long nanos) {
+    if (nanos < 0 || nanos > VALUE_MASK) {
+      throw new IllegalArgumentException("relative timeout must be in [0, 2^62) ns, got " + nanos);
+    }
+    return nanos;
+  }
+
+  /** A relative timeout of {@code d} (must not be negative). */
+  public static long relative(Duration d) {
+    if (d.isNegative()) {
+      throw new IllegalArgumentException("relative timeout must not be negative, got " + d);
+    }
+    return relative(d.toNanos());
+  }
+
+  /** An absolute deadline on the {@link #now()} clock. */
+  public static long at(long deadline) {
+    if (deadline < 0 || deadline > VALUE_MASK) {
+      throw new IllegalArgumentException("deadline must be in [0, 2^62) on Timeout.now(), got " + deadline);
+    }
+    return ABSOLUTE_FLAG | deadline;
+  }
+
+  /** The clock of absolute deadlines: monotonic nanoseconds since this class was loaded. */
+  public static long now() {
+    return System.nanoTime() - ORIGIN;
+  }
+
+  /** Whether {@code t} is a valid encoding. */
+  public static boolean isValid(long t) {
+    return t >= NEVER;
+  }
+
+  /**
+   * The deadline of a phase starting now on the {@link #now()} clock, or {@code Long.MAX_VALUE}
+   * for NEVER. Only for valid, non-zero encodings.
+   */
+  static long deadline(long t) {
+    if (t == NEVER) {
+      return Long.MAX_VALUE;
+    }
+    if ((t & ABSOLUTE_FLAG) != 0) {
+      return t & VALUE_MASK;
+    }
+    final long d = now() + t;
+    return d < 0 ? Long.MAX_VALUE : d;
+  }
+
+  /** e.g. {@code never}, {@code zero}, {@code 5000000ns}, {@code at 123ns}. */
+  public static String toString(long t) {
+    if (t == NEVER) {
+      return "never";
+    }
+    if (t == ZERO) {
+      return "zero";
+    }
+    if (t < 0) {
+      return "invalid(" + t + ")";
+    }
+    return (t & ABSOLUTE_FLAG) != 0 ? "at " + (t & VALUE_MASK) + "ns" : t + "ns";
+  }
+}
