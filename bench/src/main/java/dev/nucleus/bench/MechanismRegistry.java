@@ -1,5 +1,6 @@
 package dev.nucleus.bench;
 
+import dev.nucleus.kernel.WaitStrategy;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -58,8 +59,10 @@ public final class MechanismRegistry {
 
   /** What {@code nucleus bench} runs: the floors, then the Nucleus mechanisms. */
   public static MechanismRegistry defaults() {
-    // The Nucleus kernel's mechanisms (nucleus-thread-spin, -block, -adaptive) are listed here.
-    return withFloors(List.of());
+    return withFloors(List.of(
+        new NucleusThreadPingPong(WaitStrategy.SPIN),
+        new NucleusThreadPingPong(WaitStrategy.BLOCK),
+        new NucleusThreadPingPong(WaitStrategy.ADAPTIVE)));
   }
 
   /** A new registry with {@code extras} appended after this one's mechanisms. */

@@ -1,0 +1,126 @@
+package dev.nucleus.bench;
+
+import dev.nucleus.kernel.IpcThread;
+import dev.nucleus.kernel.Kernel;
+import dev.nucleus.kernel.MessageTag;
+import dev.nucleus.kernel.Space;
+import dev.nucleus.kernel.Status;
+import dev.nucleus.kernel.Timeout;
+import dev.nucleus.kernel.WaitStrategy;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * {@code nucleus-thread-spin|block|adaptive}: a null call/replyWait round trip between two thread
+ * spaces of one kernel, joined by a channel. The client is the calling thread, attached to the
+ * client space; the server is an echo thread in its own space that answers every call with
+ * replyWait. Both use the named wait strategy.
+ *
+ * <p>Bounds: calls use infinite timeouts (so no clock read is added to the measured path); a
+ * watchdog aborts the client's call if no round trip completes for {@link #STALL}, which turns a
+ * lost partner into ABORTED and an exception here.
+ */
+public final class NucleusThreadPingPong implements PingPong {
+
+  private static final Duration STALL = Duration.ofSeconds(5);
+
+  private final WaitStrategy strategy;
+  private final int words;
+
+  /** A null call (tag only) with {@code strategy}. */
+  public NucleusThreadPingPong(WaitStrategy strategy) {
+    this(strategy, 0);
+  }
+
+  /** A call carrying {@code words} untyped words each way. */
+  public NucleusThreadPingPong(WaitStrategy strategy, int words) {
+    this.strategy = strategy;
+    this.words = words;
+  }
+
+  @Override
+  public String name() {
+    return "nucleus-thread-" + strategy.name().toLowerCase() + (words == 0 ? "" : "-" + words + "w");
+  }
+
+  @Override
+  public String floor() {
+    return strategy == WaitStrategy.BLOCK ? MechanismRegistry.FLOOR_C_FUTEX : MechanismRegistry.FLOOR_JAVA_SPIN;
+  }
+
+  @Override
+  public String unavailableReason() {
+    return null;
+  }
+
+  @Override
+  public String description() {
+    return "call/replyWait between two thread spaces, " + strategy.name().toLowerCase() + " waiting";
+  }
+
+  @Override
+  public int defaultIterations() {
+    return strategy == WaitStrategy.BLOCK ? BLOCKING_ITERATIONS : SPIN_ITERATIONS;
+  }
+
+  @Override
+  public void run(int warmup, int iterations, Histogram roundTripsNs) throws Exception {
+    final Kernel.Config config = Kernel.Config.defaults().withWaitStrategy(strategy).withMaxThreads(8);
+    try (Kernel kernel = new Kernel(config)) {
+      final Space clientSpace = kernel.createSpace("client");
+      final Space serverSpace = kernel.createSpace("server");
+      kernel.createChannel(clientSpace, serverSpace);
+      final IpcThread server = serverSpace.spawn("echo", NucleusThreadPingPong::echo);
+      final IpcThread client = clientSpace.attach("client");
+      final AtomicLong progress = new AtomicLong();
+      final Thread watchdog = Thread.ofPlatform().daemon().name("bench-watchdog").start(() -> watch(client, progress));
+      try {
+        final long tag = MessageTag.of(1, words);
+        final long serverId = server.id();
+        final long total = (long) warmup + iterations;
+        for (long i = 0; i < total; i++) {
+          client.setTag(tag);
+          final long t0 = System.nanoTime();
+          final int status = client.call(serverId);
+          final long t1 = System.nanoTime();
+          if (status != Status.OK) {
+            throw new IllegalStateException("call " + i + " failed: " + Status.toString(status));
+          }
+          if (i >= warmup) {
+            Latencies.record(roundTripsNs, t1 - t0);
+          }
+          progress.lazySet(i + 1);
+        }
+      } finally {
+        watchdog.interrupt();
+        client.close();
+        serverSpace.end();
+        serverSpace.awaitTermination(STALL);
+      }
+    }
+  }
+
+  private static void echo(IpcThread self) {
+    int status = self.waitAny(Timeout.NEVER);
+    while (status == Status.OK) {
+      status = self.replyWait(Timeout.NEVER);
+    }
+  }
+
+  private static void watch(IpcThread client, AtomicLong progress) {
+    long last = -1;
+    try {
+      while (true) {
+        Thread.sleep(STALL);
+        final long now = progress.get();
+        if (now == last) {
+          client.abort();
+        }
+        last = now;
+      }
+    } catch (InterruptedException e) {
+      // run finished
+    }
+  }
+}
