@@ -54,6 +54,7 @@ public final class PeriodicTimer implements InterruptSource {
 
   @Override
   public String describe() {
-    return "timer every " + Duration.ofNanos(periodNanos);
+    return periodNanos % 1_000_000 == 0 ? "timer every " + periodNanos / 1_000_000 + " ms"
+        : "timer every " + periodNanos / 1_000 + " µs";
   }
 }
