@@ -60,6 +60,8 @@ public final class IpcThread implements AutoCloseable {
   private final int mrCount;
   private final int spaceNumber;
   private volatile Thread owner;
+  /** Set once the owner can no longer use this IpcThread: its slot may then be reused. */
+  private volatile boolean released;
 
   // Owner-only state (no synchronization: only the owner thread reads or writes these).
   /** Epoch of the current or last IPC; equals the epoch in this TCB's STATE. */
@@ -68,6 +70,8 @@ public final class IpcThread implements AutoCloseable {
   long claimedEpoch;
   /** Whether receives also complete with pending notifications. */
   boolean acceptNotify;
+  /** Set by the owner's close(): the registers may belong to another thread from then on. */
+  private boolean closedByOwner;
   private Endpoint cachedEndpoint;
   private int cachedBit;
   final List<Endpoint> joined = new ArrayList<>(2);
@@ -120,11 +124,13 @@ public final class IpcThread implements AutoCloseable {
 
   /** MR0, the message tag. */
   public long tag() {
+    checkOpen();
     return getLong(tcbs, tcb, MR0_OFFSET);
   }
 
   /** Sets MR0, the message tag (see {@link MessageTag}). */
   public void setTag(long tag) {
+    checkOpen();
     setLong(tcbs, tcb, MR0_OFFSET, tag);
   }
 
@@ -139,6 +145,7 @@ public final class IpcThread implements AutoCloseable {
   }
 
   private int checkRegister(int i) {
+    checkOpen();
     if (i < 0 || i >= mrCount) {
       throw new IndexOutOfBoundsException("message register " + i + " outside MR0..MR" + (mrCount - 1));
     }
@@ -448,6 +455,21 @@ public final class IpcThread implements AutoCloseable {
   @Override
   public void close() {
     kernel.exitThread(this);
+    if (Thread.currentThread() == owner) {
+      closedByOwner = true;
+      released = true;
+    }
+  }
+
+  /** Called by the owner thread as it stops using this IpcThread for good. */
+  void release() {
+    released = true;
+  }
+
+  /** Whether the slot of this (dead) thread may be given to a new thread. */
+  boolean isReleased() {
+    final Thread t = owner;
+    return released || t == null || !t.isAlive();
   }
 
   @Override
@@ -460,7 +482,7 @@ public final class IpcThread implements AutoCloseable {
   /** Starts an IPC: a new epoch, IDLE. False if this thread's space has ended. */
   private boolean begin() {
     final long st = stateAcquire(tcbs, tcb);
-    if (code(st) == DEAD || code(st) == FREE) {
+    if (code(st) == DEAD || code(st) == FREE || getLong(tcbs, tcb, ID_OFFSET) != id) {
       return false;
     }
     final long e = epoch(st) + 1;
@@ -489,6 +511,12 @@ public final class IpcThread implements AutoCloseable {
     cachedEndpoint = endpoint;
     cachedBit = bit;
     return bit;
+  }
+
+  private void checkOpen() {
+    if (closedByOwner) {
+      throw new IllegalStateException(this + " is closed; its registers may belong to another thread now");
+    }
   }
 
   private void checkOwner() {

@@ -84,6 +84,8 @@ public final class Kernel implements AutoCloseable {
   private final Endpoint[] endpoints;
   private final long[] endpointVersions;
   private final IpcThread[] threads;
+  /** The last occupant of each free slot, until its Java thread can no longer touch the slot. */
+  private final IpcThread[] retired;
   private final List<Channel> channelList = new ArrayList<>();
   private final List<Interrupt> interrupts = new ArrayList<>();
   private final Space kernelSpace;
@@ -114,6 +116,7 @@ public final class Kernel implements AutoCloseable {
     this.endpoints = new Endpoint[config.maxEndpoints()];
     this.endpointVersions = new long[config.maxEndpoints()];
     this.threads = new IpcThread[config.maxThreads()];
+    this.retired = new IpcThread[config.maxThreads()];
     this.kernelSpace = new Space(this, KERNEL_SPACE, "kernel");
     spaces[KERNEL_SPACE] = kernelSpace;
   }
@@ -204,8 +207,8 @@ public final class Kernel implements AutoCloseable {
       throw new IllegalStateException("cannot create a thread in an ended " + space);
     }
     for (int i = 0; i < threads.length; i++) {
-      if (threads[i] != null) {
-        continue;
+      if (threads[i] != null || (retired[i] != null && !retired[i].isReleased())) {
+        continue; // occupied, or the previous occupant's Java thread may still touch the slot
       }
       final long to = rendezvous.tcbOffset(i);
       final long rpOff = Rendezvous.rpOffset(i);
@@ -251,6 +254,7 @@ public final class Kernel implements AutoCloseable {
       }
       kill(t);
       threads[t.index] = null;
+      retired[t.index] = t;
       t.space.removeThread(t);
     }
     sleeper.bind(t.index, null);
@@ -365,6 +369,7 @@ public final class Kernel implements AutoCloseable {
       for (IpcThread t : space.threads()) {
         kill(t);
         threads[t.index] = null;
+        retired[t.index] = t;
         space.removeThread(t);
         sleeper.bind(t.index, null);
       }

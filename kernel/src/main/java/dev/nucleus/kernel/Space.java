@@ -117,6 +117,8 @@ public final class Space {
       kernel.exitThread(self);
     } catch (Throwable t) {
       fail(t);
+    } finally {
+      self.release();
     }
   }
 
