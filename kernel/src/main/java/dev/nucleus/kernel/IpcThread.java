@@ -288,6 +288,9 @@ public final class IpcThread implements AutoCloseable {
    */
   public int reply() {
     checkOwner();
+    if (!isCurrent()) {
+      return Status.CLOSED;
+    }
     final int c = rv.claimCaller(this);
     if (c < 0) {
       return -c;
@@ -362,7 +365,7 @@ public final class IpcThread implements AutoCloseable {
     if (rp < 0) {
       return Status.send(-rp);
     }
-    if (!space.isAlive()) {
+    if (!isCurrent()) {
       return Status.CLOSED;
     }
     rv.notify(rp, bits);
@@ -478,6 +481,12 @@ public final class IpcThread implements AutoCloseable {
   }
 
   // --- internals ------------------------------------------------------------------------------
+
+  /** Whether this thread still lives (not exited, space not ended). */
+  private boolean isCurrent() {
+    final int code = code(stateAcquire(tcbs, tcb));
+    return code != DEAD && code != FREE && getLong(tcbs, tcb, ID_OFFSET) == id;
+  }
 
   /** Starts an IPC: a new epoch, IDLE. False if this thread's space has ended. */
   private boolean begin() {

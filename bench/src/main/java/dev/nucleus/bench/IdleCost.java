@@ -1,0 +1,67 @@
+package dev.nucleus.bench;
+
+import dev.nucleus.kernel.IpcThread;
+import dev.nucleus.kernel.Kernel;
+import dev.nucleus.kernel.MessageTag;
+import dev.nucleus.kernel.Space;
+import dev.nucleus.kernel.Status;
+import dev.nucleus.kernel.Timeout;
+import dev.nucleus.kernel.WaitStrategy;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What an idle server costs: the CPU time an echo server thread uses while it waits for calls
+ * that do not come, as a fraction of one core. The server first answers a burst of calls (so it
+ * is warm and has just spun), then the client goes quiet for the measured window.
+ *
+ * <p>Thread CPU time comes from {@link ThreadMXBean#getThreadCpuTime}; the server runs on a Java
+ * thread of our own, attached to its space, so that we know which thread to ask about.
+ */
+public final class IdleCost {
+
+  private IdleCost() {}
+
+  /** Fraction of one core (0..1) the server thread used while idle for {@code window}. */
+  public static double serverCoreFraction(WaitStrategy strategy, Duration window) throws Exception {
+    final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    if (!mx.isThreadCpuTimeSupported()) {
+      return Double.NaN;
+    }
+    try (Kernel kernel = new Kernel(Kernel.Config.defaults().withWaitStrategy(strategy).withMaxThreads(8))) {
+      final Space serverSpace = kernel.createSpace("server");
+      final Space clientSpace = kernel.createSpace("client");
+      kernel.createChannel(serverSpace, clientSpace);
+      final CompletableFuture<Long> serverId = new CompletableFuture<>();
+      final Thread serverThread = Thread.ofPlatform().daemon().name("idle-server").start(() -> {
+        final IpcThread self = serverSpace.attach("echo");
+        serverId.complete(self.id());
+        int status = self.waitAny(Timeout.NEVER);
+        while (status == Status.OK) {
+          status = self.replyWait(Timeout.NEVER);
+        }
+        self.close();
+      });
+      final IpcThread client = clientSpace.attach("client");
+      final long server = serverId.get(10, TimeUnit.SECONDS);
+      for (int i = 0; i < 10_000; i++) {
+        client.setTag(MessageTag.of(1, 0));
+        if (client.call(server, Timeout.NEVER, Timeout.relative(Duration.ofSeconds(5))) != Status.OK) {
+          throw new IllegalStateException("idle-cost warm-up call failed");
+        }
+      }
+      final long cpu0 = mx.getThreadCpuTime(serverThread.threadId());
+      final long t0 = System.nanoTime();
+      Thread.sleep(window);
+      final long cpu1 = mx.getThreadCpuTime(serverThread.threadId());
+      final long t1 = System.nanoTime();
+      client.close();
+      serverSpace.end();
+      serverThread.join(5_000);
+      return (double) (cpu1 - cpu0) / (t1 - t0);
+    }
+  }
+}
