@@ -36,7 +36,9 @@ final class Futex {
         final Linker linker = Linker.nativeLinker();
         h = linker.downcallHandle(
             linker.defaultLookup().find("syscall").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG),
+            // uaddr as a 64-bit integer: syscall(2) is variadic, so a pointer and a long travel
+            // alike, and the caller passes segment.address() + offset without allocating a slice.
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG),
             Linker.Option.firstVariadicArg(1));
       } catch (RuntimeException e) {
         h = null;
@@ -49,12 +51,12 @@ final class Futex {
   private Futex() {}
 
   /**
-   * Sleeps while the 4-byte {@code word} holds {@code expected}, at most {@code timeoutNanos}
-   * (negative: no limit). Returns 0 when woken, -1 on a value mismatch, a signal or a timeout:
-   * callers always re-check their condition. {@code timespec} is a 16-byte scratch segment owned
-   * by the calling thread (so that waiting allocates nothing).
+   * Sleeps while the 4-byte word at native address {@code word} holds {@code expected}, at most
+   * {@code timeoutNanos} (negative: no limit). Returns 0 when woken, -1 on a value mismatch, a
+   * signal or a timeout: callers always re-check their condition. {@code timespec} is a 16-byte
+   * scratch segment owned by the calling thread (so that waiting allocates nothing).
    */
-  static long await(MemorySegment word, int expected, long timeoutNanos, MemorySegment timespec) {
+  static long await(long word, int expected, long timeoutNanos, MemorySegment timespec) {
     final MemorySegment ts;
     if (timeoutNanos < 0) {
       ts = MemorySegment.NULL;
@@ -70,8 +72,8 @@ final class Futex {
     }
   }
 
-  /** Wakes up to {@code count} waiters on {@code word}; returns how many were woken. */
-  static long wake(MemorySegment word, int count) {
+  /** Wakes up to {@code count} waiters on the word at native address {@code word}. */
+  static long wake(long word, int count) {
     try {
       return (long) SYSCALL.invokeExact(SYS_FUTEX, word, FUTEX_WAKE, (long) count, MemorySegment.NULL, MemorySegment.NULL, 0L);
     } catch (Throwable t) {

@@ -104,7 +104,7 @@ public final class Interrupt implements AutoCloseable {
     }
   }
 
-  /** Stops the source and the deliveries; an unacknowledged delivery is aborted. Idempotent. */
+  /** Stops the source and the deliveries; an unacknowledged delivery is given up. Idempotent. */
   @Override
   public void close() {
     if (closed) {
@@ -112,7 +112,9 @@ public final class Interrupt implements AutoCloseable {
     }
     closed = true;
     source.close();
-    pseudo.abort();
+    // Ending the pseudo-thread (rather than aborting its call) cannot be missed: an abort that
+    // lands between the loop's check and the call's start would be.
+    pseudo.kernel.exitThread(pseudo);
     final Thread t = thread;
     if (t != null) {
       LockSupport.unpark(t);

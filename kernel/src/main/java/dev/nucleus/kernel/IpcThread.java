@@ -70,6 +70,8 @@ public final class IpcThread implements AutoCloseable {
   long claimedEpoch;
   /** Whether receives also complete with pending notifications. */
   boolean acceptNotify;
+  /** The id that must still own the receive point of the current receive (own id or endpoint id). */
+  long waitOwner;
   /** Set by the owner's close(): the registers may belong to another thread from then on. */
   private boolean closedByOwner;
   private Endpoint cachedEndpoint;
@@ -175,22 +177,22 @@ public final class IpcThread implements AutoCloseable {
     if (!Timeout.isValid(timeout)) {
       return Status.send(Status.INVALID_ARGUMENT);
     }
+    if (!begin()) {
+      return Status.send(Status.CLOSED);
+    }
     final int rp = rv.resolve(spaceNumber, to);
     if (rp < 0) {
       return Status.send(-rp);
     }
-    if (!begin()) {
-      return Status.CLOSED;
-    }
     final long deadline = Timeout.deadline(timeout);
     final int status = rv.sendPhase(this, rp, to, timeout, false);
-    return status == Rendezvous.QUEUED ? rv.await(this, deadline, Timeout.NEVER) : status;
+    return status == Rendezvous.QUEUED ? rv.await(this, deadline, Timeout.NEVER, Status.SEND_PHASE) : status;
   }
 
   /**
    * Calls {@code to}: sends the request in the registers, then waits for the reply, which
    * replaces the registers. A failure says its phase: SEND (the request was not delivered) or
-   * RECEIVE (delivered, but no reply: PEER_DEAD, TIMEOUT, ABORTED).
+   * RECEIVE (delivered, but no reply: PEER_DEAD, TIMEOUT, ABORTED, CLOSED).
    */
   public int call(long to, long sendTimeout, long receiveTimeout) {
     checkOwner();
@@ -200,17 +202,17 @@ public final class IpcThread implements AutoCloseable {
     if (!Timeout.isValid(receiveTimeout)) {
       return Status.receive(Status.INVALID_ARGUMENT);
     }
+    if (!begin()) {
+      return Status.send(Status.CLOSED);
+    }
     final int rp = rv.resolve(spaceNumber, to);
     if (rp < 0) {
       return Status.send(-rp);
     }
-    if (!begin()) {
-      return Status.CLOSED;
-    }
     final long deadline = Timeout.deadline(sendTimeout);
     final int status = rv.sendPhase(this, rp, to, sendTimeout, true);
     if (status == Status.OK || status == Rendezvous.QUEUED) {
-      return rv.await(this, deadline, receiveTimeout);
+      return rv.await(this, deadline, receiveTimeout, Status.SEND_PHASE);
     }
     return status;
   }
@@ -221,9 +223,10 @@ public final class IpcThread implements AutoCloseable {
   }
 
   /**
-   * Closed receive: waits for a message from thread {@code from} only ({@link ThreadId#ANY}: open). Errors (receive phase):
-   * TIMEOUT, NO_PARTNER (zero timeout), INVALID_ID, STALE_ID (from has gone), PEER_DEAD (it died
-   * while we waited), NOT_PERMITTED, ABORTED, INVALID_ARGUMENT, CLOSED.
+   * Closed receive: waits for a message from thread {@code from} only ({@link ThreadId#ANY}:
+   * open). Errors (receive phase): TIMEOUT, NO_PARTNER (zero timeout), INVALID_ID, STALE_ID (from
+   * has gone), PEER_DEAD (it died while we waited), NOT_PERMITTED, ABORTED, INVALID_ARGUMENT,
+   * CLOSED. A handler may receive from its interrupt's id (the kernel space reaches every space).
    */
   public int receive(long from, long timeout) {
     checkOwner();
@@ -236,11 +239,14 @@ public final class IpcThread implements AutoCloseable {
     if (ThreadId.isEndpoint(from)) {
       return Status.receive(Status.INVALID_ID);
     }
-    final int rp = rv.resolve(spaceNumber, from);
+    if (!begin()) {
+      return Status.receive(Status.CLOSED);
+    }
+    final int rp = rv.resolveSource(spaceNumber, from);
     if (rp < 0) {
       return Status.receive(-rp);
     }
-    return receiveAt(index, 0, from, timeout);
+    return receiveAt(index, 0, from, id, timeout);
   }
 
   /**
@@ -253,43 +259,50 @@ public final class IpcThread implements AutoCloseable {
     if (!Timeout.isValid(timeout)) {
       return Status.receive(Status.INVALID_ARGUMENT);
     }
-    return receiveAt(index, 0, ThreadId.ANY, timeout);
+    if (!begin()) {
+      return Status.receive(Status.CLOSED);
+    }
+    return receiveAt(index, 0, ThreadId.ANY, id, timeout);
   }
 
   /**
    * Open receive at {@code endpoint}, which must belong to this thread's space (else
-   * NOT_PERMITTED). Up to 64 threads may wait on one endpoint; a message goes to one of them.
+   * NOT_PERMITTED) and be open (else STALE_ID). Up to 64 threads may wait on one endpoint; a
+   * message goes to one of them.
    */
   public int wait(Endpoint endpoint, long timeout) {
     checkOwner();
     if (!Timeout.isValid(timeout)) {
       return Status.receive(Status.INVALID_ARGUMENT);
     }
+    if (!begin()) {
+      return Status.receive(Status.CLOSED);
+    }
     final int bit = memberBit(endpoint);
     if (bit < 0) {
       return Status.receive(-bit);
     }
-    return receiveAt(endpoint.rp, bit, ThreadId.ANY, timeout);
+    return receiveAt(endpoint.rp, bit, ThreadId.ANY, endpoint.id(), timeout);
   }
 
-  private int receiveAt(int rp, int bit, long filter, long timeout) {
-    if (!begin()) {
-      return Status.CLOSED;
-    }
+  /** The receive phase at point {@code rp}, owned by {@code owner}, after {@link #begin()}. */
+  private int receiveAt(int rp, int bit, long filter, long owner, long timeout) {
+    waitOwner = owner;
     final int status = rv.receivePhase(this, rp, bit, filter, timeout, false);
-    return status == Rendezvous.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout) : status;
+    return status == Rendezvous.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE) : status;
   }
 
   /**
    * Replies to the last call received, with the message in the registers. Never blocks: if the
    * caller is no longer waiting (it timed out, was aborted, or was answered) the reply fails
    * with NO_PARTNER, or STALE_ID if the caller's thread has gone. Without a call to answer:
-   * NO_PARTNER. The reply capability is used up either way.
+   * NO_PARTNER. The reply capability is used up by any attempt that gets as far as the caller;
+   * a reply rejected for MSG_TOO_LONG keeps it, so that a corrected reply can follow.
    */
   public int reply() {
     checkOwner();
     if (!isCurrent()) {
-      return Status.CLOSED;
+      return Status.send(Status.CLOSED);
     }
     final int c = rv.claimCaller(this);
     if (c < 0) {
@@ -302,7 +315,13 @@ public final class IpcThread implements AutoCloseable {
   /** Replies to the last call (if any) and waits at this thread's own id. */
   public int replyWait(long timeout) {
     checkOwner();
-    return replyWaitAt(index, 0, timeout);
+    if (!Timeout.isValid(timeout)) {
+      return Status.receive(Status.INVALID_ARGUMENT);
+    }
+    if (!begin()) {
+      return Status.receive(Status.CLOSED);
+    }
+    return replyWaitAt(index, 0, id, timeout);
   }
 
   /**
@@ -313,27 +332,28 @@ public final class IpcThread implements AutoCloseable {
    */
   public int replyWait(Endpoint endpoint, long timeout) {
     checkOwner();
+    if (!Timeout.isValid(timeout)) {
+      return Status.receive(Status.INVALID_ARGUMENT);
+    }
+    if (!begin()) {
+      return Status.receive(Status.CLOSED);
+    }
     final int bit = memberBit(endpoint);
     if (bit < 0) {
       return Status.receive(-bit);
     }
-    return replyWaitAt(endpoint.rp, bit, timeout);
+    return replyWaitAt(endpoint.rp, bit, endpoint.id(), timeout);
   }
 
-  private int replyWaitAt(int rp, int bit, long timeout) {
-    if (!Timeout.isValid(timeout)) {
-      return Status.receive(Status.INVALID_ARGUMENT);
-    }
+  private int replyWaitAt(int rp, int bit, long owner, long timeout) {
     if (getLong(tcbs, tcb, REPLY_TO_OFFSET) == ThreadId.NIL) {
-      return receiveAt(rp, bit, ThreadId.ANY, timeout);
-    }
-    if (!begin()) {
-      return Status.CLOSED;
+      return receiveAt(rp, bit, ThreadId.ANY, owner, timeout);
     }
     final int c = rv.claimCaller(this);
     if (c < 0) {
       return -c;
     }
+    waitOwner = owner;
     // Publish RECEIVING before releasing the caller when the fast path allows it.
     setLong(tcbs, tcb, PARTNER_OFFSET, ThreadId.ANY);
     setInt(tcbs, tcb, WAIT_RP_OFFSET, rp);
@@ -345,7 +365,7 @@ public final class IpcThread implements AutoCloseable {
         && rv.publishReceiving(this, rpOff, bit, epoch);
     rv.releaseCaller(this, c);
     final int status = rv.receivePhase(this, rp, bit, ThreadId.ANY, timeout, early);
-    return status == Rendezvous.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout) : status;
+    return status == Rendezvous.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE) : status;
   }
 
   // --- notifications ------------------------------------------------------------------------
@@ -358,15 +378,15 @@ public final class IpcThread implements AutoCloseable {
    */
   public int notify(long to, long bits) {
     checkOwner();
+    if (!isCurrent()) {
+      return Status.send(Status.CLOSED);
+    }
     if (ThreadId.isEndpoint(to)) {
       return Status.send(Status.INVALID_ID);
     }
     final int rp = rv.resolve(spaceNumber, to);
     if (rp < 0) {
       return Status.send(-rp);
-    }
-    if (!isCurrent()) {
-      return Status.CLOSED;
     }
     rv.notify(rp, bits);
     return Status.OK;
@@ -389,7 +409,7 @@ public final class IpcThread implements AutoCloseable {
       return Status.receive(Status.INVALID_ARGUMENT);
     }
     if (!begin()) {
-      return Status.CLOSED;
+      return Status.receive(Status.CLOSED);
     }
     if (rv.takeNotification(this)) {
       return Status.OK;
@@ -403,9 +423,9 @@ public final class IpcThread implements AutoCloseable {
       setLong(tcbs, tcb, PARTNER_OFFSET, ThreadId.NIL);
       setInt(tcbs, tcb, WAIT_RP_OFFSET, -1);
       if (!casState(tcbs, tcb, state(epoch, IDLE), state(epoch, RECEIVING))) {
-        return Status.CLOSED;
+        return Status.receive(Status.CLOSED);
       }
-      return rv.await(this, Long.MAX_VALUE, timeout);
+      return rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE);
     } finally {
       acceptNotify = accepted;
     }
@@ -503,7 +523,7 @@ public final class IpcThread implements AutoCloseable {
   }
 
   private int memberBit(Endpoint endpoint) {
-    if (endpoint == cachedEndpoint) {
+    if (endpoint == cachedEndpoint && endpoint.isOpen()) {
       return cachedBit;
     }
     if (endpoint.space != space) {

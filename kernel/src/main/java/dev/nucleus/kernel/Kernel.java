@@ -76,7 +76,7 @@ public final class Kernel implements AutoCloseable {
 
   private final Config config;
   final Rendezvous rendezvous;
-  final ParkingSleeper sleeper;
+  final Sleeper sleeper;
   private final ChannelTable channels;
   private final MemorySegment tcbs;
   private final MemorySegment rps;
@@ -109,7 +109,11 @@ public final class Kernel implements AutoCloseable {
       ReceivePointDescriptor.clear(rps, Rendezvous.rpOffset(i));
     }
     this.channels = new ChannelTable(arena, config.maxSpaces());
-    this.sleeper = new ParkingSleeper(config.maxThreads());
+    // Futex on the TCB's own SLEEPING word wherever Linux offers it: the same wake-up path for
+    // thread and process spaces. Park/unpark elsewhere.
+    this.sleeper = Futex.AVAILABLE
+        ? new FutexSleeper(tcbs, stride, config.maxThreads())
+        : new ParkingSleeper(config.maxThreads());
     this.rendezvous = new Rendezvous(tcbs, rps, stride, config.maxThreads(), config.maxEndpoints(),
         config.messageRegisters(), config.adaptiveSpin().toNanos(), channels, sleeper);
     this.spaces = new Space[config.maxSpaces()];

@@ -15,8 +15,8 @@ final class ParkingSleeper implements Sleeper {
     this.threads = new AtomicReferenceArray<>(maxThreads);
   }
 
-  /** Binds TCB {@code tcbIndex} to the Java thread that runs it (null to unbind). */
-  void bind(int tcbIndex, Thread thread) {
+  @Override
+  public void bind(int tcbIndex, Thread thread) {
     threads.set(tcbIndex, thread);
   }
 

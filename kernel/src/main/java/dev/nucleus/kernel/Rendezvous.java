@@ -132,6 +132,18 @@ final class Rendezvous {
     return rp;
   }
 
+  /**
+   * Like {@link #resolve} for the source of a closed receive: whether {@code from} may send to
+   * space {@code toSpace}; its receive point, or a negative status.
+   */
+  int resolveSource(int toSpace, long from) {
+    final int rp = resolve(toSpace, from);
+    if (rp == -Status.NOT_PERMITTED && channels.permitted(ThreadId.space(from), toSpace)) {
+      return ThreadId.index(from);
+    }
+    return rp;
+  }
+
   /** Whether the thread or endpoint {@code id} still exists (its receive point is still its own). */
   boolean alive(long id) {
     final int index = ThreadId.index(id);
@@ -192,7 +204,7 @@ final class Rendezvous {
       unlink(rpOff, self.index); // our space ended under us
     }
     ReceivePointDescriptor.unlockRelease(rps, rpOff);
-    return queued ? QUEUED : Status.CLOSED;
+    return queued ? QUEUED : Status.send(Status.CLOSED);
   }
 
   /** Claims a member of {@code rp} that is RECEIVING and accepts {@code self}; its index or -1. */
@@ -245,7 +257,7 @@ final class Rendezvous {
     setInt(s, to, STATUS_OFFSET, Status.OK);
     stateVolatile(s, to, state(self.claimedEpoch, DELIVERED));
     wakeIfSleeping(r, to);
-    return live ? Status.OK : Status.CLOSED;
+    return live ? Status.OK : Status.receive(Status.CLOSED); // delivered, but we cannot wait for a reply
   }
 
   // --- receive phase ------------------------------------------------------------------------
@@ -261,6 +273,9 @@ final class Rendezvous {
     final long me = self.tcb;
     final long e = self.epoch;
     final long rpOff = rpOffset(rp);
+    if (ReceivePointDescriptor.ownerVolatile(rps, rpOff) != self.waitOwner) { // endpoint closed
+      return !published || retract(self, stateAcquire(s, me)) ? Status.receive(Status.STALE_ID) : QUEUED;
+    }
     if (published) {
       if (ReceivePointDescriptor.lengthVolatile(rps, rpOff) == 0) {
         return QUEUED;
@@ -280,7 +295,7 @@ final class Rendezvous {
           return Status.receive(Status.NO_PARTNER);
         }
         if (!publishReceiving(self, rpOff, bit, e)) {
-          return Status.CLOSED;
+          return Status.receive(Status.CLOSED);
         }
         if (ReceivePointDescriptor.lengthVolatile(rps, rpOff) == 0) {
           return QUEUED;
@@ -295,6 +310,10 @@ final class Rendezvous {
 
   private int receiveSlow(IpcThread self, int rp, long rpOff, int bit, long filter, long timeout) {
     lock(rpOff);
+    if (ReceivePointDescriptor.ownerVolatile(rps, rpOff) != self.waitOwner) {
+      ReceivePointDescriptor.unlockRelease(rps, rpOff);
+      return Status.receive(Status.STALE_ID);
+    }
     final int t = takeSender(rpOff, filter);
     if (t >= 0) {
       ReceivePointDescriptor.unlockRelease(rps, rpOff);
@@ -307,7 +326,7 @@ final class Rendezvous {
     }
     final boolean live = publishReceiving(self, rpOff, bit, self.epoch);
     ReceivePointDescriptor.unlockRelease(rps, rpOff);
-    return live ? QUEUED : Status.CLOSED;
+    return live ? QUEUED : Status.receive(Status.CLOSED);
   }
 
   /**
@@ -441,9 +460,10 @@ final class Rendezvous {
   /**
    * Waits until the IPC that {@code self} started with epoch {@code self.epoch} completes, and
    * returns its status. Honours the send-phase deadline while SENDING and the receive timeout
-   * once the send phase is over; cancels itself on abort, timeout or peer death.
+   * once the send phase is over; cancels itself on abort, timeout or peer death. {@code phase}
+   * is the phase to report if the thread's own space ends before the send phase is over.
    */
-  int await(IpcThread self, long sendDeadline, long receiveTimeout) {
+  int await(IpcThread self, long sendDeadline, long receiveTimeout, int phase) {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
     final long e = self.epoch;
@@ -460,7 +480,10 @@ final class Rendezvous {
         return getInt(s, me, STATUS_OFFSET);
       }
       if (code == DEAD || code == FREE) {
-        return Status.CLOSED;
+        return Status.CLOSED | phase;
+      }
+      if (code == WAIT_REPLY || code == RECEIVING) {
+        phase = Status.RECEIVE_PHASE; // the send phase, if any, is over
       }
       if (code == RECEIVING && self.acceptNotify && notificationPending(me)) {
         if (retract(self, st)) {
@@ -531,7 +554,7 @@ final class Rendezvous {
       return partner == ThreadId.NIL || alive(partner);
     }
     final int rp = getInt(tcbs, self.tcb, WAIT_RP_OFFSET);
-    return rp < 0 || ReceivePointDescriptor.ownerVolatile(rps, rpOffset(rp)) != 0;
+    return rp < 0 || ReceivePointDescriptor.ownerVolatile(rps, rpOffset(rp)) == self.waitOwner;
   }
 
   /** Leaves RECEIVING or WAIT_REPLY; false if a partner claimed {@code self} first. */

@@ -20,4 +20,7 @@ interface Sleeper {
 
   /** Wakes the thread of TCB {@code tcbIndex} if it is parked (or makes its next park return). */
   void wake(int tcbIndex);
+
+  /** Binds TCB {@code tcbIndex} to the Java thread that runs it (null: unbind), if this sleeper needs to know. */
+  default void bind(int tcbIndex, Thread thread) {}
 }
