@@ -86,6 +86,7 @@ public final class Kernel implements AutoCloseable {
   private final IpcThread[] threads;
   /** The last occupant of each free slot, until its Java thread can no longer touch the slot. */
   private final IpcThread[] retired;
+  private final long[] threadVersions;
   private final List<Channel> channelList = new ArrayList<>();
   private final List<Interrupt> interrupts = new ArrayList<>();
   private final Space kernelSpace;
@@ -121,7 +122,8 @@ public final class Kernel implements AutoCloseable {
     this.endpointVersions = new long[config.maxEndpoints()];
     this.threads = new IpcThread[config.maxThreads()];
     this.retired = new IpcThread[config.maxThreads()];
-    this.kernelSpace = new Space(this, KERNEL_SPACE, "kernel");
+    this.threadVersions = new long[config.maxThreads()];
+    this.kernelSpace = new Space(this, KERNEL_SPACE, "kernel", rendezvous);
     spaces[KERNEL_SPACE] = kernelSpace;
   }
 
@@ -145,7 +147,7 @@ public final class Kernel implements AutoCloseable {
     checkOpen();
     for (int n = 1; n < spaces.length; n++) {
       if (spaces[n] == null) {
-        final Space s = new Space(this, n, name);
+        final Space s = new Space(this, n, name, rendezvous);
         spaces[n] = s;
         return s;
       }
@@ -214,37 +216,16 @@ public final class Kernel implements AutoCloseable {
       if (threads[i] != null || (retired[i] != null && !retired[i].isReleased())) {
         continue; // occupied, or the previous occupant's Java thread may still touch the slot
       }
-      final long to = rendezvous.tcbOffset(i);
-      final long rpOff = Rendezvous.rpOffset(i);
-      final long st = stateVolatile(tcbs, to);
-      if (ReceivePointDescriptor.lengthVolatile(rps, rpOff) != 0) {
+      if (!space.tablesReusable(i)) {
         continue; // senders queued at the previous occupant have not left yet
       }
-      final long oldVersion = ThreadId.version(idVolatile(tcbs, to));
-      final long version = oldVersion >= ThreadId.MAX_VERSION ? 1 : oldVersion + 1;
+      final long version = threadVersions[i] >= ThreadId.MAX_VERSION ? 1 : threadVersions[i] + 1;
+      threadVersions[i] = version;
       final long id = ThreadId.of(space.number(), i, version);
-      final long epoch = epoch(st) + 1;
-      setLong(tcbs, to, SENDER_OFFSET, ThreadId.NIL);
-      setLong(tcbs, to, PARTNER_OFFSET, ThreadId.NIL);
-      setLong(tcbs, to, REPLY_TO_OFFSET, ThreadId.NIL);
-      setLong(tcbs, to, ABORT_EPOCH_OFFSET, -1);
-      setInt(tcbs, to, WAIT_RP_OFFSET, -1);
-      setInt(tcbs, to, FLAGS_OFFSET, 0);
-      setInt(tcbs, to, Q_NEXT_OFFSET, -1);
-      setInt(tcbs, to, Q_PREV_OFFSET, -1);
-      setInt(tcbs, to, LINKED_RP_OFFSET, -1);
-      setInt(tcbs, to, SLEEPING_OFFSET, 0);
-      setLong(tcbs, to, NOTIFY_BITS_OFFSET, 0);
-      setLong(tcbs, to, NOTIFY_MASK_OFFSET, -1L);
-      setLongVolatile(tcbs, to, ID_OFFSET, id);
-      stateVolatile(tcbs, to, state(epoch, IDLE));
-      ReceivePointDescriptor.clear(rps, rpOff);
-      ReceivePointDescriptor.memberVolatile(rps, rpOff, 0, i);
-      ReceivePointDescriptor.orWaiters(rps, rpOff, 1L); // a thread's own point: member 0, always
+      final long epoch = space.initPorts(i, id);
       final IpcThread t = new IpcThread(this, space, i, id, epoch, name, wait);
       threads[i] = t;
       space.addThread(t);
-      ReceivePointDescriptor.ownerVolatile(rps, rpOff, id); // publishes the id: now addressable
       return t;
     }
     throw new IllegalStateException("thread table full (" + threads.length + " threads)");
@@ -262,47 +243,20 @@ public final class Kernel implements AutoCloseable {
       t.space.removeThread(t);
     }
     sleeper.bind(t.index, null);
+    wakeAllSleepers();
+  }
+
+  /** Wakes every sleeping thread of this kernel, in every table, to re-check its partner. */
+  void wakeAllSleepers() {
     rendezvous.wakeAllSleepers();
   }
 
-  /** Marks {@code t} dead in shared memory. Caller holds the kernel lock and wakes sleepers after. */
+  /** Marks {@code t} dead in every table of its space. Caller holds the kernel lock and wakes sleepers after. */
   private void kill(IpcThread t) {
-    final long to = rendezvous.tcbOffset(t.index);
-    final long rpOff = Rendezvous.rpOffset(t.index);
-    // New IPC naming t fails with STALE_ID from here on; queued senders see PEER_DEAD.
-    rendezvous.lock(rpOff);
-    ReceivePointDescriptor.ownerVolatile(rps, rpOff, ThreadId.NIL);
-    rendezvous.unlock(rpOff);
-    int spins = 0;
-    while (true) {
-      final long st = stateVolatile(tcbs, to);
-      final int code = code(st);
-      if (code == DEAD) {
-        break;
-      }
-      if (code == CLAIMED || code == TAKEN) { // a partner is mid-copy: it finishes without blocking
-        if (++spins > 100) {
-          Thread.yield();
-        } else {
-          Thread.onSpinWait();
-        }
-        continue;
-      }
-      if (casState(tcbs, to, st, state(epoch(st), DEAD))) {
-        break;
-      }
+    final int[] endpointRps = t.joined.stream().mapToInt(e -> e.rp).toArray();
+    for (Rendezvous table : t.space.tables()) {
+      table.killPort(t.index, endpointRps);
     }
-    final int linked = getIntVolatile(tcbs, to, LINKED_RP_OFFSET);
-    if (linked >= 0) {
-      final long linkedOff = Rendezvous.rpOffset(linked);
-      rendezvous.lock(linkedOff);
-      rendezvous.unlink(linkedOff, t.index);
-      rendezvous.unlock(linkedOff);
-    }
-    for (Endpoint e : t.joined) {
-      rendezvous.leave(e.rp, t.index);
-    }
-    rendezvous.wakeIfSleeping(t.index, to);
   }
 
   // --- endpoints ----------------------------------------------------------------------------
@@ -314,17 +268,15 @@ public final class Kernel implements AutoCloseable {
     }
     for (int j = 0; j < endpoints.length; j++) {
       final int rp = config.maxThreads() + j;
-      final long rpOff = Rendezvous.rpOffset(rp);
-      if (endpoints[j] != null || ReceivePointDescriptor.lengthVolatile(rps, rpOff) != 0) {
+      if (endpoints[j] != null || !space.endpointReusable(j)) {
         continue;
       }
       final long version = endpointVersions[j] >= ThreadId.MAX_VERSION ? 1 : endpointVersions[j] + 1;
       endpointVersions[j] = version;
       final long id = ThreadId.endpoint(space.number(), j, version);
-      ReceivePointDescriptor.clear(rps, rpOff);
       final Endpoint e = new Endpoint(this, space, j, rp, id, name);
       endpoints[j] = e;
-      ReceivePointDescriptor.ownerVolatile(rps, rpOff, id);
+      space.openEndpoint(j, id);
       return e;
     }
     throw new IllegalStateException("endpoint table full (" + endpoints.length + " endpoints)");
@@ -335,14 +287,11 @@ public final class Kernel implements AutoCloseable {
       if (endpoints[e.slot] != e) {
         return;
       }
-      final long rpOff = Rendezvous.rpOffset(e.rp);
-      rendezvous.lock(rpOff);
-      ReceivePointDescriptor.ownerVolatile(rps, rpOff, ThreadId.NIL);
-      rendezvous.unlock(rpOff);
+      e.space.closeEndpoint(e.slot);
       endpoints[e.slot] = null;
       e.space.removeEndpoint(e);
     }
-    rendezvous.wakeAllSleepers();
+    wakeAllSleepers();
   }
 
   // --- interrupts -------------------------------------------------------------------------
@@ -378,10 +327,7 @@ public final class Kernel implements AutoCloseable {
         sleeper.bind(t.index, null);
       }
       for (Endpoint e : space.endpoints()) {
-        final long rpOff = Rendezvous.rpOffset(e.rp);
-        rendezvous.lock(rpOff);
-        ReceivePointDescriptor.ownerVolatile(rps, rpOff, ThreadId.NIL);
-        rendezvous.unlock(rpOff);
+        space.closeEndpoint(e.slot);
         endpoints[e.slot] = null;
         space.removeEndpoint(e);
       }
@@ -394,7 +340,7 @@ public final class Kernel implements AutoCloseable {
         spaces[space.number()] = null;
       }
     }
-    rendezvous.wakeAllSleepers();
+    wakeAllSleepers();
   }
 
   /**

@@ -632,6 +632,110 @@ final class Rendezvous {
     }
   }
 
+  // --- ports: a thread's TCB and receive point in this table ------------------------------
+
+  /** Whether slot {@code i} may take a new thread: no sender is still queued at its point. */
+  boolean portReusable(int i) {
+    return ReceivePointDescriptor.lengthVolatile(rps, rpOffset(i)) == 0;
+  }
+
+  /** The epoch slot {@code i}'s state word has reached (epochs continue across occupants). */
+  long portEpoch(int i) {
+    return epoch(stateVolatile(tcbs, tcbOffset(i)));
+  }
+
+  /**
+   * Makes slot {@code i} the port of thread {@code id}: IDLE with {@code epoch}, empty queue,
+   * member 0 of its own receive point. Publishing OWNER last makes the id addressable.
+   */
+  void initPort(int i, long id, long epoch) {
+    final MemorySegment s = tcbs;
+    final long to = tcbOffset(i);
+    final long rpOff = rpOffset(i);
+    setLong(s, to, SENDER_OFFSET, ThreadId.NIL);
+    setLong(s, to, PARTNER_OFFSET, ThreadId.NIL);
+    setLong(s, to, REPLY_TO_OFFSET, ThreadId.NIL);
+    setLong(s, to, ABORT_EPOCH_OFFSET, -1);
+    setInt(s, to, WAIT_RP_OFFSET, -1);
+    setInt(s, to, FLAGS_OFFSET, 0);
+    setInt(s, to, Q_NEXT_OFFSET, -1);
+    setInt(s, to, Q_PREV_OFFSET, -1);
+    setInt(s, to, LINKED_RP_OFFSET, -1);
+    setInt(s, to, SLEEPING_OFFSET, 0);
+    setLong(s, to, NOTIFY_BITS_OFFSET, 0);
+    setLong(s, to, NOTIFY_MASK_OFFSET, -1L);
+    setLongVolatile(s, to, ID_OFFSET, id);
+    stateVolatile(s, to, state(epoch, IDLE));
+    ReceivePointDescriptor.clear(rps, rpOff);
+    ReceivePointDescriptor.memberVolatile(rps, rpOff, 0, i);
+    ReceivePointDescriptor.orWaiters(rps, rpOff, 1L); // a thread's own point: member 0, always
+    ReceivePointDescriptor.ownerVolatile(rps, rpOff, id);
+  }
+
+  /**
+   * Marks the port of slot {@code i} dead: new IPC naming it gets STALE_ID, IPC blocked on it
+   * PEER_DEAD. Waits while a partner is mid-copy into or out of it (that partner finishes without
+   * blocking), unlinks it from any sender queue, and removes it from {@code endpointRps}.
+   */
+  void killPort(int i, int[] endpointRps) {
+    final MemorySegment s = tcbs;
+    final long to = tcbOffset(i);
+    final long rpOff = rpOffset(i);
+    lock(rpOff);
+    ReceivePointDescriptor.ownerVolatile(rps, rpOff, ThreadId.NIL);
+    unlock(rpOff);
+    int spins = 0;
+    while (true) {
+      final long st = stateVolatile(s, to);
+      final int code = code(st);
+      if (code == DEAD) {
+        break;
+      }
+      if (code == CLAIMED || code == TAKEN) {
+        if (++spins > 100) {
+          Thread.yield();
+        } else {
+          Thread.onSpinWait();
+        }
+        continue;
+      }
+      if (casState(s, to, st, state(epoch(st), DEAD))) {
+        break;
+      }
+    }
+    final int linked = getIntVolatile(s, to, LINKED_RP_OFFSET);
+    if (linked >= 0 && linked < maxThreads + maxEndpoints) {
+      final long linkedOff = rpOffset(linked);
+      lock(linkedOff);
+      unlink(linkedOff, i);
+      unlock(linkedOff);
+    }
+    for (int rp : endpointRps) {
+      leave(rp, i);
+    }
+    wakeIfSleeping(i, to);
+  }
+
+  /** Makes endpoint slot {@code slot} the receive point of endpoint {@code id}. */
+  void openEndpoint(int slot, long id) {
+    final long rpOff = rpOffset(maxThreads + slot);
+    ReceivePointDescriptor.clear(rps, rpOff);
+    ReceivePointDescriptor.ownerVolatile(rps, rpOff, id);
+  }
+
+  /** Whether endpoint slot {@code slot} may be reused: nobody is queued at it. */
+  boolean endpointReusable(int slot) {
+    return ReceivePointDescriptor.lengthVolatile(rps, rpOffset(maxThreads + slot)) == 0;
+  }
+
+  /** Closes endpoint slot {@code slot}: its id becomes stale; waiters and queued senders notice. */
+  void closeEndpoint(int slot) {
+    final long rpOff = rpOffset(maxThreads + slot);
+    lock(rpOff);
+    ReceivePointDescriptor.ownerVolatile(rps, rpOff, ThreadId.NIL);
+    unlock(rpOff);
+  }
+
   // --- the sender queue (callers hold the lock) ---------------------------------------------
 
   void lock(long rpOff) {

@@ -29,11 +29,67 @@ public final class Space {
   private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
   private volatile boolean alive = true;
   private volatile Throwable failure;
+  /** The tables this space's threads have ports in; the first also carries IPC within the space. */
+  private final Rendezvous[] tables;
 
-  Space(Kernel kernel, int number, String name) {
+  Space(Kernel kernel, int number, String name, Rendezvous home) {
     this.kernel = kernel;
     this.number = number;
     this.name = name;
+    this.tables = new Rendezvous[] {home};
+  }
+
+  /** The tables this space's threads have ports in. */
+  Rendezvous[] tables() {
+    return tables;
+  }
+
+  /** The table through which this space reaches space {@code peer}. */
+  Rendezvous route(int peer) {
+    return tables[0];
+  }
+
+  boolean tablesReusable(int slot) {
+    for (Rendezvous t : tables) {
+      if (!t.portReusable(slot)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Creates the ports of thread {@code id} at {@code slot} in every table; its first epoch. */
+  long initPorts(int slot, long id) {
+    long first = -1;
+    for (Rendezvous t : tables) {
+      final long epoch = t.portEpoch(slot) + 1;
+      t.initPort(slot, id, epoch);
+      if (first < 0) {
+        first = epoch;
+      }
+    }
+    return first;
+  }
+
+  boolean endpointReusable(int slot) {
+    for (Rendezvous t : tables) {
+      if (!t.endpointReusable(slot)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void openEndpoint(int slot, long id) {
+    for (Rendezvous t : tables) {
+      t.openEndpoint(slot, id);
+    }
+  }
+
+  void closeEndpoint(int slot) {
+    for (Rendezvous t : tables) {
+      t.closeEndpoint(slot);
+    }
   }
 
   /** The space number encoded in its threads' ids. */
