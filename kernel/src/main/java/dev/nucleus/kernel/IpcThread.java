@@ -80,7 +80,7 @@ public final class IpcThread implements AutoCloseable {
 
   IpcThread(Kernel kernel, Space space, int index, long id, long epoch, String name, WaitStrategy strategy) {
     this.kernel = kernel;
-    this.rv = kernel.rendezvous;
+    this.rv = space.tables()[0];
     this.space = space;
     this.index = index;
     this.tcb = rv.tcbOffset(index);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.nio.file.Path;
 
 /**
  * The kernel: owns the spaces, the threads' control blocks, the receive points and the channel
@@ -78,8 +79,6 @@ public final class Kernel implements AutoCloseable {
   final Rendezvous rendezvous;
   final Sleeper sleeper;
   private final ChannelTable channels;
-  private final MemorySegment tcbs;
-  private final MemorySegment rps;
   private final Space[] spaces;
   private final Endpoint[] endpoints;
   private final long[] endpointVersions;
@@ -90,6 +89,14 @@ public final class Kernel implements AutoCloseable {
   private final List<Channel> channelList = new ArrayList<>();
   private final List<Interrupt> interrupts = new ArrayList<>();
   private final Space kernelSpace;
+  private final Space processSpace;
+  /** Root: the process space of each space number (or PENDING while it starts). */
+  private final Object[] processSpaces;
+  private static final Object PENDING = new Object();
+  private java.util.concurrent.ExecutorService spawner;
+  /** Thread and endpoint slots that belong to process spaces (or, in a process, to others). */
+  private final boolean[] reservedThreads;
+  private final boolean[] reservedEndpoints;
   private volatile boolean closed;
 
   /** A kernel with {@link Config#defaults()}. */
@@ -103,12 +110,8 @@ public final class Kernel implements AutoCloseable {
     // straggling thread of an ended space can never touch unmapped memory.
     final Arena arena = Arena.ofAuto();
     final long stride = TcbDescriptor.stride(config.messageRegisters());
-    this.tcbs = arena.allocate(stride * config.maxThreads(), 64);
-    final int rpCount = config.maxThreads() + config.maxEndpoints();
-    this.rps = arena.allocate(ReceivePointDescriptor.SIZE * rpCount, 64);
-    for (int i = 0; i < rpCount; i++) {
-      ReceivePointDescriptor.clear(rps, Rendezvous.rpOffset(i));
-    }
+    final MemorySegment tcbs = arena.allocate(stride * config.maxThreads(), 64);
+    final MemorySegment rps = arena.allocate(ReceivePointDescriptor.SIZE * (config.maxThreads() + config.maxEndpoints()), 64);
     this.channels = new ChannelTable(arena, config.maxSpaces());
     // Futex on the TCB's own SLEEPING word wherever Linux offers it: the same wake-up path for
     // thread and process spaces. Park/unpark elsewhere.
@@ -117,14 +120,55 @@ public final class Kernel implements AutoCloseable {
         : new ParkingSleeper(config.maxThreads());
     this.rendezvous = new Rendezvous(tcbs, rps, stride, config.maxThreads(), config.maxEndpoints(),
         config.messageRegisters(), config.adaptiveSpin().toNanos(), channels, sleeper);
+    rendezvous.clearAll();
     this.spaces = new Space[config.maxSpaces()];
     this.endpoints = new Endpoint[config.maxEndpoints()];
     this.endpointVersions = new long[config.maxEndpoints()];
     this.threads = new IpcThread[config.maxThreads()];
     this.retired = new IpcThread[config.maxThreads()];
     this.threadVersions = new long[config.maxThreads()];
+    this.reservedThreads = new boolean[config.maxThreads()];
+    this.reservedEndpoints = new boolean[config.maxEndpoints()];
     this.kernelSpace = new Space(this, KERNEL_SPACE, "kernel", rendezvous);
     spaces[KERNEL_SPACE] = kernelSpace;
+    this.processSpace = null;
+    this.processSpaces = new Object[config.maxSpaces()];
+    ChannelFile.reclaimOrphans(ChannelFile.DEFAULT_DIR);
+  }
+
+  /**
+   * The kernel of a process space, inside its own process: one space, whose threads have their
+   * ports in {@code channel}'s table, within the index ranges the root assigned.
+   */
+  Kernel(Config config, ChannelSegment channel, String spaceName) {
+    this.config = config;
+    this.rendezvous = channel.table();
+    this.sleeper = rendezvous.sleeper();
+    this.channels = null;
+    this.spaces = new Space[Math.max(channel.spaceA(), channel.spaceB()) + 1];
+    this.endpoints = new Endpoint[config.maxEndpoints()];
+    this.endpointVersions = new long[config.maxEndpoints()];
+    this.threads = new IpcThread[config.maxThreads()];
+    this.retired = new IpcThread[config.maxThreads()];
+    this.threadVersions = new long[config.maxThreads()];
+    this.reservedThreads = new boolean[config.maxThreads()];
+    this.reservedEndpoints = new boolean[config.maxEndpoints()];
+    // Everything outside the ranges the root gave us belongs to others.
+    java.util.Arrays.fill(reservedThreads, true);
+    java.util.Arrays.fill(reservedEndpoints, true);
+    final int first = channel.header(ChannelDescriptor.B_FIRST_INDEX_OFFSET);
+    java.util.Arrays.fill(reservedThreads, first, first + channel.header(ChannelDescriptor.B_INDEX_COUNT_OFFSET), false);
+    final int firstEp = channel.header(ChannelDescriptor.B_FIRST_EP_OFFSET);
+    java.util.Arrays.fill(reservedEndpoints, firstEp, firstEp + channel.header(ChannelDescriptor.B_EP_COUNT_OFFSET), false);
+    this.kernelSpace = null;
+    this.processSpaces = new Object[0];
+    this.processSpace = new Space(this, channel.spaceB(), spaceName, rendezvous);
+    spaces[channel.spaceB()] = processSpace;
+  }
+
+  /** In a process space's own process: its space. Null in the root kernel. */
+  Space processSpace() {
+    return processSpace;
   }
 
   public Config config() {
@@ -145,8 +189,9 @@ public final class Kernel implements AutoCloseable {
   /** Creates a thread space. Throws IllegalStateException if the kernel is closed or full. */
   public synchronized Space createSpace(String name) {
     checkOpen();
+    checkRoot();
     for (int n = 1; n < spaces.length; n++) {
-      if (spaces[n] == null) {
+      if (spaces[n] == null && processSpaces[n] == null) {
         final Space s = new Space(this, n, name, rendezvous);
         spaces[n] = s;
         return s;
@@ -173,6 +218,10 @@ public final class Kernel implements AutoCloseable {
    */
   public synchronized Channel createChannel(Space a, Space b) {
     checkOpen();
+    checkRoot();
+    if (a.isConnectedToProcess() || b.isConnectedToProcess()) {
+      throw new IllegalStateException("a space connected to a process space can have no other channel (yet): " + a + ", " + b);
+    }
     if (a.kernel() != this || b.kernel() != this) {
       throw new IllegalArgumentException("spaces belong to another kernel");
     }
@@ -213,7 +262,7 @@ public final class Kernel implements AutoCloseable {
       throw new IllegalStateException("cannot create a thread in an ended " + space);
     }
     for (int i = 0; i < threads.length; i++) {
-      if (threads[i] != null || (retired[i] != null && !retired[i].isReleased())) {
+      if (threads[i] != null || reservedThreads[i] || (retired[i] != null && !retired[i].isReleased())) {
         continue; // occupied, or the previous occupant's Java thread may still touch the slot
       }
       if (!space.tablesReusable(i)) {
@@ -249,6 +298,9 @@ public final class Kernel implements AutoCloseable {
   /** Wakes every sleeping thread of this kernel, in every table, to re-check its partner. */
   void wakeAllSleepers() {
     rendezvous.wakeAllSleepers();
+    for (ProcessSpace ps : processSpaces()) {
+      ps.channel().table().wakeAllSleepers();
+    }
   }
 
   /** Marks {@code t} dead in every table of its space. Caller holds the kernel lock and wakes sleepers after. */
@@ -268,7 +320,7 @@ public final class Kernel implements AutoCloseable {
     }
     for (int j = 0; j < endpoints.length; j++) {
       final int rp = config.maxThreads() + j;
-      if (endpoints[j] != null || !space.endpointReusable(j)) {
+      if (endpoints[j] != null || reservedEndpoints[j] || !space.endpointReusable(j)) {
         continue;
       }
       final long version = endpointVersions[j] >= ThreadId.MAX_VERSION ? 1 : endpointVersions[j] + 1;
@@ -315,6 +367,148 @@ public final class Kernel implements AutoCloseable {
     return irq;
   }
 
+  // --- process spaces -------------------------------------------------------------------
+
+  /** Thread slots given to each process space. */
+  static final int PROCESS_THREADS = 64;
+  /** Endpoint slots given to each process space. */
+  static final int PROCESS_ENDPOINTS = 16;
+  /** How long a new process space may take to map its channel. */
+  private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * Starts a process space: a new JVM (this JDK, this class path, native access enabled) that
+   * runs {@code component} in a space of its own, connected by a channel segment to
+   * {@code peer}, a new thread space of this kernel with no threads, endpoints or channels yet.
+   * Returns once the process has mapped the channel; use {@link ProcessSpace#awaitPublished} to
+   * learn the id its component offers. Threads of {@code peer} then talk to it with the usual
+   * IPC operations.
+   *
+   * <p>For now a thread space connected to a process space has no other channel, and a process
+   * space is connected to exactly one thread space.
+   *
+   * @throws IllegalStateException if {@code peer} is not new, the kernel is closed or full, or
+   *     the process does not start
+   */
+  public ProcessSpace spawnProcessSpace(String name, Class<? extends ProcessComponent> component, Space peer,
+      String... args) {
+    final ChannelSegment channel;
+    final int number;
+    synchronized (this) {
+      checkOpen();
+      checkRoot();
+      if (peer.kernel() != this || !peer.isAlive() || peer.number() == KERNEL_SPACE) {
+        throw new IllegalArgumentException("peer must be a live thread space of this kernel: " + peer);
+      }
+      for (Channel c : channelList) {
+        if (c.first() == peer || c.second() == peer) {
+          throw new IllegalStateException(peer + " has a channel already; a process space needs a new peer space");
+        }
+      }
+      number = freeSpaceNumber();
+      final int first = reserveRange(reservedThreads, threads, PROCESS_THREADS, "thread");
+      final int firstEp = reserveRange(reservedEndpoints, endpoints, PROCESS_ENDPOINTS, "endpoint");
+      channel = ChannelSegment.create(ChannelFile.DEFAULT_DIR, config, peer.number(), number,
+          first, PROCESS_THREADS, firstEp, PROCESS_ENDPOINTS);
+      try {
+        peer.connectToProcess(channel.table());
+      } catch (RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+      processSpaces[number] = PENDING;
+    }
+    final Process process;
+    try {
+      process = spawner().submit(() -> new ProcessBuilder(childCommand(channel, name, component, args))
+          .inheritIO().start()).get();
+    } catch (Exception e) {
+      channel.close();
+      throw new IllegalStateException("cannot start process space " + name, e);
+    }
+    final ProcessSpace ps = new ProcessSpace(this, number, name, peer, channel, process);
+    synchronized (this) {
+      processSpaces[number] = ps;
+    }
+    process.onExit().thenRun(ps::exited);
+    final long deadline = System.nanoTime() + ATTACH_TIMEOUT.toNanos();
+    while (channel.bState() == ChannelDescriptor.B_BOOTING && process.isAlive() && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
+    if (channel.bState() == ChannelDescriptor.B_BOOTING) {
+      ps.close();
+      throw new IllegalStateException("process space " + name + " did not attach to its channel"
+          + (process.isAlive() ? " within " + ATTACH_TIMEOUT : " (exit code " + process.exitValue() + ")"));
+    }
+    channel.unlink(); // both sides have it mapped: nothing need stay in /dev/shm
+    return ps;
+  }
+
+  private List<String> childCommand(ChannelSegment channel, String name, Class<?> component, String[] args) {
+    final String java = ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    final List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), ProcessSpaceMain.class.getName(),
+        channel.path().toString(), name, component.getName()));
+    cmd.add(config.waitStrategy().name());
+    cmd.add(Long.toString(config.adaptiveSpin().toNanos()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /**
+   * A long-lived thread starts child processes: Linux's parent-death signal follows the thread
+   * that forked, so a short-lived caller thread must not be the parent.
+   */
+  private synchronized java.util.concurrent.ExecutorService spawner() {
+    if (spawner == null) {
+      spawner = java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> Thread.ofPlatform().daemon().name("nucleus-spawner").unstarted(r));
+    }
+    return spawner;
+  }
+
+  private int freeSpaceNumber() {
+    for (int n = 1; n < spaces.length; n++) {
+      if (spaces[n] == null && processSpaces[n] == null) {
+        return n;
+      }
+    }
+    throw new IllegalStateException("space table full (" + spaces.length + " spaces)");
+  }
+
+  private static int reserveRange(boolean[] reserved, Object[] used, int count, String what) {
+    for (int first = 0; first + count <= reserved.length; first++) {
+      boolean free = true;
+      for (int i = first; i < first + count && free; i++) {
+        free = !reserved[i] && used[i] == null;
+      }
+      if (free) {
+        java.util.Arrays.fill(reserved, first, first + count, true);
+        return first;
+      }
+    }
+    throw new IllegalStateException("no " + count + " free " + what + " slots left for a process space");
+  }
+
+  /** The process of {@code ps} has exited: its peer space's blocked IPC has been failed. */
+  void processExited(ProcessSpace ps) {
+    // Its space number and slot ranges stay reserved while the kernel lives, so that ids of the
+    // dead process can never alias a later space's.
+    ps.channel().table().wakeAllSleepers();
+  }
+
+  /** The process spaces started by this kernel. */
+  public synchronized List<ProcessSpace> processSpaces() {
+    final List<ProcessSpace> out = new ArrayList<>();
+    for (Object p : processSpaces) {
+      if (p instanceof ProcessSpace ps) {
+        out.add(ps);
+      }
+    }
+    return out;
+  }
+
   // --- ending ---------------------------------------------------------------------------------
 
   void endSpace(Space space) {
@@ -358,8 +552,22 @@ public final class Kernel implements AutoCloseable {
       irqs = List.copyOf(interrupts);
     }
     irqs.forEach(Interrupt::close);
+    for (ProcessSpace ps : processSpaces()) {
+      ps.close();
+    }
     for (Space s : spaces()) {
       s.end();
+    }
+    synchronized (this) {
+      if (spawner != null) {
+        spawner.shutdownNow();
+      }
+    }
+  }
+
+  private void checkRoot() {
+    if (processSpace != null) {
+      throw new UnsupportedOperationException("only the root kernel creates spaces and channels");
     }
   }
 
@@ -383,30 +591,24 @@ public final class Kernel implements AutoCloseable {
     if (!ThreadId.isWellFormed(id) || i >= config.maxThreads()) {
       return new IpcState(IpcState.Kind.DEAD, ThreadId.NIL, ThreadId.NIL);
     }
-    final long to = rendezvous.tcbOffset(i);
-    while (true) {
-      final long st = stateVolatile(tcbs, to);
-      final long partner = getLongVolatile(tcbs, to, PARTNER_OFFSET);
-      final int rp = getIntVolatile(tcbs, to, WAIT_RP_OFFSET);
-      final boolean current = idVolatile(tcbs, to) == id;
-      if (stateVolatile(tcbs, to) != st) {
-        continue;
-      }
-      final long endpoint = rp >= config.maxThreads()
-          ? ReceivePointDescriptor.ownerVolatile(rps, Rendezvous.rpOffset(rp)) : ThreadId.NIL;
-      final IpcState.Kind kind = !current ? IpcState.Kind.DEAD : switch (code(st)) {
-        case RECEIVING -> rp < 0 ? IpcState.Kind.WAITING_FOR_NOTIFICATION : IpcState.Kind.RECEIVING;
-        case SENDING -> IpcState.Kind.SENDING;
-        case WAIT_REPLY -> IpcState.Kind.WAITING_FOR_REPLY;
-        case CLAIMED, TAKEN -> IpcState.Kind.TRANSFERRING;
-        case DEAD, FREE -> IpcState.Kind.DEAD;
-        default -> IpcState.Kind.IDLE;
-      };
-      final boolean hasPartner = kind == IpcState.Kind.RECEIVING || kind == IpcState.Kind.SENDING
-          || kind == IpcState.Kind.WAITING_FOR_REPLY;
-      return new IpcState(kind, hasPartner ? partner : ThreadId.NIL,
-          kind == IpcState.Kind.RECEIVING || kind == IpcState.Kind.SENDING ? endpoint : ThreadId.NIL);
+    final IpcThread t = threadAt(i);
+    if (t == null || t.id != id) {
+      return new IpcState(IpcState.Kind.DEAD, ThreadId.NIL, ThreadId.NIL);
     }
+    // A thread is doing IPC in at most one of its tables at a time: report that one.
+    IpcState idle = null;
+    for (Rendezvous table : t.space.tables()) {
+      final IpcState s = table.ipcState(i, id);
+      if (s.kind() != IpcState.Kind.IDLE) {
+        return s;
+      }
+      idle = s;
+    }
+    return idle;
+  }
+
+  private synchronized IpcThread threadAt(int i) {
+    return threads[i];
   }
 
   /** The live IPC threads, for tools. */

@@ -83,8 +83,14 @@ final class ReceivePointDescriptor {
     INT.getAndAdd(s, rp + LENGTH_OFFSET, delta);
   }
 
-  static boolean tryLock(MemorySegment s, long rp) {
-    return INT.compareAndSet(s, rp + LOCK_OFFSET, 0, 1);
+  /** Takes LOCK, writing {@code holder} (the locking side: 1 or 2) so a survivor can break it. */
+  static boolean tryLock(MemorySegment s, long rp, int holder) {
+    return INT.compareAndSet(s, rp + LOCK_OFFSET, 0, holder);
+  }
+
+  /** Releases LOCK if {@code holder} holds it (a dead peer's lock, broken by the survivor). */
+  static void breakLock(MemorySegment s, long rp, int holder) {
+    INT.compareAndSet(s, rp + LOCK_OFFSET, holder, 0);
   }
 
   static boolean lockedPlain(MemorySegment s, long rp) {

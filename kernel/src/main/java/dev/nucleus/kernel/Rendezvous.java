@@ -77,9 +77,17 @@ final class Rendezvous {
   final long adaptiveSpinNanos;
   private final ChannelTable channels;
   private final Sleeper sleeper;
+  /** What this process writes into a receive point's LOCK: its side of the table. */
+  private final int lockValue;
 
   Rendezvous(MemorySegment tcbs, MemorySegment rps, long stride, int maxThreads, int maxEndpoints,
       int mrCount, long adaptiveSpinNanos, ChannelTable channels, Sleeper sleeper) {
+    this(tcbs, rps, stride, maxThreads, maxEndpoints, mrCount, adaptiveSpinNanos, channels, sleeper, 1);
+  }
+
+  Rendezvous(MemorySegment tcbs, MemorySegment rps, long stride, int maxThreads, int maxEndpoints,
+      int mrCount, long adaptiveSpinNanos, ChannelTable channels, Sleeper sleeper, int lockValue) {
+    this.lockValue = lockValue;
     this.tcbs = tcbs;
     this.rps = rps;
     this.stride = stride;
@@ -736,11 +744,127 @@ final class Rendezvous {
     unlock(rpOff);
   }
 
+  /** What port {@code i} (of thread {@code id}) is doing; a consistent snapshot. */
+  IpcState ipcState(int i, long id) {
+    final long to = tcbOffset(i);
+    while (true) {
+      final long st = stateVolatile(tcbs, to);
+      final long partner = getLongVolatile(tcbs, to, PARTNER_OFFSET);
+      final int rp = getIntVolatile(tcbs, to, WAIT_RP_OFFSET);
+      final boolean current = idVolatile(tcbs, to) == id;
+      if (stateVolatile(tcbs, to) != st) {
+        continue;
+      }
+      final long endpoint = rp >= maxThreads && rp < maxThreads + maxEndpoints
+          ? ReceivePointDescriptor.ownerVolatile(rps, rpOffset(rp)) : ThreadId.NIL;
+      final IpcState.Kind kind = !current ? IpcState.Kind.DEAD : switch (code(st)) {
+        case RECEIVING -> rp < 0 ? IpcState.Kind.WAITING_FOR_NOTIFICATION : IpcState.Kind.RECEIVING;
+        case SENDING -> IpcState.Kind.SENDING;
+        case WAIT_REPLY -> IpcState.Kind.WAITING_FOR_REPLY;
+        case CLAIMED, TAKEN -> IpcState.Kind.TRANSFERRING;
+        case DEAD, FREE -> IpcState.Kind.DEAD;
+        default -> IpcState.Kind.IDLE;
+      };
+      final boolean hasPartner = kind == IpcState.Kind.RECEIVING || kind == IpcState.Kind.SENDING
+          || kind == IpcState.Kind.WAITING_FOR_REPLY;
+      return new IpcState(kind, hasPartner ? partner : ThreadId.NIL,
+          kind == IpcState.Kind.RECEIVING || kind == IpcState.Kind.SENDING ? endpoint : ThreadId.NIL);
+    }
+  }
+
+  // --- a dead peer process (see ChannelSegment) ------------------------------------------
+
+  /** Sleeper of this table (for binding Java threads where it needs them). */
+  Sleeper sleeper() {
+    return sleeper;
+  }
+
+  /** Resets every receive point to empty (a new table). */
+  void clearAll() {
+    for (int i = 0; i < maxThreads + maxEndpoints; i++) {
+      ReceivePointDescriptor.clear(rps, rpOffset(i));
+    }
+  }
+
+  /** The id in port {@code i}'s ID field. */
+  long portId(int i) {
+    return idVolatile(tcbs, tcbOffset(i));
+  }
+
+  /** The owner id of endpoint slot {@code j}, 0 if closed. */
+  long endpointOwner(int j) {
+    return ReceivePointDescriptor.ownerVolatile(rps, rpOffset(maxThreads + j));
+  }
+
+  /** Releases every lock held by {@code side}, whose process has died. */
+  void breakLocks(int side) {
+    for (int i = 0; i < maxThreads + maxEndpoints; i++) {
+      ReceivePointDescriptor.breakLock(rps, rpOffset(i), side);
+    }
+  }
+
+  /**
+   * Kills port {@code i} of a dead process: like {@link #killPort} but without waiting for a
+   * copy its own (dead) threads left half done.
+   */
+  void killPortNow(int i) {
+    final long to = tcbOffset(i);
+    final long rpOff = rpOffset(i);
+    lock(rpOff);
+    ReceivePointDescriptor.ownerVolatile(rps, rpOff, ThreadId.NIL);
+    unlock(rpOff);
+    long st;
+    do {
+      st = stateVolatile(tcbs, to);
+    } while (code(st) != DEAD && !casState(tcbs, to, st, state(epoch(st), DEAD)));
+    final int linked = getIntVolatile(tcbs, to, LINKED_RP_OFFSET);
+    if (linked >= 0 && linked < maxThreads + maxEndpoints) {
+      final long linkedOff = rpOffset(linked);
+      lock(linkedOff);
+      unlink(linkedOff, i);
+      unlock(linkedOff);
+    }
+  }
+
+  /**
+   * Completes, with PEER_DEAD, the copies into or out of this side's ports that a thread of dead
+   * space {@code space} left half done: CLAIMED ports become DELIVERED, TAKEN ones DONE. A copy
+   * whose partner is known to be in the dead space is completed at once; one whose partner is
+   * unknown (an open receive) only when {@code force}. Returns whether any remain.
+   */
+  boolean rescueStrandedCopies(int space, boolean force) {
+    boolean remaining = false;
+    for (int i = 0; i < maxThreads; i++) {
+      final long to = tcbOffset(i);
+      final long st = stateVolatile(tcbs, to);
+      final int code = code(st);
+      if (code != CLAIMED && code != TAKEN) {
+        continue;
+      }
+      final long id = idVolatile(tcbs, to);
+      if (!ThreadId.isWellFormed(id) || ThreadId.space(id) == space) {
+        continue;
+      }
+      final long partner = getLongVolatile(tcbs, to, PARTNER_OFFSET);
+      final boolean partnerDead = ThreadId.isWellFormed(partner) && ThreadId.space(partner) == space;
+      if (!partnerDead && !force) {
+        remaining = true;
+        continue;
+      }
+      final boolean call = (getInt(tcbs, to, FLAGS_OFFSET) & FLAG_CALL) != 0;
+      setInt(tcbs, to, STATUS_OFFSET, code == CLAIMED || call ? Status.receive(Status.PEER_DEAD) : Status.send(Status.PEER_DEAD));
+      if (casState(tcbs, to, st, state(epoch(st), code == CLAIMED ? DELIVERED : DONE))) {
+        wakeIfSleeping(i, to);
+      }
+    }
+    return remaining;
+  }
+
   // --- the sender queue (callers hold the lock) ---------------------------------------------
 
   void lock(long rpOff) {
     int spins = 0;
-    while (!ReceivePointDescriptor.tryLock(rps, rpOff)) {
+    while (!ReceivePointDescriptor.tryLock(rps, rpOff, lockValue)) {
       do {
         if (++spins > LOCK_SPINS) {
           Thread.yield();

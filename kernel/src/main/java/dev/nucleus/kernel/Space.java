@@ -30,7 +30,8 @@ public final class Space {
   private volatile boolean alive = true;
   private volatile Throwable failure;
   /** The tables this space's threads have ports in; the first also carries IPC within the space. */
-  private final Rendezvous[] tables;
+  private volatile Rendezvous[] tables;
+  private volatile boolean connectedToProcess;
 
   Space(Kernel kernel, int number, String name, Rendezvous home) {
     this.kernel = kernel;
@@ -42,6 +43,23 @@ public final class Space {
   /** The tables this space's threads have ports in. */
   Rendezvous[] tables() {
     return tables;
+  }
+
+  /** Whether this thread space talks to a process space (through that channel's table only). */
+  boolean isConnectedToProcess() {
+    return connectedToProcess;
+  }
+
+  /**
+   * Moves this (still empty) space onto the table of a channel to a process space: from now on
+   * its threads have their ports there, and IPC within the space goes through it too.
+   */
+  synchronized void connectToProcess(Rendezvous channelTable) {
+    if (!threads.isEmpty() || !endpoints.isEmpty() || connectedToProcess) {
+      throw new IllegalStateException(this + " must be new (no threads, endpoints or process) to connect to a process space");
+    }
+    tables = new Rendezvous[] {channelTable};
+    connectedToProcess = true;
   }
 
   /** The table through which this space reaches space {@code peer}. */

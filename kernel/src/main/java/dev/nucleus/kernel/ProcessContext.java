@@ -1,0 +1,46 @@
+package dev.nucleus.kernel;
+
+import java.util.List;
+
+/**
+ * What a {@link ProcessComponent} gets in its process: its space, the space it is connected to,
+ * its arguments, and a way to publish its bootstrap id to the root.
+ */
+public final class ProcessContext {
+
+  private final Space space;
+  private final ChannelSegment channel;
+  private final List<String> args;
+
+  ProcessContext(Space space, ChannelSegment channel, List<String> args) {
+    this.space = space;
+    this.channel = channel;
+    this.args = List.copyOf(args);
+  }
+
+  /** This process space: spawn and attach IPC threads, create endpoints here. */
+  public Space space() {
+    return space;
+  }
+
+  /** The number of the root-side space this process space is connected to. */
+  public int peerSpace() {
+    return channel.spaceA();
+  }
+
+  /** The arguments given to {@link Kernel#spawnProcessSpace}. */
+  public List<String> args() {
+    return args;
+  }
+
+  /**
+   * Offers {@code id} (a thread or endpoint of this space) to the root as this component's
+   * bootstrap service: {@link ProcessSpace#awaitPublished} returns it. Call once, when ready.
+   */
+  public void publish(long id) {
+    if (!ThreadId.isWellFormed(id) || ThreadId.space(id) != space.number()) {
+      throw new IllegalArgumentException("can only publish an id of this space: " + ThreadId.toString(id));
+    }
+    channel.publish(id);
+  }
+}
