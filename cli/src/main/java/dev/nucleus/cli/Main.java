@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "nucleus 0.1.0",
     description = "An L4-style microkernel runtime for the JVM with fast local IPC.",
-    subcommands = {DemoCommand.class, BenchCommand.class, JmhCommand.class})
+    subcommands = {DemoCommand.class, PingCommand.class, BenchCommand.class, JmhCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

@@ -61,7 +61,7 @@ final class Rendezvous {
   /** Spins between checks of deadline, abort and peer liveness while waiting. */
   private static final int CHECK_EVERY = 128;
   /** Spins between yields of a SPIN waiter, so that a waiter never starves a partner sharing its CPU. */
-  private static final int YIELD_EVERY = 1 << 12;
+  private static final int YIELD_EVERY = 1 << 8;
   /** Spins before a lock waiter starts yielding. */
   private static final int LOCK_SPINS = 64;
 

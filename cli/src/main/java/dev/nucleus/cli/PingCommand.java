@@ -1,0 +1,128 @@
+package dev.nucleus.cli;
+
+import dev.nucleus.bench.EchoComponent;
+import dev.nucleus.kernel.IpcThread;
+import dev.nucleus.kernel.Kernel;
+import dev.nucleus.kernel.MessageTag;
+import dev.nucleus.kernel.ProcessSpace;
+import dev.nucleus.kernel.Space;
+import dev.nucleus.kernel.Status;
+import dev.nucleus.kernel.ThreadId;
+import dev.nucleus.kernel.Timeout;
+import dev.nucleus.kernel.WaitStrategy;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code nucleus ping}: starts an echo server in a thread space or a process space, calls it
+ * {@code --count} times with {@code --size} words, and prints round-trip percentiles. A server
+ * that dies ends the run at once with an error naming it and the failed phase.
+ */
+@Command(name = "ping", description = "Call an echo server in another space and show round-trip latency.")
+final class PingCommand implements Callable<Integer> {
+
+  enum SpaceKind { thread, process }
+
+  enum Wait { spin, block, adaptive }
+
+  @Option(names = "--space", defaultValue = "process", description = "where the server runs: thread or process (default ${DEFAULT-VALUE})")
+  SpaceKind space;
+
+  @Option(names = "--wait", defaultValue = "adaptive", description = "spin, block or adaptive (default ${DEFAULT-VALUE})")
+  Wait wait;
+
+  @Option(names = "--count", defaultValue = "100000", description = "calls to make (default ${DEFAULT-VALUE})")
+  long count;
+
+  @Option(names = "--size", defaultValue = "0", description = "untyped words per message, 0..63 (default ${DEFAULT-VALUE})")
+  int size;
+
+  @Override
+  public Integer call() throws Exception {
+    final PrintStream out = System.out;
+    if (count < 1 || size < 0 || size > MessageTag.MAX_COUNT) {
+      System.err.println("ping: --count must be >= 1 and --size in [0, 63]");
+      return 2;
+    }
+    final WaitStrategy strategy = WaitStrategy.valueOf(wait.name().toUpperCase(Locale.ROOT));
+    try (Kernel kernel = new Kernel(Kernel.Config.defaults().withWaitStrategy(strategy))) {
+      final Space client = kernel.createSpace("ping");
+      final long server;
+      final String where;
+      ProcessSpace process = null;
+      if (space == SpaceKind.process) {
+        process = kernel.spawnProcessSpace("echo", EchoComponent.class, client);
+        server = process.awaitPublished(Duration.ofSeconds(30));
+        where = "process space " + process.number() + ", pid " + process.pid();
+      } else {
+        final Space echoSpace = kernel.createSpace("echo");
+        kernel.createChannel(client, echoSpace);
+        server = echoSpace.spawn("echo", PingCommand::echo).id();
+        where = "thread space " + echoSpace.number() + ", pid " + ProcessHandle.current().pid() + " (this JVM)";
+      }
+      out.printf("ping: echo server %s in %s; %d calls of %d words, %s waiting%n",
+          ThreadId.toString(server), where, count, size, wait);
+      final int status;
+      final Histogram h = new Histogram(3_600_000_000_000L, 3);
+      try (IpcThread self = client.attach("ping")) {
+        status = pingLoop(self, server, h, out);
+      } finally {
+        if (process != null) {
+          process.close();
+        }
+      }
+      if (status != Status.OK) {
+        System.err.printf("ping: call %d to the echo server %s (%s) failed: %s%s%n", h.getTotalCount() + 1,
+            ThreadId.toString(server), where, Status.toString(status),
+            Status.code(status) == Status.PEER_DEAD || Status.code(status) == Status.STALE_ID
+                ? (Status.failedInReceive(status) ? " - the server died after taking the request" : " - the server is gone")
+                : "");
+        return 1;
+      }
+      out.println();
+      out.printf("ping: %d round trips, ns:  p50 %d  p90 %d  p99 %d  p99.9 %d  max %d%n", h.getTotalCount(),
+          h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
+          h.getValueAtPercentile(99.9), h.getMaxValue());
+      out.printf("ping: server %s was in %s%n", ThreadId.toString(server), where);
+      return 0;
+    }
+  }
+
+  private int pingLoop(IpcThread self, long server, Histogram h, PrintStream out) {
+    final long tag = MessageTag.of(1, size);
+    long nextReport = System.nanoTime() + 1_000_000_000L;
+    for (long i = 0; i < count; i++) {
+      self.setTag(tag);
+      for (int w = 1; w <= size; w++) {
+        self.setMr(w, i + w);
+      }
+      final long t0 = System.nanoTime();
+      final int status = self.call(server, Timeout.NEVER, Timeout.NEVER);
+      final long t1 = System.nanoTime();
+      if (status != Status.OK) {
+        return status;
+      }
+      if (size > 0 && self.mr(size) != i + size) {
+        throw new IllegalStateException("echo answered word " + size + " = " + self.mr(size) + ", expected " + (i + size));
+      }
+      h.recordValue(Math.max(1, t1 - t0));
+      if (t1 > nextReport) {
+        out.printf("ping: %d/%d calls, p50 so far %d ns%n", i + 1, count, h.getValueAtPercentile(50));
+        nextReport = t1 + 1_000_000_000L;
+      }
+    }
+    return Status.OK;
+  }
+
+  private static void echo(IpcThread self) {
+    int status = self.waitAny(Timeout.NEVER);
+    while (Status.code(status) != Status.CLOSED) {
+      status = self.replyWait(Timeout.NEVER);
+    }
+  }
+}
