@@ -430,7 +430,22 @@ public final class Kernel implements AutoCloseable {
     synchronized (this) {
       processSpaces[number] = ps;
     }
-    process.onExit().thenRun(ps::exited);
+    // A thread of our own waits for the exit: Process.onExit() completes on the common pool,
+    // which may be busy (or, with one CPU to spare, entirely taken) by the very caller blocked
+    // on this process.
+    Thread.ofPlatform().daemon().name("nucleus-watch-" + name).start(() -> {
+      try {
+        process.waitFor();
+      } catch (InterruptedException e) {
+        return;
+      }
+      try {
+        ps.exited();
+      } catch (RuntimeException | Error e) {
+        System.err.println("nucleus: cleaning up after " + ps + " failed: " + e);
+        e.printStackTrace();
+      }
+    });
     final long deadline = System.nanoTime() + ATTACH_TIMEOUT.toNanos();
     while (channel.bState() == ChannelDescriptor.B_BOOTING && process.isAlive() && System.nanoTime() < deadline) {
       java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
@@ -447,8 +462,9 @@ public final class Kernel implements AutoCloseable {
   private List<String> childCommand(ChannelSegment channel, String name, Class<?> component, String[] args) {
     final String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    final List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), ProcessSpaceMain.class.getName(),
+    // The marker property comes first so that tools see it even in a truncated command line.
+    final List<String> cmd = new ArrayList<>(List.of(java, "-Ddev.nucleus.processSpace=" + name,
+        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ProcessSpaceMain.class.getName(),
         channel.path().toString(), name, component.getName()));
     cmd.add(config.waitStrategy().name());
     cmd.add(Long.toString(config.adaptiveSpin().toNanos()));

@@ -41,10 +41,8 @@ public final class ProcessSpaceMain {
         Math.max(2, Math.max(channel.spaceA(), channel.spaceB()) + 1), g.maxEndpoints(), g.mrCount(),
         WaitStrategy.valueOf(args[3]), Duration.ofNanos(Long.parseLong(args[4])));
     final Kernel kernel = new Kernel(config, channel, args[1]);
-    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
-      channel.markSpaceDead(channel.spaceA(), ChannelSegment.SIDE_A);
-      Runtime.getRuntime().halt(3);
-    }));
+    ProcessHandle.current().parent().ifPresent(parent -> Thread.ofPlatform().daemon().name("nucleus-parent-watch")
+        .start(() -> watchParent(parent, channel)));
     final List<String> componentArgs = Arrays.asList(args).subList(5, args.length);
     try {
       final ProcessComponent component = Class.forName(args[2]).asSubclass(ProcessComponent.class)
@@ -57,6 +55,19 @@ public final class ProcessSpaceMain {
       System.exit(1);
     }
     System.exit(0);
+  }
+
+  /** Polls the parent (a non-child's exit cannot be waited for): if it has gone, so do we. */
+  private static void watchParent(ProcessHandle parent, ChannelSegment channel) {
+    while (parent.isAlive()) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+    channel.markSpaceDead(channel.spaceA(), ChannelSegment.SIDE_A);
+    Runtime.getRuntime().halt(3);
   }
 
   /** prctl(PR_SET_PDEATHSIG, SIGKILL): best effort, Linux only. */
