@@ -596,8 +596,8 @@ public final class Kernel implements AutoCloseable {
   // --- inspection ---------------------------------------------------------------------------
 
   /**
-   * What thread {@code id} is doing in IPC (ExchangeRegisters' view). A stale or unknown id reads
-   * as DEAD. Thread-safe; a consistent snapshot of one moment.
+   * What thread {@code id} is doing in IPC (ExchangeRegisters' view), also for threads of
+   * process spaces (read from their channel). A stale or unknown id reads as DEAD. Thread-safe; a consistent snapshot of one moment.
    */
   public IpcState ipcState(long id) {
     if (ThreadId.isEndpoint(id)) {
@@ -609,6 +609,11 @@ public final class Kernel implements AutoCloseable {
     }
     final IpcThread t = threadAt(i);
     if (t == null || t.id != id) {
+      for (ProcessSpace ps : processSpaces()) { // a thread of a process space: read its port
+        if (ps.number() == ThreadId.space(id) && ps.isAlive()) {
+          return ps.channel().table().ipcState(i, id);
+        }
+      }
       return new IpcState(IpcState.Kind.DEAD, ThreadId.NIL, ThreadId.NIL);
     }
     // A thread is doing IPC in at most one of its tables at a time: report that one.
