@@ -72,6 +72,9 @@ public final class IpcThread implements AutoCloseable {
   boolean acceptNotify;
   /** The id that must still own the receive point of the current receive (own id or endpoint id). */
   long waitOwner;
+  /** Where this thread waits or is queued, and its member bit there: private copies of WAIT_RP and WAIT_BIT. */
+  int waitRp = -1;
+  int waitBit;
   /** Set by the owner's close(): the registers may belong to another thread from then on. */
   private boolean closedByOwner;
   private Endpoint cachedEndpoint;
@@ -308,8 +311,7 @@ public final class IpcThread implements AutoCloseable {
     if (c < 0) {
       return -c;
     }
-    rv.releaseCaller(this, c);
-    return Status.OK;
+    return rv.releaseCaller(this, c) ? Status.OK : Status.send(Status.NO_PARTNER);
   }
 
   /** Replies to the last call (if any) and waits at this thread's own id. */
@@ -356,14 +358,13 @@ public final class IpcThread implements AutoCloseable {
     waitOwner = owner;
     // Publish RECEIVING before releasing the caller when the fast path allows it.
     setLong(tcbs, tcb, PARTNER_OFFSET, ThreadId.ANY);
-    setInt(tcbs, tcb, WAIT_RP_OFFSET, rp);
-    setInt(tcbs, tcb, WAIT_BIT_OFFSET, bit);
+    rv.setWaitPoint(this, rp, bit);
     final long rpOff = Rendezvous.rpOffset(rp);
     final boolean early = timeout != Timeout.ZERO
         && !(acceptNotify && rv.notificationPending(tcb))
         && ReceivePointDescriptor.lengthAcquire(rv.rps, rpOff) == 0
         && rv.publishReceiving(this, rpOff, bit, epoch);
-    rv.releaseCaller(this, c);
+    rv.releaseCaller(this, c); // false only if the caller gave up a stranded reply: serve on
     final int status = rv.receivePhase(this, rp, bit, ThreadId.ANY, timeout, early);
     return status == Rendezvous.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE) : status;
   }
@@ -421,7 +422,7 @@ public final class IpcThread implements AutoCloseable {
     acceptNotify = true;
     try {
       setLong(tcbs, tcb, PARTNER_OFFSET, ThreadId.NIL);
-      setInt(tcbs, tcb, WAIT_RP_OFFSET, -1);
+      rv.setWaitPoint(this, -1, 0);
       if (!casState(tcbs, tcb, state(epoch, IDLE), state(epoch, RECEIVING))) {
         return Status.receive(Status.CLOSED);
       }

@@ -65,6 +65,9 @@ final class Rendezvous {
   /** Spins before a lock waiter starts yielding. */
   private static final int LOCK_SPINS = 64;
 
+  /** How long past its deadline a thread waits for a copy into or out of it to finish. */
+  static final long STRANDED_GRACE_NANOS = 100_000_000L;
+
   /** Internal result of a send phase that left the sender queued. */
   static final int QUEUED = -1;
 
@@ -205,6 +208,7 @@ final class Rendezvous {
     }
     setLong(s, me, PARTNER_OFFSET, dest);
     setInt(s, me, WAIT_RP_OFFSET, rp);
+    self.waitRp = rp;
     setInt(s, me, FLAGS_OFFSET, isCall ? FLAG_CALL : 0);
     link(rpOff, rp, self.index);
     final boolean queued = casState(s, me, state(self.epoch, IDLE), state(self.epoch, SENDING));
@@ -263,7 +267,13 @@ final class Rendezvous {
     // The caller must be waiting for the reply before the server can see the request.
     final boolean live = !isCall || casState(s, me, state(self.epoch, IDLE), state(self.epoch, WAIT_REPLY));
     setInt(s, to, STATUS_OFFSET, Status.OK);
-    stateVolatile(s, to, state(self.claimedEpoch, DELIVERED));
+    // A CAS, not a store: a receiver may have abandoned a claim stranded past its deadline.
+    if (!casState(s, to, state(self.claimedEpoch, CLAIMED), state(self.claimedEpoch, DELIVERED))) {
+      if (live && isCall) {
+        casState(s, me, state(self.epoch, WAIT_REPLY), state(self.epoch, IDLE));
+      }
+      return Status.send(Status.NO_PARTNER);
+    }
     wakeIfSleeping(r, to);
     return live ? Status.OK : Status.receive(Status.CLOSED); // delivered, but we cannot wait for a reply
   }
@@ -296,8 +306,7 @@ final class Rendezvous {
         return Status.OK;
       }
       setLong(s, me, PARTNER_OFFSET, filter);
-      setInt(s, me, WAIT_RP_OFFSET, rp);
-      setInt(s, me, WAIT_BIT_OFFSET, bit);
+      setWaitPoint(self, rp, bit);
       if (ReceivePointDescriptor.lengthAcquire(rps, rpOff) == 0) {
         if (timeout == Timeout.ZERO) {
           return Status.receive(Status.NO_PARTNER);
@@ -322,11 +331,13 @@ final class Rendezvous {
       ReceivePointDescriptor.unlockRelease(rps, rpOff);
       return Status.receive(Status.STALE_ID);
     }
-    final int t = takeSender(rpOff, filter);
-    if (t >= 0) {
+    int t;
+    while ((t = takeSender(rpOff, filter)) >= 0) {
       ReceivePointDescriptor.unlockRelease(rps, rpOff);
-      transferFrom(self, t);
-      return Status.OK;
+      if (transferFrom(self, t)) {
+        return Status.OK;
+      }
+      lock(rpOff); // that sender gave up mid-transfer: its message does not count; take the next
     }
     if (timeout == Timeout.ZERO) {
       ReceivePointDescriptor.unlockRelease(rps, rpOff);
@@ -375,8 +386,11 @@ final class Rendezvous {
     return -1;
   }
 
-  /** Completes a take: copies queued sender {@code t}'s message into {@code self}, releases t. */
-  private void transferFrom(IpcThread self, int t) {
+  /**
+   * Completes a take: copies queued sender {@code t}'s message into {@code self} and releases t.
+   * False if t abandoned the transfer (stranded past its deadline): the message does not count.
+   */
+  private boolean transferFrom(IpcThread self, int t) {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
     final long from = tcbOffset(t);
@@ -391,13 +405,19 @@ final class Rendezvous {
       setLong(s, me, REPLY_TO_OFFSET, senderId);
       setLong(s, me, REPLY_EPOCH_OFFSET, e);
       setLong(s, from, PARTNER_OFFSET, self.id);
-      stateVolatile(s, from, state(e, WAIT_REPLY));
+      if (!casState(s, from, state(e, TAKEN), state(e, WAIT_REPLY))) {
+        setLong(s, me, REPLY_TO_OFFSET, ThreadId.NIL);
+        return false;
+      }
     } else {
       setLong(s, me, REPLY_TO_OFFSET, ThreadId.NIL);
       setInt(s, from, STATUS_OFFSET, Status.OK);
-      stateVolatile(s, from, state(e, DONE));
+      if (!casState(s, from, state(e, TAKEN), state(e, DONE))) {
+        return false;
+      }
     }
     wakeIfSleeping(t, from);
+    return true;
   }
 
   /** If a notification {@code self} accepts is pending, takes it into the registers. */
@@ -456,11 +476,17 @@ final class Rendezvous {
     return c;
   }
 
-  /** Publishes the reply copied by {@link #claimCaller}. */
-  void releaseCaller(IpcThread self, int c) {
+  /**
+   * Publishes the reply copied by {@link #claimCaller}; false if the caller abandoned the claim
+   * (stranded past its deadline), so the reply did not arrive.
+   */
+  boolean releaseCaller(IpcThread self, int c) {
     final long co = tcbOffset(c);
-    stateVolatile(tcbs, co, state(self.claimedEpoch, DELIVERED));
+    if (!casState(tcbs, co, state(self.claimedEpoch, CLAIMED), state(self.claimedEpoch, DELIVERED))) {
+      return false;
+    }
     wakeIfSleeping(c, co);
+    return true;
   }
 
   // --- waiting ------------------------------------------------------------------------------
@@ -500,13 +526,15 @@ final class Rendezvous {
         }
         continue;
       }
-      if ((code == WAIT_REPLY || code == RECEIVING) && receiveDeadline < 0) {
+      if ((code == WAIT_REPLY || code == RECEIVING || code == CLAIMED) && receiveDeadline < 0) {
         receiveDeadline = Timeout.deadline(receiveTimeout); // the receive phase starts now
       }
       if (check || ++spins % CHECK_EVERY == 0) {
         check = false;
         final int status = code == SENDING ? checkSend(self, st, sendDeadline)
             : code == WAIT_REPLY || code == RECEIVING ? checkReceive(self, st, receiveDeadline)
+            : code == TAKEN ? checkStranded(self, st, sendDeadline, Status.SEND_PHASE)
+            : code == CLAIMED ? checkStranded(self, st, receiveDeadline, Status.RECEIVE_PHASE)
             : -1;
         if (status >= 0) {
           return status;
@@ -561,7 +589,7 @@ final class Rendezvous {
     if (code(st) == WAIT_REPLY || partner != ThreadId.ANY) {
       return partner == ThreadId.NIL || alive(partner);
     }
-    final int rp = getInt(tcbs, self.tcb, WAIT_RP_OFFSET);
+    final int rp = self.waitRp;
     return rp < 0 || ReceivePointDescriptor.ownerVolatile(rps, rpOffset(rp)) == self.waitOwner;
   }
 
@@ -570,14 +598,34 @@ final class Rendezvous {
     if (!casState(tcbs, self.tcb, st, state(epoch(st), IDLE))) {
       return false;
     }
-    if (code(st) == RECEIVING) {
-      final int rp = getInt(tcbs, self.tcb, WAIT_RP_OFFSET);
-      final int bit = getInt(tcbs, self.tcb, WAIT_BIT_OFFSET);
-      if (rp >= maxThreads) { // an endpoint: do not leave a stale hint for its senders
-        ReceivePointDescriptor.clearWaiters(rps, rpOffset(rp), 1L << bit);
-      }
+    if (code(st) == RECEIVING && self.waitRp >= maxThreads) {
+      // An endpoint: do not leave a stale hint for its senders. Our own copy of where we wait:
+      // the shared fields may have been scribbled on by a peer.
+      ReceivePointDescriptor.clearWaiters(rps, rpOffset(self.waitRp), 1L << self.waitBit);
     }
     return true;
+  }
+
+  /** Records where {@code self} waits, in shared memory for partners and privately for itself. */
+  void setWaitPoint(IpcThread self, int rp, int bit) {
+    setInt(tcbs, self.tcb, WAIT_RP_OFFSET, rp);
+    setInt(tcbs, self.tcb, WAIT_BIT_OFFSET, bit);
+    self.waitRp = rp;
+    self.waitBit = bit;
+  }
+
+  /**
+   * A copy into or out of {@code self} (CLAIMED, TAKEN) normally ends within microseconds. One
+   * still unfinished {@link #STRANDED_GRACE_NANOS} past the phase's deadline means a partner
+   * stopped mid-copy, or a peer wrote garbage into our state: give up with TIMEOUT. The partner,
+   * if it ever resumes, fails its CAS and learns that the transfer did not happen. Without a
+   * deadline the wait goes on, as for any partner that is paused but not dead.
+   */
+  private int checkStranded(IpcThread self, long st, long deadline, int phase) {
+    if (deadline == Long.MAX_VALUE || Timeout.now() - deadline < STRANDED_GRACE_NANOS) {
+      return -1;
+    }
+    return casState(tcbs, self.tcb, st, state(epoch(st), IDLE)) ? Status.TIMEOUT | phase : -1;
   }
 
   /** Abort, deadline and liveness checks while SENDING; a status, or -1 to go on. */
@@ -594,8 +642,7 @@ final class Rendezvous {
     } else {
       return -1;
     }
-    final int rp = getInt(s, me, WAIT_RP_OFFSET);
-    final long rpOff = rpOffset(rp);
+    final long rpOff = rpOffset(self.waitRp);
     lock(rpOff);
     final boolean cancelled = casState(s, me, st, state(epoch(st), IDLE));
     if (cancelled) {
@@ -903,6 +950,17 @@ final class Rendezvous {
     }
     final int prev = getInt(s, to, Q_PREV_OFFSET);
     final int next = getInt(s, to, Q_NEXT_OFFSET);
+    if (prev < -1 || prev >= maxThreads || next < -1 || next >= maxThreads) {
+      // Links a peer scribbled on: drop the whole queue rather than follow them out of bounds.
+      // Senders still queued notice at their next check (their point no longer links them).
+      ReceivePointDescriptor.head(rps, rpOff, -1);
+      ReceivePointDescriptor.tail(rps, rpOff, -1);
+      ReceivePointDescriptor.addLength(rps, rpOff, -ReceivePointDescriptor.lengthVolatile(rps, rpOff));
+      setInt(s, to, Q_PREV_OFFSET, -1);
+      setInt(s, to, Q_NEXT_OFFSET, -1);
+      setInt(s, to, LINKED_RP_OFFSET, -1);
+      return;
+    }
     if (prev >= 0) {
       setInt(s, tcbOffset(prev), Q_NEXT_OFFSET, next);
     } else {
