@@ -93,6 +93,11 @@ final class ChannelSegment implements AutoCloseable {
     return table;
   }
 
+  /** The whole mapped segment (tests play a hostile peer with it). */
+  MemorySegment segment() {
+    return segment;
+  }
+
   ChannelDescriptor.Geometry geometry() {
     return geometry;
   }

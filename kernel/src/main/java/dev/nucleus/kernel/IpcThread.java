@@ -60,6 +60,8 @@ public final class IpcThread implements AutoCloseable {
   private final int mrCount;
   private final int spaceNumber;
   private volatile Thread owner;
+  /** Set by the kernel when this thread ends (exit, space end, kernel close). */
+  volatile boolean ended;
   /** Set once the owner can no longer use this IpcThread: its slot may then be reused. */
   private volatile boolean released;
 
@@ -180,8 +182,9 @@ public final class IpcThread implements AutoCloseable {
     if (!Timeout.isValid(timeout)) {
       return Status.send(Status.INVALID_ARGUMENT);
     }
-    if (!begin()) {
-      return Status.send(Status.CLOSED);
+    final int begun = begin();
+    if (begun != Status.OK) {
+      return Status.send(begun);
     }
     final int rp = rv.resolve(spaceNumber, to);
     if (rp < 0) {
@@ -205,8 +208,9 @@ public final class IpcThread implements AutoCloseable {
     if (!Timeout.isValid(receiveTimeout)) {
       return Status.receive(Status.INVALID_ARGUMENT);
     }
-    if (!begin()) {
-      return Status.send(Status.CLOSED);
+    final int begun = begin();
+    if (begun != Status.OK) {
+      return Status.send(begun);
     }
     final int rp = rv.resolve(spaceNumber, to);
     if (rp < 0) {
@@ -242,8 +246,9 @@ public final class IpcThread implements AutoCloseable {
     if (ThreadId.isEndpoint(from)) {
       return Status.receive(Status.INVALID_ID);
     }
-    if (!begin()) {
-      return Status.receive(Status.CLOSED);
+    final int begun = begin();
+    if (begun != Status.OK) {
+      return Status.receive(begun);
     }
     final int rp = rv.resolveSource(spaceNumber, from);
     if (rp < 0) {
@@ -262,8 +267,9 @@ public final class IpcThread implements AutoCloseable {
     if (!Timeout.isValid(timeout)) {
       return Status.receive(Status.INVALID_ARGUMENT);
     }
-    if (!begin()) {
-      return Status.receive(Status.CLOSED);
+    final int begun = begin();
+    if (begun != Status.OK) {
+      return Status.receive(begun);
     }
     return receiveAt(index, 0, ThreadId.ANY, id, timeout);
   }
@@ -278,8 +284,9 @@ public final class IpcThread implements AutoCloseable {
     if (!Timeout.isValid(timeout)) {
       return Status.receive(Status.INVALID_ARGUMENT);
     }
-    if (!begin()) {
-      return Status.receive(Status.CLOSED);
+    final int begun = begin();
+    if (begun != Status.OK) {
+      return Status.receive(begun);
     }
     final int bit = memberBit(endpoint);
     if (bit < 0) {
@@ -320,8 +327,9 @@ public final class IpcThread implements AutoCloseable {
     if (!Timeout.isValid(timeout)) {
       return Status.receive(Status.INVALID_ARGUMENT);
     }
-    if (!begin()) {
-      return Status.receive(Status.CLOSED);
+    final int begun = begin();
+    if (begun != Status.OK) {
+      return Status.receive(begun);
     }
     return replyWaitAt(index, 0, id, timeout);
   }
@@ -337,8 +345,9 @@ public final class IpcThread implements AutoCloseable {
     if (!Timeout.isValid(timeout)) {
       return Status.receive(Status.INVALID_ARGUMENT);
     }
-    if (!begin()) {
-      return Status.receive(Status.CLOSED);
+    final int begun = begin();
+    if (begun != Status.OK) {
+      return Status.receive(begun);
     }
     final int bit = memberBit(endpoint);
     if (bit < 0) {
@@ -409,8 +418,9 @@ public final class IpcThread implements AutoCloseable {
     if (!Timeout.isValid(timeout)) {
       return Status.receive(Status.INVALID_ARGUMENT);
     }
-    if (!begin()) {
-      return Status.receive(Status.CLOSED);
+    final int begun = begin();
+    if (begun != Status.OK) {
+      return Status.receive(begun);
     }
     if (rv.takeNotification(this)) {
       return Status.OK;
@@ -424,7 +434,7 @@ public final class IpcThread implements AutoCloseable {
       setLong(tcbs, tcb, PARTNER_OFFSET, ThreadId.NIL);
       rv.setWaitPoint(this, -1, 0);
       if (!casState(tcbs, tcb, state(epoch, IDLE), state(epoch, RECEIVING))) {
-        return Status.receive(Status.CLOSED);
+        return Status.receive(Rendezvous.ownStateLost(this));
       }
       return rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE);
     } finally {
@@ -505,22 +515,27 @@ public final class IpcThread implements AutoCloseable {
 
   /** Whether this thread still lives (not exited, space not ended). */
   private boolean isCurrent() {
-    final int code = code(stateAcquire(tcbs, tcb));
-    return code != DEAD && code != FREE && getLong(tcbs, tcb, ID_OFFSET) == id;
+    return !ended;
   }
 
-  /** Starts an IPC: a new epoch, IDLE. False if this thread's space has ended. */
-  private boolean begin() {
-    final long st = stateAcquire(tcbs, tcb);
-    if (code(st) == DEAD || code(st) == FREE || getLong(tcbs, tcb, ID_OFFSET) != id) {
-      return false;
+  /**
+   * Starts an IPC: a new epoch, IDLE. Returns 0, CLOSED if this thread has ended (known
+   * privately, never from shared memory), or PROTOCOL_ERROR if a peer keeps scribbling on our
+   * state so that it cannot be set.
+   */
+  private int begin() {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      if (ended) {
+        return Status.CLOSED;
+      }
+      final long st = stateAcquire(tcbs, tcb);
+      final long e = epoch(st) + 1;
+      if (casState(tcbs, tcb, st, state(e, IDLE))) {
+        epoch = e;
+        return Status.OK;
+      }
     }
-    final long e = epoch(st) + 1;
-    if (!casState(tcbs, tcb, st, state(e, IDLE))) {
-      return false; // only the end of our space changes our state between IPCs
-    }
-    epoch = e;
-    return true;
+    return Status.PROTOCOL_ERROR;
   }
 
   private int memberBit(Endpoint endpoint) {

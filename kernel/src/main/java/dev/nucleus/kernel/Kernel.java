@@ -305,6 +305,7 @@ public final class Kernel implements AutoCloseable {
 
   /** Marks {@code t} dead in every table of its space. Caller holds the kernel lock and wakes sleepers after. */
   private void kill(IpcThread t) {
+    t.ended = true;
     final int[] endpointRps = t.joined.stream().mapToInt(e -> e.rp).toArray();
     for (Rendezvous table : t.space.tables()) {
       table.killPort(t.index, endpointRps);

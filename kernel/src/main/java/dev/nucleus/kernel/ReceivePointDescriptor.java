@@ -93,8 +93,9 @@ final class ReceivePointDescriptor {
     INT.compareAndSet(s, rp + LOCK_OFFSET, holder, 0);
   }
 
-  static boolean lockedPlain(MemorySegment s, long rp) {
-    return (int) INT.getOpaque(s, rp + LOCK_OFFSET) != 0;
+  /** The side holding LOCK (0: free). */
+  static int holder(MemorySegment s, long rp) {
+    return (int) INT.getOpaque(s, rp + LOCK_OFFSET);
   }
 
   static void unlockRelease(MemorySegment s, long rp) {

@@ -64,6 +64,8 @@ final class Rendezvous {
   private static final int YIELD_EVERY = 1 << 8;
   /** Spins before a lock waiter starts yielding. */
   private static final int LOCK_SPINS = 64;
+  /** How long a receive-point lock may stay taken before a waiter breaks it (see {@link #lock}). */
+  static final long LOCK_PATIENCE_NANOS = 1_000_000_000L;
 
   /** How long past its deadline a thread waits for a copy into or out of it to finish. */
   static final long STRANDED_GRACE_NANOS = 100_000_000L;
@@ -216,7 +218,7 @@ final class Rendezvous {
       unlink(rpOff, self.index); // our space ended under us
     }
     ReceivePointDescriptor.unlockRelease(rps, rpOff);
-    return queued ? QUEUED : Status.send(Status.CLOSED);
+    return queued ? QUEUED : Status.send(ownStateLost(self));
   }
 
   /** Claims a member of {@code rp} that is RECEIVING and accepts {@code self}; its index or -1. */
@@ -275,7 +277,7 @@ final class Rendezvous {
       return Status.send(Status.NO_PARTNER);
     }
     wakeIfSleeping(r, to);
-    return live ? Status.OK : Status.receive(Status.CLOSED); // delivered, but we cannot wait for a reply
+    return live ? Status.OK : Status.receive(ownStateLost(self)); // delivered, but we cannot wait for a reply
   }
 
   // --- receive phase ------------------------------------------------------------------------
@@ -312,7 +314,7 @@ final class Rendezvous {
           return Status.receive(Status.NO_PARTNER);
         }
         if (!publishReceiving(self, rpOff, bit, e)) {
-          return Status.receive(Status.CLOSED);
+          return Status.receive(ownStateLost(self));
         }
         if (ReceivePointDescriptor.lengthVolatile(rps, rpOff) == 0) {
           return QUEUED;
@@ -345,7 +347,7 @@ final class Rendezvous {
     }
     final boolean live = publishReceiving(self, rpOff, bit, self.epoch);
     ReceivePointDescriptor.unlockRelease(rps, rpOff);
-    return live ? QUEUED : Status.receive(Status.CLOSED);
+    return live ? QUEUED : Status.receive(ownStateLost(self));
   }
 
   /**
@@ -511,10 +513,13 @@ final class Rendezvous {
       final long st = stateAcquire(s, me);
       final int code = code(st);
       if (code == DELIVERED || code == DONE) {
-        return getInt(s, me, STATUS_OFFSET);
+        final int status = getInt(s, me, STATUS_OFFSET);
+        return Status.isValid(status) ? status : Status.PROTOCOL_ERROR | phase;
       }
-      if (code == DEAD || code == FREE) {
-        return Status.CLOSED | phase;
+      if (code == DEAD || code == FREE || code > DEAD) {
+        // Our own end is known privately; a DEAD (or unknown) state we did not get from the
+        // kernel was written by a broken peer.
+        return ownStateLost(self) | phase;
       }
       if (code == WAIT_REPLY || code == RECEIVING) {
         phase = Status.RECEIVE_PHASE; // the send phase, if any, is over
@@ -604,6 +609,14 @@ final class Rendezvous {
       ReceivePointDescriptor.clearWaiters(rps, rpOffset(self.waitRp), 1L << self.waitBit);
     }
     return true;
+  }
+
+  /**
+   * Why {@code self}'s own state changed under it: its end (known privately) or, failing that, a
+   * peer writing into shared memory.
+   */
+  static int ownStateLost(IpcThread self) {
+    return self.ended ? Status.CLOSED : Status.PROTOCOL_ERROR;
   }
 
   /** Records where {@code self} waits, in shared memory for partners and privately for itself. */
@@ -909,16 +922,34 @@ final class Rendezvous {
 
   // --- the sender queue (callers hold the lock) ---------------------------------------------
 
+  /**
+   * Takes a receive point's spin lock. Held legitimately for a few list operations, so a lock
+   * that stays taken is a peer's doing: a value no side writes is broken at once, and a lock held
+   * by the same side for {@link #LOCK_PATIENCE_NANOS} is broken then (a peer stopped or killed
+   * inside it, or one that wrote a plausible value). Everything under the lock is validated
+   * anyway, so a broken lock can cost a peer its queue entries, never our memory safety.
+   */
   void lock(long rpOff) {
     int spins = 0;
+    long since = 0;
     while (!ReceivePointDescriptor.tryLock(rps, rpOff, lockValue)) {
-      do {
-        if (++spins > LOCK_SPINS) {
-          Thread.yield();
-        } else {
-          Thread.onSpinWait();
+      final int holder = ReceivePointDescriptor.holder(rps, rpOff);
+      if (holder != 0 && holder != ChannelSegment.SIDE_A && holder != ChannelSegment.SIDE_B) {
+        ReceivePointDescriptor.breakLock(rps, rpOff, holder);
+        continue;
+      }
+      if (++spins > LOCK_SPINS) {
+        final long now = System.nanoTime();
+        if (since == 0) {
+          since = now;
+        } else if (now - since > LOCK_PATIENCE_NANOS) {
+          ReceivePointDescriptor.breakLock(rps, rpOff, holder);
+          since = 0;
         }
-      } while (ReceivePointDescriptor.lockedPlain(rps, rpOff));
+        Thread.yield();
+      } else {
+        Thread.onSpinWait();
+      }
     }
   }
 
@@ -930,11 +961,16 @@ final class Rendezvous {
     final MemorySegment s = tcbs;
     final long to = tcbOffset(t);
     final int tail = ReceivePointDescriptor.tail(rps, rpOff);
-    setInt(s, to, Q_PREV_OFFSET, tail);
     setInt(s, to, Q_NEXT_OFFSET, -1);
-    if (tail >= 0) {
+    if (tail >= 0 && tail < maxThreads) {
+      setInt(s, to, Q_PREV_OFFSET, tail);
       setInt(s, tcbOffset(tail), Q_NEXT_OFFSET, t);
     } else {
+      if (tail != -1) {
+        // A tail a peer scribbled on: start the queue afresh with t alone (LENGTH counts t).
+        ReceivePointDescriptor.addLength(rps, rpOff, 1 - ReceivePointDescriptor.lengthVolatile(rps, rpOff));
+      }
+      setInt(s, to, Q_PREV_OFFSET, -1);
       ReceivePointDescriptor.head(rps, rpOff, t);
     }
     ReceivePointDescriptor.tail(rps, rpOff, t);

@@ -40,6 +40,11 @@ public final class Status {
   public static final int INVALID_ARGUMENT = 9;
   /** The calling thread's own space has ended or the kernel has been closed. */
   public static final int CLOSED = 10;
+  /**
+   * The partner broke the protocol: shared memory held a value no correct peer writes (a state,
+   * status, index or length out of range). Only a broken or hostile process space causes it.
+   */
+  public static final int PROTOCOL_ERROR = 11;
 
   /** Phase flag: the send phase failed; nothing was delivered. */
   public static final int SEND_PHASE = 1 << 8;
@@ -48,7 +53,7 @@ public final class Status {
 
   private static final String[] NAMES = {
     "OK", "TIMEOUT", "NO_PARTNER", "INVALID_ID", "STALE_ID", "PEER_DEAD", "ABORTED",
-    "NOT_PERMITTED", "MSG_TOO_LONG", "INVALID_ARGUMENT", "CLOSED"
+    "NOT_PERMITTED", "MSG_TOO_LONG", "INVALID_ARGUMENT", "CLOSED", "PROTOCOL_ERROR"
   };
 
   private Status() {}
@@ -81,6 +86,12 @@ public final class Status {
   /** Whether the receive phase failed. */
   public static boolean failedInReceive(int status) {
     return (status & RECEIVE_PHASE) != 0;
+  }
+
+  /** Whether {@code status} is one this kernel can return (a known code, only phase flags besides). */
+  public static boolean isValid(int status) {
+    return (status & ~(0xFF | SEND_PHASE | RECEIVE_PHASE)) == 0 && code(status) < NAMES.length
+        && (status == OK || code(status) != OK);
   }
 
   /** The name of a code, e.g. {@code "PEER_DEAD"}. */

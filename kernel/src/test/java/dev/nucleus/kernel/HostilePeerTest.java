@@ -1,0 +1,69 @@
+package dev.nucleus.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Untrusted memory: a peer that writes garbage into a live channel gets errors, and the other
+ * side never crashes, never hangs past its timeouts, never touches memory outside the segment.
+ * Here the test plays the hostile peer against both a client thread of this process and the echo
+ * server in the child process, while they keep calling each other with timeouts. Seeded, so a
+ * failure reproduces; {@link HostilePeerFuzzTest} drives the same peer with Jazzer.
+ */
+@org.junit.jupiter.api.Timeout(value = 180, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+class HostilePeerTest {
+
+  @Test
+  void garbageInTheChannelGivesErrorsNeverACrashOrAHang() throws Exception {
+    try (Kernel kernel = new Kernel(Kernel.Config.defaults().withWaitStrategy(WaitStrategy.ADAPTIVE))) {
+      final RandomGenerator random = RandomGeneratorFactory.of("L64X128MixRandom").create(20261128);
+      final long timeout = Timeout.relative(Duration.ofMillis(20));
+      int ok = 0;
+      int failed = 0;
+      // Episodes with a fresh victim each: once a peer has broken a channel, it stays broken.
+      for (int episode = 0; episode < 6; episode++) {
+        final Space client = kernel.createSpace("client-" + episode);
+        final ProcessSpace echo = kernel.spawnProcessSpace("echo-" + episode, EchoComponent.class, client);
+        final long server = echo.awaitPublished(Duration.ofSeconds(30));
+        try (IpcThread me = client.attach("me")) {
+          final HostilePeer peer = new HostilePeer(echo.channel(), ThreadId.index(server), me.index);
+          for (int round = 0; round < 80; round++) {
+            if (random.nextInt(8) == 0) {
+              peer.scribble(random::nextInt, random::nextLong);
+            }
+            me.setTag(MessageTag.of(1, 1));
+            me.setMr(1, round);
+            final int status = me.call(server, timeout, timeout); // must return: no exception, no hang
+            if (status == Status.OK) {
+              ok++;
+            } else {
+              failed++;
+              assertThat(Status.isValid(status)).as("a status this kernel defines: %s", status).isTrue();
+            }
+          }
+        }
+        assertThat(echo.isAlive()).as("the child survived the garbage in its channel (exit code %s)",
+            echo.isAlive() ? "none" : echo.exitCode()).isTrue();
+        echo.close();
+      }
+      System.err.println("hostile peer: " + ok + " calls answered, " + failed + " failed cleanly");
+      assertThat(ok).as("calls before the first scribble of each episode succeed").isPositive();
+      // The damage stays in that channel: a fresh one works as ever.
+      final Space other = kernel.createSpace("other");
+      final ProcessSpace echo2 = kernel.spawnProcessSpace("echo2", EchoComponent.class, other);
+      final long server2 = echo2.awaitPublished(Duration.ofSeconds(30));
+      try (IpcThread me2 = other.attach("me2")) {
+        me2.setTag(MessageTag.of(1, 1));
+        me2.setMr(1, 41);
+        assertThat(me2.call(server2, Timeout.relative(Duration.ofSeconds(10)), Timeout.relative(Duration.ofSeconds(10))))
+            .isEqualTo(Status.OK);
+        assertThat(me2.mr(1)).isEqualTo(42);
+      }
+      echo2.close();
+    }
+  }
+}
