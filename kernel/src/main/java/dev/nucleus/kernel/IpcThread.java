@@ -182,17 +182,23 @@ public final class IpcThread implements AutoCloseable {
     if (!Timeout.isValid(timeout)) {
       return Status.send(Status.INVALID_ARGUMENT);
     }
-    final int begun = begin();
-    if (begun != Status.OK) {
-      return Status.send(begun);
-    }
-    final int rp = rv.resolve(spaceNumber, to);
+    final int rp = beginSend(to);
     if (rp < 0) {
-      return Status.send(-rp);
+      return -rp;
     }
     final long deadline = Timeout.deadline(timeout);
     final int status = rv.sendPhase(this, rp, to, timeout, false);
     return status == Rendezvous.QUEUED ? rv.await(this, deadline, Timeout.NEVER, Status.SEND_PHASE) : status;
+  }
+
+  /** Starts an IPC whose first phase sends to {@code to}: its receive point, or a negative send-phase status. */
+  private int beginSend(long to) {
+    final int begun = begin();
+    if (begun != Status.OK) {
+      return -Status.send(begun);
+    }
+    final int rp = rv.resolve(spaceNumber, to);
+    return rp < 0 ? -Status.send(-rp) : rp;
   }
 
   /**
@@ -208,13 +214,9 @@ public final class IpcThread implements AutoCloseable {
     if (!Timeout.isValid(receiveTimeout)) {
       return Status.receive(Status.INVALID_ARGUMENT);
     }
-    final int begun = begin();
-    if (begun != Status.OK) {
-      return Status.send(begun);
-    }
-    final int rp = rv.resolve(spaceNumber, to);
+    final int rp = beginSend(to);
     if (rp < 0) {
-      return Status.send(-rp);
+      return -rp;
     }
     final long deadline = Timeout.deadline(sendTimeout);
     final int status = rv.sendPhase(this, rp, to, sendTimeout, true);

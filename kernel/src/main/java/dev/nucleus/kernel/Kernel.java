@@ -268,7 +268,7 @@ public final class Kernel implements AutoCloseable {
       if (!space.tablesReusable(i)) {
         continue; // senders queued at the previous occupant have not left yet
       }
-      final long version = threadVersions[i] >= ThreadId.MAX_VERSION ? 1 : threadVersions[i] + 1;
+      final long version = nextVersion(threadVersions[i]);
       threadVersions[i] = version;
       final long id = ThreadId.of(space.number(), i, version);
       final long epoch = space.initPorts(i, id);
@@ -286,13 +286,18 @@ public final class Kernel implements AutoCloseable {
       if (threads[t.index] != t) {
         return;
       }
-      kill(t);
-      threads[t.index] = null;
-      retired[t.index] = t;
-      t.space.removeThread(t);
+      retire(t);
     }
-    sleeper.bind(t.index, null);
     wakeAllSleepers();
+  }
+
+  /** Kills {@code t} and frees its slot for reuse once its Java thread lets go. Holds the lock. */
+  private void retire(IpcThread t) {
+    kill(t);
+    threads[t.index] = null;
+    retired[t.index] = t;
+    t.space.removeThread(t);
+    sleeper.bind(t.index, null);
   }
 
   /** Wakes every sleeping thread of this kernel, in every table, to re-check its partner. */
@@ -324,7 +329,7 @@ public final class Kernel implements AutoCloseable {
       if (endpoints[j] != null || reservedEndpoints[j] || !space.endpointReusable(j)) {
         continue;
       }
-      final long version = endpointVersions[j] >= ThreadId.MAX_VERSION ? 1 : endpointVersions[j] + 1;
+      final long version = nextVersion(endpointVersions[j]);
       endpointVersions[j] = version;
       final long id = ThreadId.endpoint(space.number(), j, version);
       final Endpoint e = new Endpoint(this, space, j, rp, id, name);
@@ -340,11 +345,21 @@ public final class Kernel implements AutoCloseable {
       if (endpoints[e.slot] != e) {
         return;
       }
-      e.space.closeEndpoint(e.slot);
-      endpoints[e.slot] = null;
-      e.space.removeEndpoint(e);
+      retire(e);
     }
     wakeAllSleepers();
+  }
+
+  /** Closes {@code e} in every table of its space and frees its slot. Holds the lock. */
+  private void retire(Endpoint e) {
+    e.space.closeEndpoint(e.slot);
+    endpoints[e.slot] = null;
+    e.space.removeEndpoint(e);
+  }
+
+  /** The next version of a slot: versions never repeat until they wrap, and are never 0. */
+  private static long nextVersion(long version) {
+    return version >= ThreadId.MAX_VERSION ? 1 : version + 1;
   }
 
   // --- interrupts -------------------------------------------------------------------------
@@ -531,16 +546,10 @@ public final class Kernel implements AutoCloseable {
   void endSpace(Space space) {
     synchronized (this) {
       for (IpcThread t : space.threads()) {
-        kill(t);
-        threads[t.index] = null;
-        retired[t.index] = t;
-        space.removeThread(t);
-        sleeper.bind(t.index, null);
+        retire(t);
       }
       for (Endpoint e : space.endpoints()) {
-        space.closeEndpoint(e.slot);
-        endpoints[e.slot] = null;
-        space.removeEndpoint(e);
+        retire(e);
       }
       for (Channel c : List.copyOf(channelList)) {
         if (c.first() == space || c.second() == space) {
