@@ -118,6 +118,11 @@ final class ChannelSegment implements AutoCloseable {
     return ChannelDescriptor.getInt(segment, offset);
   }
 
+  /** The pid side B wrote when it attached (0 before). */
+  long pidB() {
+    return ChannelDescriptor.getLong(segment, ChannelDescriptor.PID_B_OFFSET);
+  }
+
   int bState() {
     return ChannelDescriptor.getInt(segment, ChannelDescriptor.B_STATE_OFFSET);
   }

@@ -90,9 +90,8 @@ public final class Kernel implements AutoCloseable {
   private final List<Interrupt> interrupts = new ArrayList<>();
   private final Space kernelSpace;
   private final Space processSpace;
-  /** Root: the process space of each space number (or PENDING while it starts). */
-  private final Object[] processSpaces;
-  private static final Object PENDING = new Object();
+  /** Root: the process space of each space number. */
+  private final ProcessSpace[] processSpaces;
   private java.util.concurrent.ExecutorService spawner;
   /** Thread and endpoint slots that belong to process spaces (or, in a process, to others). */
   private final boolean[] reservedThreads;
@@ -132,7 +131,7 @@ public final class Kernel implements AutoCloseable {
     this.kernelSpace = new Space(this, KERNEL_SPACE, "kernel", rendezvous);
     spaces[KERNEL_SPACE] = kernelSpace;
     this.processSpace = null;
-    this.processSpaces = new Object[config.maxSpaces()];
+    this.processSpaces = new ProcessSpace[config.maxSpaces()];
     ChannelFile.reclaimOrphans(ChannelFile.DEFAULT_DIR);
   }
 
@@ -161,7 +160,7 @@ public final class Kernel implements AutoCloseable {
     final int firstEp = channel.header(ChannelDescriptor.B_FIRST_EP_OFFSET);
     java.util.Arrays.fill(reservedEndpoints, firstEp, firstEp + channel.header(ChannelDescriptor.B_EP_COUNT_OFFSET), false);
     this.kernelSpace = null;
-    this.processSpaces = new Object[0];
+    this.processSpaces = new ProcessSpace[0];
     this.processSpace = new Space(this, channel.spaceB(), spaceName, rendezvous);
     spaces[channel.spaceB()] = processSpace;
   }
@@ -408,44 +407,17 @@ public final class Kernel implements AutoCloseable {
    */
   public ProcessSpace spawnProcessSpace(String name, Class<? extends ProcessComponent> component, Space peer,
       String... args) {
-    final ChannelSegment channel;
-    final int number;
-    synchronized (this) {
-      checkOpen();
-      checkRoot();
-      if (peer.kernel() != this || !peer.isAlive() || peer.number() == KERNEL_SPACE) {
-        throw new IllegalArgumentException("peer must be a live thread space of this kernel: " + peer);
-      }
-      for (Channel c : channelList) {
-        if (c.first() == peer || c.second() == peer) {
-          throw new IllegalStateException(peer + " has a channel already; a process space needs a new peer space");
-        }
-      }
-      number = freeSpaceNumber();
-      final int first = reserveRange(reservedThreads, threads, PROCESS_THREADS, "thread");
-      final int firstEp = reserveRange(reservedEndpoints, endpoints, PROCESS_ENDPOINTS, "endpoint");
-      channel = ChannelSegment.create(ChannelFile.DEFAULT_DIR, config, peer.number(), number,
-          first, PROCESS_THREADS, firstEp, PROCESS_ENDPOINTS);
-      try {
-        peer.connectToProcess(channel.table());
-      } catch (RuntimeException e) {
-        channel.close();
-        throw e;
-      }
-      processSpaces[number] = PENDING;
-    }
+    final ProcessSpace ps = prepareProcessSpace(name, peer);
+    final ChannelSegment channel = ps.channel();
     final Process process;
     try {
       process = spawner().submit(() -> new ProcessBuilder(childCommand(channel, name, component, args))
           .inheritIO().start()).get();
     } catch (Exception e) {
-      channel.close();
+      ps.close();
       throw new IllegalStateException("cannot start process space " + name, e);
     }
-    final ProcessSpace ps = new ProcessSpace(this, number, name, peer, channel, process);
-    synchronized (this) {
-      processSpaces[number] = ps;
-    }
+    ps.started(process);
     // A thread of our own waits for the exit: Process.onExit() completes on the common pool,
     // which may be busy (or, with one CPU to spare, entirely taken) by the very caller blocked
     // on this process.
@@ -455,12 +427,7 @@ public final class Kernel implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      try {
-        ps.exited();
-      } catch (RuntimeException | Error e) {
-        System.err.println("nucleus: cleaning up after " + ps + " failed: " + e);
-        e.printStackTrace();
-      }
+      exited(ps);
     });
     final long deadline = System.nanoTime() + ATTACH_TIMEOUT.toNanos();
     while (channel.bState() == ChannelDescriptor.B_BOOTING && process.isAlive() && System.nanoTime() < deadline) {
@@ -475,7 +442,93 @@ public final class Kernel implements AutoCloseable {
     return ps;
   }
 
-  private List<String> childCommand(ChannelSegment channel, String name, Class<?> component, String[] args) {
+  /**
+   * Prepares a process space for a process started by other means (a service manager, a shell,
+   * another machine's deployment tool): creates its channel to {@code peer} and returns at once.
+   * The process attaches by running {@link ProcessSpace#attachCommand}; the kernel then watches
+   * its pid (polling, as it is not our child) and fails everything blocked on it when it exits.
+   * Until it attaches, the channel file exists in {@code /dev/shm}; {@link ProcessSpace#close}
+   * removes it.
+   *
+   * @throws IllegalStateException if {@code peer} is not new, or the kernel is closed or full
+   */
+  public ProcessSpace openProcessSpace(String name, Space peer) {
+    final ProcessSpace ps = prepareProcessSpace(name, peer);
+    Thread.ofPlatform().daemon().name("nucleus-watch-" + name).start(() -> watchAttached(ps));
+    return ps;
+  }
+
+  /** For a process we did not start: waits for it to attach, then polls its liveness. */
+  private void watchAttached(ProcessSpace ps) {
+    final ChannelSegment channel = ps.channel();
+    try {
+      while (channel.bState() == ChannelDescriptor.B_BOOTING) {
+        if (ps.isClosed()) {
+          return;
+        }
+        Thread.sleep(5);
+      }
+      // The pid comes from shared memory: believe it only if that process maps our channel.
+      final long pid = channel.pidB();
+      final ProcessHandle handle = ProcessHandle.of(pid).orElse(null);
+      if (handle == null || !ProcessSpace.mapsChannel(pid, channel.path())) {
+        exited(ps); // gone already, or a pid that is not the attached process
+        return;
+      }
+      ps.attached(handle);
+      channel.unlink();
+      while (handle.isAlive()) {
+        Thread.sleep(LIVENESS_POLL_MILLIS);
+      }
+      exited(ps);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** How often the liveness of a process we did not start is polled (its exit is then seen within this). */
+  private static final long LIVENESS_POLL_MILLIS = 20;
+
+  private static void exited(ProcessSpace ps) {
+    try {
+      ps.exited();
+    } catch (RuntimeException | Error e) {
+      System.err.println("nucleus: cleaning up after " + ps + " failed: " + e);
+      e.printStackTrace();
+    }
+  }
+
+  /** Reserves a space number and slot ranges, creates the channel, connects {@code peer} to it. */
+  private ProcessSpace prepareProcessSpace(String name, Space peer) {
+    synchronized (this) {
+      checkOpen();
+      checkRoot();
+      if (peer.kernel() != this || !peer.isAlive() || peer.number() == KERNEL_SPACE) {
+        throw new IllegalArgumentException("peer must be a live thread space of this kernel: " + peer);
+      }
+      for (Channel c : channelList) {
+        if (c.first() == peer || c.second() == peer) {
+          throw new IllegalStateException(peer + " has a channel already; a process space needs a new peer space");
+        }
+      }
+      final int number = freeSpaceNumber();
+      final int first = reserveRange(reservedThreads, threads, PROCESS_THREADS, "thread");
+      final int firstEp = reserveRange(reservedEndpoints, endpoints, PROCESS_ENDPOINTS, "endpoint");
+      final ChannelSegment channel = ChannelSegment.create(ChannelFile.DEFAULT_DIR, config, peer.number(), number,
+          first, PROCESS_THREADS, firstEp, PROCESS_ENDPOINTS);
+      try {
+        peer.connectToProcess(channel.table());
+      } catch (RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+      final ProcessSpace ps = new ProcessSpace(this, number, name, peer, channel);
+      processSpaces[number] = ps;
+      return ps;
+    }
+  }
+
+  List<String> childCommand(ChannelSegment channel, String name, Class<?> component, String[] args) {
     final String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // The marker property comes first so that tools see it even in a truncated command line.
@@ -533,8 +586,8 @@ public final class Kernel implements AutoCloseable {
   /** The process spaces started by this kernel. */
   public synchronized List<ProcessSpace> processSpaces() {
     final List<ProcessSpace> out = new ArrayList<>();
-    for (Object p : processSpaces) {
-      if (p instanceof ProcessSpace ps) {
+    for (ProcessSpace ps : processSpaces) {
+      if (ps != null) {
         out.add(ps);
       }
     }

@@ -1,6 +1,10 @@
 package dev.nucleus.kernel;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -8,11 +12,13 @@ import java.util.concurrent.TimeoutException;
  * The root kernel's handle on a process space: a space whose threads run in another OS process,
  * with OS memory isolation, reached through one channel segment shared with a thread space of
  * the root (its <em>peer</em>). IPC between the two uses the same rendezvous as thread spaces.
+ * Made by {@link Kernel#spawnProcessSpace} (the kernel starts the process) or
+ * {@link Kernel#openProcessSpace} (some other launcher starts it with {@link #attachCommand}).
  *
  * <p>Liveness: when the process exits for any reason (return, crash, {@code kill -9}), the root
- * learns it from the operating system at once and fails every IPC blocked on the process space
- * with PEER_DEAD; its ids become stale. A stopped process (SIGSTOP, a long GC pause) is not dead.
- * The child is started so that it dies with the root (PR_SET_PDEATHSIG).
+ * learns it from the operating system (at once for a child, within 20 ms otherwise) and fails
+ * every IPC blocked on the process space with PEER_DEAD; its ids become stale. A stopped process
+ * (SIGSTOP, a long GC pause) is not dead. A process the kernel started dies with the root.
  *
  * <p>Thread-safe.
  */
@@ -23,16 +29,28 @@ public final class ProcessSpace implements AutoCloseable {
   private final String name;
   private final Space peer;
   private final ChannelSegment channel;
-  private final Process process;
+  private volatile Process process;
+  private volatile ProcessHandle handle;
+  private volatile boolean closed;
   private volatile boolean exitHandled;
 
-  ProcessSpace(Kernel kernel, int number, String name, Space peer, ChannelSegment channel, Process process) {
+  ProcessSpace(Kernel kernel, int number, String name, Space peer, ChannelSegment channel) {
     this.kernel = kernel;
     this.number = number;
     this.name = name;
     this.peer = peer;
     this.channel = channel;
-    this.process = process;
+  }
+
+  /** The kernel started {@code p} for this space. */
+  void started(Process p) {
+    this.process = p;
+    this.handle = p.toHandle();
+  }
+
+  /** A process we did not start attached as {@code h}. */
+  void attached(ProcessHandle h) {
+    this.handle = h;
   }
 
   /** The space number in this space's ids. */
@@ -49,14 +67,33 @@ public final class ProcessSpace implements AutoCloseable {
     return peer;
   }
 
-  /** The OS process id. */
+  /** The OS process id, or -1 while no process has attached. */
   public long pid() {
-    return process.pid();
+    final ProcessHandle h = handle;
+    return h == null ? -1 : h.pid();
   }
 
-  /** Whether the process still runs (a stopped process does). */
+  /** The channel file a process started by other means attaches to (see {@link #attachCommand}). */
+  public Path channelPath() {
+    return channel.path();
+  }
+
+  /**
+   * The command line that attaches a process to this space, running {@code component} with
+   * {@code args}: this JDK's {@code java}, this JVM's class path, native access enabled.
+   */
+  public List<String> attachCommand(Class<? extends ProcessComponent> component, String... args) {
+    return kernel.childCommand(channel, name, component, args);
+  }
+
+  /** Whether the process runs (a stopped one does); before attaching, whether still awaited. */
   public boolean isAlive() {
-    return process.isAlive();
+    final ProcessHandle h = handle;
+    return h != null ? h.isAlive() : !closed && !exitHandled;
+  }
+
+  boolean isClosed() {
+    return closed;
   }
 
   /**
@@ -71,9 +108,9 @@ public final class ProcessSpace implements AutoCloseable {
       if (id != 0 && channel.bState() == ChannelDescriptor.B_RUNNING) {
         return id;
       }
-      if (!process.isAlive() || channel.bState() == ChannelDescriptor.B_FAILED) {
+      if (!isAlive() || channel.bState() == ChannelDescriptor.B_FAILED) {
         throw new IllegalStateException("process space " + name + " (pid " + pid() + ") ended before publishing"
-            + (process.isAlive() ? "" : ", exit code " + process.exitValue()));
+            + (process != null && !process.isAlive() ? ", exit code " + process.exitValue() : ""));
       }
       if (System.nanoTime() > deadline) {
         throw new TimeoutException("process space " + name + " published nothing within " + timeout);
@@ -84,25 +121,44 @@ public final class ProcessSpace implements AutoCloseable {
 
   /** Kills the process at once (SIGKILL), as a crash would. */
   public void kill() {
-    process.destroyForcibly();
+    final ProcessHandle h = handle;
+    if (h != null) {
+      h.destroyForcibly();
+    }
   }
 
   /** Waits for the process to exit; false on timeout. */
   public boolean awaitExit(Duration timeout) throws InterruptedException {
-    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    final long deadline = System.nanoTime() + timeout.toNanos();
+    while (isAlive()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return true;
   }
 
-  /** The exit code; throws IllegalThreadStateException while it runs. */
+  /**
+   * The exit code of a process the kernel started; throws IllegalThreadStateException while it
+   * runs, UnsupportedOperationException for a process started by other means.
+   */
   public int exitCode() {
-    return process.exitValue();
+    final Process p = process;
+    if (p == null) {
+      throw new UnsupportedOperationException("the exit code of a process this kernel did not start is unknown");
+    }
+    return p.exitValue();
   }
 
   /** Called once the process has exited: everything blocked on it fails with PEER_DEAD. */
   void exited() {
-    if (exitHandled) {
-      return;
+    synchronized (this) {
+      if (exitHandled) {
+        return;
+      }
+      exitHandled = true;
     }
-    exitHandled = true;
     channel.unlink();
     channel.markSpaceDead(number, ChannelSegment.SIDE_B);
     kernel.processExited(this);
@@ -112,21 +168,40 @@ public final class ProcessSpace implements AutoCloseable {
     return channel;
   }
 
+  /** Whether process {@code pid} maps the channel file: proof that it is the one that attached. */
+  static boolean mapsChannel(long pid, Path channelFile) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(pid), "maps")).contains(channelFile.toString());
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /**
    * Ends the process space: asks the process to exit, kills it if it has not within a second,
    * and releases the channel. Idempotent.
    */
   @Override
   public void close() {
-    if (process.isAlive()) {
-      process.destroy();
+    closed = true;
+    final ProcessHandle h = handle;
+    if (h != null && h.isAlive()) {
+      h.destroy();
       try {
-        if (!process.waitFor(1, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          process.waitFor(5, TimeUnit.SECONDS);
+        if (!awaitExit(Duration.ofSeconds(1))) {
+          h.destroyForcibly();
+          awaitExit(Duration.ofSeconds(5));
         }
       } catch (InterruptedException e) {
-        process.destroyForcibly();
+        h.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    final Process p = process;
+    if (p != null) {
+      try {
+        p.waitFor(5, TimeUnit.SECONDS); // reap it
+      } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }

@@ -99,4 +99,44 @@ class ProcessSpaceTest {
       assertThat(echo.awaitExit(Duration.ofSeconds(10))).isTrue();
     }
   }
+
+  @Test
+  void aProcessStartedByOtherMeansAttachesWithTheChannelHandle() throws Exception {
+    kernel = Kernel.create();
+    final Space client = kernel.createSpace("client");
+    final ProcessSpace space = kernel.openProcessSpace("external", client);
+    assertThat(space.pid()).as("nobody attached yet").isEqualTo(-1);
+    assertThat(Files.exists(space.channelPath())).as("the handle exists until a process attaches").isTrue();
+
+    // Some other launcher starts the process with the handle.
+    final Process external = new ProcessBuilder(space.attachCommand(EchoComponent.class)).inheritIO().start();
+    try {
+      final long server = space.awaitPublished(Duration.ofSeconds(30));
+      assertThat(space.pid()).isEqualTo(external.pid());
+      try (IpcThread me = client.attach("me", WaitStrategy.BLOCK)) {
+        me.setTag(MessageTag.of(1, 1));
+        me.setMr(1, 1);
+        assertThat(me.call(server)).isEqualTo(Status.OK);
+        assertThat(me.mr(1)).isEqualTo(2);
+
+        external.destroyForcibly();
+        me.setTag(MessageTag.of(1, 1));
+        final int status = me.call(server, Timeout.NEVER, Timeout.NEVER);
+        assertThat(Status.code(status)).as(Status.toString(status)).isIn(Status.PEER_DEAD, Status.STALE_ID);
+      }
+      assertThat(Files.exists(space.channelPath())).isFalse();
+    } finally {
+      external.destroyForcibly().waitFor();
+    }
+  }
+
+  @Test
+  void closingAnUnattachedProcessSpaceRemovesItsChannel() throws Exception {
+    kernel = Kernel.create();
+    final ProcessSpace space = kernel.openProcessSpace("never", kernel.createSpace("client"));
+    final Path path = space.channelPath();
+    space.close();
+    assertThat(Files.exists(path)).isFalse();
+    assertThat(space.isAlive()).isFalse();
+  }
 }
