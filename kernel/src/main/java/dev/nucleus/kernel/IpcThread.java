@@ -66,8 +66,10 @@ public final class IpcThread implements AutoCloseable {
   private volatile boolean released;
 
   // Owner-only state (no synchronization: only the owner thread reads or writes these).
-  /** Epoch of the current or last IPC; equals the epoch in this TCB's STATE. */
+  /** Epoch of the current or last IPC; the epoch of every state this IPC sets. */
   long epoch;
+  /** This TCB's STATE as this thread last set or saw it: what its next own CAS expects. */
+  long expect;
   /** Epoch of the partner TCB won by the last claim. */
   long claimedEpoch;
   /** Whether receives also complete with pending notifications. */
@@ -435,7 +437,7 @@ public final class IpcThread implements AutoCloseable {
     try {
       setLong(tcbs, tcb, PARTNER_OFFSET, ThreadId.NIL);
       rv.setWaitPoint(this, -1, 0);
-      if (!casState(tcbs, tcb, state(epoch, IDLE), state(epoch, RECEIVING))) {
+      if (!rv.casOwnState(this, state(epoch, RECEIVING))) {
         return Status.receive(Rendezvous.ownStateLost(this));
       }
       return rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE);
@@ -521,23 +523,18 @@ public final class IpcThread implements AutoCloseable {
   }
 
   /**
-   * Starts an IPC: a new epoch, IDLE. Returns 0, CLOSED if this thread has ended (known
-   * privately, never from shared memory), or PROTOCOL_ERROR if a peer keeps scribbling on our
-   * state so that it cannot be set.
+   * Starts an IPC: a new epoch, taken effect by the IPC's first own-state transition (no store
+   * here). Returns 0, or CLOSED if this thread has ended (known privately, never from shared
+   * memory).
    */
   private int begin() {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      if (ended) {
-        return Status.CLOSED;
-      }
-      final long st = stateAcquire(tcbs, tcb);
-      final long e = epoch(st) + 1;
-      if (casState(tcbs, tcb, st, state(e, IDLE))) {
-        epoch = e;
-        return Status.OK;
-      }
+    if (ended) {
+      return Status.CLOSED;
     }
-    return Status.PROTOCOL_ERROR;
+    final long st = stateAcquire(tcbs, tcb);
+    epoch = epoch(st) + 1;
+    expect = st; // the first transition of this IPC moves from here (see Rendezvous.casOwnState)
+    return Status.OK;
   }
 
   private int memberBit(Endpoint endpoint) {

@@ -213,7 +213,7 @@ final class Rendezvous {
     self.waitRp = rp;
     setInt(s, me, FLAGS_OFFSET, isCall ? FLAG_CALL : 0);
     link(rpOff, rp, self.index);
-    final boolean queued = casState(s, me, state(self.epoch, IDLE), state(self.epoch, SENDING));
+    final boolean queued = casOwnState(self, state(self.epoch, SENDING));
     if (!queued) {
       unlink(rpOff, self.index); // our space ended under us
     }
@@ -267,7 +267,7 @@ final class Rendezvous {
       setLong(s, to, REPLY_TO_OFFSET, ThreadId.NIL);
     }
     // The caller must be waiting for the reply before the server can see the request.
-    final boolean live = !isCall || casState(s, me, state(self.epoch, IDLE), state(self.epoch, WAIT_REPLY));
+    final boolean live = !isCall || casOwnState(self, state(self.epoch, WAIT_REPLY));
     setInt(s, to, STATUS_OFFSET, Status.OK);
     // A CAS, not a store: a receiver may have abandoned a claim stranded past its deadline.
     if (!casState(s, to, state(self.claimedEpoch, CLAIMED), state(self.claimedEpoch, DELIVERED))) {
@@ -300,7 +300,7 @@ final class Rendezvous {
       if (ReceivePointDescriptor.lengthVolatile(rps, rpOff) == 0) {
         return QUEUED;
       }
-      if (!casState(s, me, state(e, RECEIVING), state(e, IDLE))) {
+      if (!casOwnState(self, state(e, IDLE))) {
         return QUEUED; // claimed meanwhile: the delivery is under way
       }
     } else {
@@ -319,7 +319,7 @@ final class Rendezvous {
         if (ReceivePointDescriptor.lengthVolatile(rps, rpOff) == 0) {
           return QUEUED;
         }
-        if (!casState(s, me, state(e, RECEIVING), state(e, IDLE))) {
+        if (!casOwnState(self, state(e, IDLE))) {
           return QUEUED;
         }
       }
@@ -355,7 +355,7 @@ final class Rendezvous {
    * Dekker pair. False if {@code self}'s space has ended.
    */
   boolean publishReceiving(IpcThread self, long rpOff, int bit, long e) {
-    if (!casState(tcbs, self.tcb, state(e, IDLE), state(e, RECEIVING))) {
+    if (!casOwnState(self, state(e, RECEIVING))) {
       return false;
     }
     final long mask = 1L << bit;
@@ -612,6 +612,20 @@ final class Rendezvous {
   }
 
   /**
+   * Moves {@code self}'s own state from what it last set or saw ({@code self.expect}) to
+   * {@code next}; false if something else changed it (its end, or a peer's scribble). The first
+   * transition of an IPC also carries the epoch bump of {@link IpcThread#begin}: there is no
+   * separate store for it, so a call or replyWait on the fast path writes its own state once.
+   */
+  boolean casOwnState(IpcThread self, long next) {
+    if (casState(tcbs, self.tcb, self.expect, next)) {
+      self.expect = next;
+      return true;
+    }
+    return false;
+  }
+
+  /**
    * Why {@code self}'s own state changed under it: its end (known privately) or, failing that, a
    * peer writing into shared memory.
    */
@@ -621,8 +635,12 @@ final class Rendezvous {
 
   /** Records where {@code self} waits, in shared memory for partners and privately for itself. */
   void setWaitPoint(IpcThread self, int rp, int bit) {
-    setInt(tcbs, self.tcb, WAIT_RP_OFFSET, rp);
-    setInt(tcbs, self.tcb, WAIT_BIT_OFFSET, bit);
+    // Written only when it changes: a server waiting at the same point again and again leaves
+    // the control line shared in its partners' caches.
+    if (getInt(tcbs, self.tcb, WAIT_RP_OFFSET) != rp || getInt(tcbs, self.tcb, WAIT_BIT_OFFSET) != bit) {
+      setInt(tcbs, self.tcb, WAIT_RP_OFFSET, rp);
+      setInt(tcbs, self.tcb, WAIT_BIT_OFFSET, bit);
+    }
     self.waitRp = rp;
     self.waitBit = bit;
   }

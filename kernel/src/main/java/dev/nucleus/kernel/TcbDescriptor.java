@@ -10,30 +10,31 @@ import java.lang.invoke.VarHandle;
  * segment; a thread's record starts at {@code index * stride}.
  *
  * <pre>
- *  line 0: the rendezvous line. The partner's delivery writes all of it; the owner spins on it.
- *   0                   8                   16                  24 .. 63
- *  +-------------------+-------------------+-------------------+----------------------+
- *  | STATE             | SENDER            | MR0 = tag         | MR1 .. MR5           |
- *  +-------------------+-------------------+-------------------+----------------------+
- *  lines 1-2: control, written rarely or by the owner
- *   64 PARTNER  long   send destination / receive source (ANY for open) / reply partner
- *   72 REPLY_TO long   caller id of the call being served (the one-shot reply capability); 0 none
- *   80 REPLY_EPOCH     epoch of that call; the reply must find the caller still in it
- *   88 ABORT_EPOCH     an abort request for the IPC with this epoch
- *   96 ID       long   the id of the thread in this slot; 0 when the slot is free
- *  104 WAIT_RP  int    receive point waited on (RECEIVING) or queued at (SENDING)
- *  108 WAIT_BIT int    the owner's bit in that receive point's WAITERS mask
- *  112 STATUS   int    completion status, written by the partner before DELIVERED/DONE
- *  116 FLAGS    int    FLAG_CALL: the queued send is a call; FLAG_ACCEPT_NOTIFY: receive takes notifications
- *  120 Q_NEXT   int    next TCB in the sender queue, -1 none
- *  124 Q_PREV   int    previous TCB in the sender queue, -1 none
- *  128 SLEEPING int    1 while the owner is, or is about to be, asleep
- *  132 LINKED_RP int   receive point whose queue links this TCB, -1 none
- *  line 3: notifications, written by any notifier
- *  192 NOTIFY_BITS long   pending notification bits (ORed in by notify)
- *  200 NOTIFY_MASK long   bits the owner accepts; others stay pending
- *  line 4..: the remaining message registers
- *  256 MR6 .. MR(n-1)
+ *  line 0: the rendezvous line. Everything a null or one-word IPC reads or writes in a partner's
+ *  TCB is here, so that the hand-off costs one cache-line transfer each way.
+ *   0  STATE       long  epoch << 8 | code; owner publishes, partners CAS
+ *   8  SENDER      long  stamped sender id of the last delivered message
+ *  16  MR0 = tag   long
+ *  24  MR1         long
+ *  32  PARTNER     long  send destination / receive source (ANY for open) / reply partner
+ *  40  REPLY_TO    long  caller id of the call being served (the one-shot reply capability); 0 none
+ *  48  REPLY_EPOCH long  epoch of that call; the reply must find the caller still in it
+ *  56  STATUS      int   completion status, written by the partner before DELIVERED/DONE
+ *  60  SLEEPING    int   1 while the owner is, or is about to be, asleep (the futex word)
+ *  line 1: control, written rarely
+ *  64  ABORT_EPOCH long  an abort request for the IPC with this epoch
+ *  72  ID          long  the id of the thread in this slot
+ *  80  WAIT_RP     int   receive point waited on (RECEIVING) or queued at (SENDING)
+ *  84  WAIT_BIT    int   the owner's bit in that receive point's WAITERS mask
+ *  88  FLAGS       int   FLAG_CALL: the queued send is a call
+ *  92  Q_NEXT      int   next TCB in the sender queue, -1 none
+ *  96  Q_PREV      int   previous TCB in the sender queue, -1 none
+ * 100  LINKED_RP   int   receive point whose queue links this TCB, -1 none
+ *  line 2: notifications, written by any notifier
+ * 128  NOTIFY_BITS long  pending notification bits (ORed in by notify)
+ * 136  NOTIFY_MASK long  bits the owner accepts; others stay pending
+ *  line 3..: the remaining message registers
+ * 192  MR2 .. MR(n-1)
  * </pre>
  *
  * STATE is {@code epoch << 8 | code}; the epoch is bumped by the owner at the start of every IPC,
@@ -67,27 +68,31 @@ final class TcbDescriptor {
   static final int FLAG_CALL = 1;
   static final int FLAG_ACCEPT_NOTIFY = 2;
 
+  // Line 0: the rendezvous line.
   static final long STATE_OFFSET = 0;
   static final long SENDER_OFFSET = STATE_OFFSET + 8;
   static final long MR0_OFFSET = SENDER_OFFSET + 8;
-  /** MRs 0..5 share the rendezvous line with the state. */
-  static final int MRS_IN_LINE_0 = 6;
-  static final long PARTNER_OFFSET = 64;
+  /** MR0 and MR1 share the rendezvous line with the state. */
+  static final int MRS_IN_LINE_0 = 2;
+  static final long PARTNER_OFFSET = MR0_OFFSET + MRS_IN_LINE_0 * 8L;
   static final long REPLY_TO_OFFSET = PARTNER_OFFSET + 8;
   static final long REPLY_EPOCH_OFFSET = REPLY_TO_OFFSET + 8;
-  static final long ABORT_EPOCH_OFFSET = REPLY_EPOCH_OFFSET + 8;
+  static final long STATUS_OFFSET = REPLY_EPOCH_OFFSET + 8;
+  static final long SLEEPING_OFFSET = STATUS_OFFSET + 4;
+  // Line 1: control.
+  static final long ABORT_EPOCH_OFFSET = 64;
   static final long ID_OFFSET = ABORT_EPOCH_OFFSET + 8;
   static final long WAIT_RP_OFFSET = ID_OFFSET + 8;
   static final long WAIT_BIT_OFFSET = WAIT_RP_OFFSET + 4;
-  static final long STATUS_OFFSET = WAIT_BIT_OFFSET + 4;
-  static final long FLAGS_OFFSET = STATUS_OFFSET + 4;
+  static final long FLAGS_OFFSET = WAIT_BIT_OFFSET + 4;
   static final long Q_NEXT_OFFSET = FLAGS_OFFSET + 4;
   static final long Q_PREV_OFFSET = Q_NEXT_OFFSET + 4;
-  static final long SLEEPING_OFFSET = Q_PREV_OFFSET + 4;
-  static final long LINKED_RP_OFFSET = SLEEPING_OFFSET + 4;
-  static final long NOTIFY_BITS_OFFSET = 192;
+  static final long LINKED_RP_OFFSET = Q_PREV_OFFSET + 4;
+  // Line 2: notifications.
+  static final long NOTIFY_BITS_OFFSET = 128;
   static final long NOTIFY_MASK_OFFSET = NOTIFY_BITS_OFFSET + 8;
-  static final long MR6_OFFSET = 256;
+  // Line 3 on: MR2 and up.
+  static final long MR2_OFFSET = 192;
 
   static final int MIN_MESSAGE_REGISTERS = 8;
   static final int MAX_MESSAGE_REGISTERS = 64;
@@ -100,7 +105,7 @@ final class TcbDescriptor {
   /** Bytes per TCB for {@code mrCount} message registers (MR0 included), a multiple of 64. */
   static long stride(int mrCount) {
     checkMessageRegisters(mrCount);
-    final long end = MR6_OFFSET + Math.max(0, mrCount - MRS_IN_LINE_0) * 8L;
+    final long end = MR2_OFFSET + Math.max(0, mrCount - MRS_IN_LINE_0) * 8L;
     return (end + 63) & ~63L;
   }
 
@@ -113,7 +118,7 @@ final class TcbDescriptor {
 
   /** Offset of MR{@code i} within a TCB. */
   static long mrOffset(int i) {
-    return i < MRS_IN_LINE_0 ? MR0_OFFSET + i * 8L : MR6_OFFSET + (i - MRS_IN_LINE_0) * 8L;
+    return i < MRS_IN_LINE_0 ? MR0_OFFSET + i * 8L : MR2_OFFSET + (i - MRS_IN_LINE_0) * 8L;
   }
 
   static long state(long epoch, int code) {
@@ -220,7 +225,7 @@ final class TcbDescriptor {
       LONG.set(s, to + off, (long) LONG.get(s, from + off));
     }
     if (words >= MRS_IN_LINE_0) {
-      MemorySegment.copy(s, from + MR6_OFFSET, s, to + MR6_OFFSET, (words - (MRS_IN_LINE_0 - 1)) * 8L);
+      MemorySegment.copy(s, from + MR2_OFFSET, s, to + MR2_OFFSET, (words - (MRS_IN_LINE_0 - 1)) * 8L);
     }
   }
 }

@@ -48,8 +48,11 @@ final class HostilePeer {
     final long[] fields = tcb ? TCB_FIELDS : RP_FIELDS;
     final long offset = base + fields[Math.floorMod(choose.getAsInt(), fields.length)];
     final long v = plausible(Math.floorMod(choose.getAsInt(), 8), value.getAsLong());
-    final boolean isInt = tcb ? offset - base >= TcbDescriptor.WAIT_RP_OFFSET && offset - base < TcbDescriptor.NOTIFY_BITS_OFFSET
-        : offset - base >= ReceivePointDescriptor.LOCK_OFFSET;
+    final long field = offset - base;
+    final boolean isInt = tcb
+        ? field == TcbDescriptor.STATUS_OFFSET || field == TcbDescriptor.SLEEPING_OFFSET
+            || (field >= TcbDescriptor.WAIT_RP_OFFSET && field <= TcbDescriptor.LINKED_RP_OFFSET)
+        : field >= ReceivePointDescriptor.LOCK_OFFSET;
     if (isInt) {
       segment.set(ValueLayout.JAVA_INT, offset, (int) v);
     } else {
