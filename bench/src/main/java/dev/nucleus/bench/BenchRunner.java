@@ -51,25 +51,29 @@ public final class BenchRunner {
         progress.accept("skip " + m.name() + ": " + reason);
       }
     }
+    int fewest = runnable.stream().mapToInt(plan::runsFor).min().orElse(plan.runs());
     progress.accept(
         "bench: "
             + runnable.size()
             + " mechanism(s) x "
             + plan.runs()
-            + " run(s), interleaved; warmup precedes every run");
+            + " run(s)"
+            + (fewest < plan.runs() ? " (size-sweep members: " + fewest + ")" : "")
+            + ", interleaved; warmup precedes every run");
 
     int width = runnable.stream().mapToInt(m -> m.name().length()).max().orElse(0);
     Map<String, List<RunStats>> stats = new LinkedHashMap<>();
     for (int run = 1; run <= plan.runs(); run++) {
       for (PingPong m : runnable) {
         if (skipped.containsKey(m.name())) continue; // failed in an earlier run
+        if (run > plan.runsFor(m)) continue; // sweep members run fewer times
         try {
           RunStats s = runOnce(m, plan, run, width);
           stats.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(s);
         } catch (CancellationException e) {
           throw e; // interrupted: stop the whole bench, not just this mechanism
         } catch (Exception e) {
-          String reason = "failed in run " + run + "/" + plan.runs() + ": " + describe(e);
+          String reason = "failed in run " + run + "/" + plan.runsFor(m) + ": " + describe(e);
           skipped.put(m.name(), new Skipped(m.name(), reason, true));
           stats.remove(m.name());
           progress.accept("FAIL " + m.name() + ": " + reason);
@@ -101,7 +105,7 @@ public final class BenchRunner {
             Locale.ROOT,
             "[run %d/%d] %-" + width + "s  p50 %,8d  p99 %,9d  max %,11d ns  (%,d round trips, %.2f s)",
             run,
-            plan.runs(),
+            plan.runsFor(m),
             m.name(),
             s.p50(),
             s.p99(),

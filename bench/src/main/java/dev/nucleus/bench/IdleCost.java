@@ -3,6 +3,7 @@ package dev.nucleus.bench;
 import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.Kernel;
 import dev.nucleus.kernel.MessageTag;
+import dev.nucleus.kernel.ProcessSpace;
 import dev.nucleus.kernel.Space;
 import dev.nucleus.kernel.Status;
 import dev.nucleus.kernel.Timeout;
@@ -62,6 +63,33 @@ public final class IdleCost {
       serverSpace.end();
       serverThread.join(5_000);
       return (double) (cpu1 - cpu0) / (t1 - t0);
+    }
+  }
+
+  /**
+   * Fraction of one core (0..1) a whole process space (an echo server's JVM) used while idle for
+   * {@code window}, after a burst of calls: what a user pays for keeping a process server around.
+   * Includes the JVM's own background threads.
+   */
+  public static double processServerCoreFraction(WaitStrategy strategy, Duration window) throws Exception {
+    try (Kernel kernel = new Kernel(Kernel.Config.defaults().withWaitStrategy(strategy))) {
+      final Space clientSpace = kernel.createSpace("client");
+      try (ProcessSpace echo = kernel.spawnProcessSpace("echo", EchoComponent.class, clientSpace);
+          IpcThread client = clientSpace.attach("client")) {
+        final long server = echo.awaitPublished(Duration.ofSeconds(30));
+        for (int i = 0; i < 10_000; i++) {
+          client.setTag(MessageTag.of(1, 0));
+          if (client.call(server, Timeout.NEVER, Timeout.relative(Duration.ofSeconds(5))) != Status.OK) {
+            throw new IllegalStateException("idle-cost warm-up call failed");
+          }
+        }
+        final ProcessHandle process = ProcessHandle.of(echo.pid()).orElseThrow();
+        final Duration cpu0 = process.info().totalCpuDuration().orElseThrow();
+        final long t0 = System.nanoTime();
+        Thread.sleep(window);
+        final Duration cpu1 = process.info().totalCpuDuration().orElseThrow();
+        return (double) cpu1.minus(cpu0).toNanos() / (System.nanoTime() - t0);
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.nucleus.bench;
 
+import dev.nucleus.bench.peers.Peers;
 import dev.nucleus.kernel.WaitStrategy;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -57,12 +58,51 @@ public final class MechanismRegistry {
     return new MechanismRegistry(all);
   }
 
-  /** What {@code nucleus bench} runs: the floors, then the Nucleus mechanisms. */
+  /**
+   * What {@code nucleus bench} runs, in this order: the floors; Nucleus between thread spaces;
+   * Nucleus between process spaces ({@link #nucleusProcessSpaces()}); the peers users pick today
+   * between two processes, then their in-JVM variants; then the message-size sweep (Nucleus with
+   * {@link MessageSize#SWEEP_WORDS} message registers, the peers with {@link
+   * MessageSize#SWEEP_BYTES}), whose members say {@link MessageSize#sweep()}.
+   */
   public static MechanismRegistry defaults() {
-    return withFloors(List.of(
+    List<PingPong> all = new ArrayList<>(nucleusThreadSpaces());
+    all.addAll(nucleusProcessSpaces());
+    all.addAll(Peers.twoProcess());
+    all.addAll(Peers.inJvm());
+    for (WaitStrategy s : List.of(WaitStrategy.SPIN, WaitStrategy.BLOCK)) {
+      for (int words : MessageSize.SWEEP_WORDS) all.add(new NucleusThreadPingPong(s, words));
+    }
+    all.addAll(Peers.sweep());
+    return withFloors(all);
+  }
+
+  /** Nucleus null calls between two thread spaces of one kernel, one per wait strategy. */
+  public static List<PingPong> nucleusThreadSpaces() {
+    return List.of(
         new NucleusThreadPingPong(WaitStrategy.SPIN),
         new NucleusThreadPingPong(WaitStrategy.BLOCK),
-        new NucleusThreadPingPong(WaitStrategy.ADAPTIVE)));
+        new NucleusThreadPingPong(WaitStrategy.ADAPTIVE));
+  }
+
+  /**
+   * Nucleus null calls between two process spaces: <b>the hook for the process-space entries</b>,
+   * empty until they are ready to run in every bench.
+   *
+   * <p>To add them: return {@link NucleusProcessPingPong} for each wait strategy here; they then run
+   * right after the thread-space entries, in the table, JSON and chart. Floors: {@code
+   * floor-c-spin} for spin and adaptive, {@code floor-c-futex} for block (what their {@link
+   * PingPong#floor()} says). To join the size sweep and its chart, give the class a {@code words}
+   * argument and a {@link PingPong#messageSize()} as {@link NucleusThreadPingPong} has, and add the
+   * {@link MessageSize#SWEEP_WORDS} variants to the sweep in {@link #defaults()}. A child JVM that
+   * is not a process space can be started with {@link dev.nucleus.bench.peers.ChildJvm} (class
+   * path, native access, logs, cleanup).
+   */
+  public static List<PingPong> nucleusProcessSpaces() {
+    return List.of(
+        new NucleusProcessPingPong(WaitStrategy.SPIN),
+        new NucleusProcessPingPong(WaitStrategy.BLOCK),
+        new NucleusProcessPingPong(WaitStrategy.ADAPTIVE));
   }
 
   /** A new registry with {@code extras} appended after this one's mechanisms. */

@@ -8,7 +8,6 @@ import dev.nucleus.kernel.Status;
 import dev.nucleus.kernel.Timeout;
 import dev.nucleus.kernel.WaitStrategy;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -45,6 +44,12 @@ public final class NucleusThreadPingPong implements PingPong {
   }
 
   @Override
+  public MessageSize messageSize() {
+    return new MessageSize(
+        "nucleus-thread-" + strategy.name().toLowerCase(), (long) words * Long.BYTES, words != 0);
+  }
+
+  @Override
   public String floor() {
     return strategy == WaitStrategy.BLOCK ? MechanismRegistry.FLOOR_C_FUTEX : MechanismRegistry.FLOOR_JAVA_SPIN;
   }
@@ -56,7 +61,10 @@ public final class NucleusThreadPingPong implements PingPong {
 
   @Override
   public String description() {
-    return "call/replyWait between two thread spaces, " + strategy.name().toLowerCase() + " waiting";
+    return "call/replyWait between two thread spaces, "
+        + strategy.name().toLowerCase()
+        + " waiting"
+        + (words == 0 ? "" : ", " + words + (words == 1 ? " message register" : " message registers") + " each way");
   }
 
   @Override
@@ -73,27 +81,9 @@ public final class NucleusThreadPingPong implements PingPong {
       kernel.createChannel(clientSpace, serverSpace);
       final IpcThread server = serverSpace.spawn("echo", NucleusThreadPingPong::echo);
       final IpcThread client = clientSpace.attach("client");
-      final AtomicLong progress = new AtomicLong();
-      final Thread watchdog = Thread.ofPlatform().daemon().name("bench-watchdog").start(() -> watch(client, progress));
       try {
-        final long tag = MessageTag.of(1, words);
-        final long serverId = server.id();
-        final long total = (long) warmup + iterations;
-        for (long i = 0; i < total; i++) {
-          client.setTag(tag);
-          final long t0 = System.nanoTime();
-          final int status = client.call(serverId);
-          final long t1 = System.nanoTime();
-          if (status != Status.OK) {
-            throw new IllegalStateException("call " + i + " failed: " + Status.toString(status));
-          }
-          if (i >= warmup) {
-            Latencies.record(roundTripsNs, t1 - t0);
-          }
-          progress.lazySet(i + 1);
-        }
+        CallLoop.run(client, server.id(), MessageTag.of(1, words), warmup, iterations, roundTripsNs, STALL);
       } finally {
-        watchdog.interrupt();
         client.close();
         serverSpace.end();
         serverSpace.awaitTermination(STALL);
@@ -105,22 +95,6 @@ public final class NucleusThreadPingPong implements PingPong {
     int status = self.waitAny(Timeout.NEVER);
     while (status == Status.OK) {
       status = self.replyWait(Timeout.NEVER);
-    }
-  }
-
-  private static void watch(IpcThread client, AtomicLong progress) {
-    long last = -1;
-    try {
-      while (true) {
-        Thread.sleep(STALL);
-        final long now = progress.get();
-        if (now == last) {
-          client.abort();
-        }
-        last = now;
-      }
-    } catch (InterruptedException e) {
-      // run finished
     }
   }
 }

@@ -57,6 +57,24 @@ public interface PingPong {
   }
 
   /**
+   * Unrecorded round trips per run when the user does not say, or {@code -1} (the default) for half
+   * of the measured count, which lets the JIT compile a tight loop. Mechanisms built on large
+   * frameworks (gRPC, RMI) need far more before their JIT-compiled steady state, which is what a
+   * long-running service sees.
+   */
+  default int defaultWarmup() {
+    return -1;
+  }
+
+  /**
+   * The message this mechanism carries, when it takes part in the message-size sweep or its chart;
+   * {@code null} (the default) when it does not (floors, for instance).
+   */
+  default MessageSize messageSize() {
+    return null;
+  }
+
+  /**
    * Runs {@code warmup} unrecorded round trips and then {@code iterations} measured ones, recording
    * each measured round trip in nanoseconds.
    *

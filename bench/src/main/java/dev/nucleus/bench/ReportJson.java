@@ -65,8 +65,22 @@ public final class ReportJson {
 
   /** Writes the report to {@code file}, creating parent directories. */
   public static void write(BenchReport report, Path file) throws IOException {
+    write(report, java.util.Map.of(), file);
+  }
+
+  /**
+   * Writes the report plus {@code idleCoreFraction} (what an idle server costs, by setup, as a
+   * fraction of one core) under {@code "idle_core_fraction"}.
+   */
+  public static void write(BenchReport report, java.util.Map<String, Double> idleCoreFraction, Path file)
+      throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) Files.createDirectories(parent);
-    MAPPER.writeValue(file.toFile(), toTree(report));
+    ObjectNode root = toTree(report);
+    if (!idleCoreFraction.isEmpty()) {
+      ObjectNode idle = root.putObject("idle_core_fraction");
+      idleCoreFraction.forEach((k, v) -> idle.put(k, Math.round(v * 100000.0) / 100000.0));
+    }
+    MAPPER.writeValue(file.toFile(), root);
   }
 }

@@ -59,13 +59,15 @@ public final class ReportTable {
   public static String summary(BenchReport report) {
     long failed = report.skipped().stream().filter(Skipped::failed).count();
     long skipped = report.skipped().size() - failed;
+    int fewest = report.results().stream().mapToInt(MechanismResult::runs).min().orElse(report.runs());
     return String.format(
         Locale.ROOT,
-        "bench: %d measured, %d skipped, %d failed; median of %d run(s) each; %.1f s in all",
+        "bench: %d measured, %d skipped, %d failed; median of %d run(s) each%s; %.1f s in all",
         report.results().size(),
         skipped,
         failed,
         report.runs(),
+        fewest < report.runs() ? " (" + fewest + " for some, see runs)" : "",
         report.elapsed().toMillis() / 1000.0);
   }
 
