@@ -18,26 +18,27 @@ import java.lang.foreign.MemorySegment;
  * copies the message from the sender's registers straight into the receiver's registers.
  *
  *   receiver first (the fast path, lock-free):
- *     R: state := RECEIVING|e (volatile); WAITERS |= bit; if LENGTH != 0: retract, go slow
+ *     R: CAS state -> RECEIVING|e; WAITERS |= bit; if LENGTH != 0: retract, go slow
  *     S: for each bit in WAITERS: if R.state == RECEIVING|e and R accepts S:
  *          CAS R.state RECEIVING|e -> CLAIMED|e     (the claim; exactly one sender wins)
  *          copy S.MR0..n -> R.MR0..n; R.SENDER := S.id; [call: S.state := WAIT_REPLY]
- *          R.state := DELIVERED|e (volatile); if R.SLEEPING: wake R
+ *          CAS R.state CLAIMED|e -> DELIVERED|e; if R.SLEEPING: wake R
  *   sender first (the slow path, under the receive point's lock):
  *     S: lock; LENGTH++; try the claim above; else link S at the tail, S.state := SENDING; unlock
  *     R: lock; first queued S that R accepts: CAS S.state SENDING -> TAKEN; unlink; unlock
- *          copy S.MRs -> R.MRs; S.state := DONE (send) or WAIT_REPLY (call); wake S if asleep
+ *          copy S.MRs -> R.MRs; CAS S.state TAKEN -> DONE (send) or WAIT_REPLY (call); wake S
  *   reply (one-shot, seL4's reply capability): the server keeps (caller id, caller epoch);
- *          CAS caller.state WAIT_REPLY|e -> CLAIMED|e; copy; caller.state := DELIVERED|e
+ *          CAS caller.state WAIT_REPLY|e -> CLAIMED|e; copy; CAS CLAIMED|e -> DELIVERED|e
  *   replyWait publishes the server's RECEIVING before releasing the caller, as L4 does it
  *          atomically in the kernel: when the client runs again, the server is already waiting.
  *
  * Invariants
- *   - Only the owner moves its TCB out of IDLE/DELIVERED/DONE, and bumps the epoch when it does;
- *     partners change a TCB's state only by CAS from a state they observed, so a stale
- *     observation can never succeed.
+ *   - Only the owner moves its TCB out of IDLE/DELIVERED/DONE, bumping the epoch with that first
+ *     CAS (casOwnState); partners change a TCB's state only by CAS from a state they observed,
+ *     so a stale observation can never succeed.
  *   - CLAIMED and TAKEN are transient: the thread that won the CAS finishes the copy without
- *     blocking and publishes the terminal state.
+ *     blocking and publishes the terminal state by CAS (a waiter may abandon a copy stranded
+ *     past its deadline; the late publisher's CAS then fails and it learns so).
  *   - A thread is linked in at most one sender queue (LINKED_RP), only while SENDING; links
  *     change only under that queue's lock. Cancelling a queued send takes the lock and CASes
  *     SENDING -> IDLE, so a receiver and a canceller never both win.
@@ -45,9 +46,9 @@ import java.lang.foreign.MemorySegment;
  *     which makes blocked senders FIFO.
  *
  * Happens-before: everything a partner writes into a TCB (registers, SENDER, STATUS, PARTNER)
- * precedes its volatile store of the terminal state; the owner reads the state with an acquire
- * load before the registers. The volatile store also orders it before the waker's load of
- * SLEEPING (see Sleeper).
+ * precedes its CAS to the terminal state; the owner reads the state with an acquire load before
+ * the registers. The CAS (a full fence) also orders it before the waker's load of SLEEPING
+ * (see Sleeper).
  *
  * Differences from L4 X.2: endpoints (seL4) besides thread ids; replies are one-shot; a
  * notification is delivered as a message only to receives that accept them.
