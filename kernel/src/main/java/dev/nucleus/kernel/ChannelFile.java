@@ -91,7 +91,12 @@ final class ChannelFile implements AutoCloseable {
         // Extend to size; on tmpfs pages are allocated on first touch, so unused ports cost nothing.
         ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
       }
-      return new ChannelFile(path, arena, ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena), creator);
+      final MemorySegment mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+      // Seen through a plain native segment of the same arena: the rendezvous code then meets one
+      // segment class in thread and process spaces alike, and the JIT keeps its accesses
+      // monomorphic (a mapped segment class next to the native one slows both by a third).
+      final MemorySegment view = MemorySegment.ofAddress(mapped.address()).reinterpret(size, arena, null);
+      return new ChannelFile(path, arena, view, creator);
     } catch (IOException | RuntimeException e) {
       arena.close();
       throw e instanceof IOException io ? new UncheckedIOException("cannot map " + path, io) : (RuntimeException) e;
