@@ -17,12 +17,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * What an idle server costs: the CPU time an echo server thread uses while it waits for calls
  * that do not come, as a fraction of one core. The server first answers a burst of calls (so it
- * is warm and has just spun), then the client goes quiet for the measured window.
+ * is warm), then the client goes quiet: after a settling second, the window is measured.
  *
  * <p>Thread CPU time comes from {@link ThreadMXBean#getThreadCpuTime}; the server runs on a Java
  * thread of our own, attached to its space, so that we know which thread to ask about.
  */
 public final class IdleCost {
+
+  /** Pause between the burst of calls and the measured window: steady idleness is measured. */
+  private static final Duration SETTLE = Duration.ofSeconds(1);
 
   private IdleCost() {}
 
@@ -54,6 +57,7 @@ public final class IdleCost {
           throw new IllegalStateException("idle-cost warm-up call failed");
         }
       }
+      Thread.sleep(SETTLE); // let the burst's adaptive spin and the JIT's compiles finish first
       final long cpu0 = mx.getThreadCpuTime(serverThread.threadId());
       final long t0 = System.nanoTime();
       Thread.sleep(window);
@@ -83,6 +87,7 @@ public final class IdleCost {
             throw new IllegalStateException("idle-cost warm-up call failed");
           }
         }
+        Thread.sleep(SETTLE); // the child JVM's JIT compiles the burst's code paths meanwhile
         final ProcessHandle process = ProcessHandle.of(echo.pid()).orElseThrow();
         final Duration cpu0 = process.info().totalCpuDuration().orElseThrow();
         final long t0 = System.nanoTime();
