@@ -17,6 +17,14 @@ public final class EchoComponent implements ProcessComponent {
   public void run(ProcessContext context) {
     final IpcThread self = context.space().attach("echo");
     context.publish(self.id());
+    serve(self);
+  }
+
+  /**
+   * The echo loop: answers every call with the caller's own registers (replyWait) until the
+   * thread's space ends. A reply that finds its caller gone is skipped; serving goes on.
+   */
+  public static void serve(IpcThread self) {
     int status = self.waitAny(Timeout.NEVER);
     while (Status.code(status) != Status.CLOSED) {
       status = self.replyWait(Timeout.NEVER);

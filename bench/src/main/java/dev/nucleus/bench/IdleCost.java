@@ -43,20 +43,11 @@ public final class IdleCost {
       final Thread serverThread = Thread.ofPlatform().daemon().name("idle-server").start(() -> {
         final IpcThread self = serverSpace.attach("echo");
         serverId.complete(self.id());
-        int status = self.waitAny(Timeout.NEVER);
-        while (status == Status.OK) {
-          status = self.replyWait(Timeout.NEVER);
-        }
+        EchoComponent.serve(self);
         self.close();
       });
       final IpcThread client = clientSpace.attach("client");
-      final long server = serverId.get(10, TimeUnit.SECONDS);
-      for (int i = 0; i < 10_000; i++) {
-        client.setTag(MessageTag.of(1, 0));
-        if (client.call(server, Timeout.NEVER, Timeout.relative(Duration.ofSeconds(5))) != Status.OK) {
-          throw new IllegalStateException("idle-cost warm-up call failed");
-        }
-      }
+      burst(client, serverId.get(10, TimeUnit.SECONDS));
       Thread.sleep(SETTLE); // let the burst's adaptive spin and the JIT's compiles finish first
       final long cpu0 = mx.getThreadCpuTime(serverThread.threadId());
       final long t0 = System.nanoTime();
@@ -80,13 +71,7 @@ public final class IdleCost {
       final Space clientSpace = kernel.createSpace("client");
       try (ProcessSpace echo = kernel.spawnProcessSpace("echo", EchoComponent.class, clientSpace);
           IpcThread client = clientSpace.attach("client")) {
-        final long server = echo.awaitPublished(Duration.ofSeconds(30));
-        for (int i = 0; i < 10_000; i++) {
-          client.setTag(MessageTag.of(1, 0));
-          if (client.call(server, Timeout.NEVER, Timeout.relative(Duration.ofSeconds(5))) != Status.OK) {
-            throw new IllegalStateException("idle-cost warm-up call failed");
-          }
-        }
+        burst(client, echo.awaitPublished(Duration.ofSeconds(30)));
         Thread.sleep(SETTLE); // the child JVM's JIT compiles the burst's code paths meanwhile
         final ProcessHandle process = ProcessHandle.of(echo.pid()).orElseThrow();
         final Duration cpu0 = process.info().totalCpuDuration().orElseThrow();
@@ -94,6 +79,16 @@ public final class IdleCost {
         Thread.sleep(window);
         final Duration cpu1 = process.info().totalCpuDuration().orElseThrow();
         return (double) cpu1.minus(cpu0).toNanos() / (System.nanoTime() - t0);
+      }
+    }
+  }
+
+  /** The burst of calls before the silence: the server is warm and has just waited adaptively. */
+  private static void burst(IpcThread client, long server) {
+    for (int i = 0; i < 10_000; i++) {
+      client.setTag(MessageTag.of(1, 0));
+      if (client.call(server, Timeout.NEVER, Timeout.relative(Duration.ofSeconds(5))) != Status.OK) {
+        throw new IllegalStateException("idle-cost warm-up call failed");
       }
     }
   }

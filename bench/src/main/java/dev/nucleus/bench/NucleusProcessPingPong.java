@@ -5,7 +5,6 @@ import dev.nucleus.kernel.Kernel;
 import dev.nucleus.kernel.MessageTag;
 import dev.nucleus.kernel.ProcessSpace;
 import dev.nucleus.kernel.Space;
-import dev.nucleus.kernel.Status;
 import dev.nucleus.kernel.WaitStrategy;
 import java.time.Duration;
 import org.HdrHistogram.Histogram;

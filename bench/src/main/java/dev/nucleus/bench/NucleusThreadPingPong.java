@@ -4,8 +4,6 @@ import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.Kernel;
 import dev.nucleus.kernel.MessageTag;
 import dev.nucleus.kernel.Space;
-import dev.nucleus.kernel.Status;
-import dev.nucleus.kernel.Timeout;
 import dev.nucleus.kernel.WaitStrategy;
 import java.time.Duration;
 import org.HdrHistogram.Histogram;
@@ -79,7 +77,7 @@ public final class NucleusThreadPingPong implements PingPong {
       final Space clientSpace = kernel.createSpace("client");
       final Space serverSpace = kernel.createSpace("server");
       kernel.createChannel(clientSpace, serverSpace);
-      final IpcThread server = serverSpace.spawn("echo", NucleusThreadPingPong::echo);
+      final IpcThread server = serverSpace.spawn("echo", EchoComponent::serve);
       final IpcThread client = clientSpace.attach("client");
       try {
         CallLoop.run(client, server.id(), MessageTag.of(1, words), warmup, iterations, roundTripsNs, STALL);
@@ -88,13 +86,6 @@ public final class NucleusThreadPingPong implements PingPong {
         serverSpace.end();
         serverSpace.awaitTermination(STALL);
       }
-    }
-  }
-
-  private static void echo(IpcThread self) {
-    int status = self.waitAny(Timeout.NEVER);
-    while (status == Status.OK) {
-      status = self.replyWait(Timeout.NEVER);
     }
   }
 }

@@ -62,7 +62,7 @@ final class PingCommand implements Callable<Integer> {
       } else {
         final Space echoSpace = kernel.createSpace("echo");
         kernel.createChannel(client, echoSpace);
-        server = echoSpace.spawn("echo", PingCommand::echo).id();
+        server = echoSpace.spawn("echo", EchoComponent::serve).id();
         where = "thread space " + echoSpace.number() + ", pid " + ProcessHandle.current().pid() + " (this JVM)";
       }
       out.printf("ping: echo server %s in %s; %d calls of %d words, %s waiting%n",
@@ -117,12 +117,5 @@ final class PingCommand implements Callable<Integer> {
       }
     }
     return Status.OK;
-  }
-
-  private static void echo(IpcThread self) {
-    int status = self.waitAny(Timeout.NEVER);
-    while (Status.code(status) != Status.CLOSED) {
-      status = self.replyWait(Timeout.NEVER);
-    }
   }
 }

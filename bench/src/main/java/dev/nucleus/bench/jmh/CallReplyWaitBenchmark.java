@@ -1,11 +1,11 @@
 package dev.nucleus.bench.jmh;
 
+import dev.nucleus.bench.EchoComponent;
 import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.Kernel;
 import dev.nucleus.kernel.MessageTag;
 import dev.nucleus.kernel.Space;
 import dev.nucleus.kernel.Status;
-import dev.nucleus.kernel.Timeout;
 import dev.nucleus.kernel.WaitStrategy;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +58,7 @@ public class CallReplyWaitBenchmark {
     final Space clientSpace = kernel.createSpace("client");
     serverSpace = kernel.createSpace("server");
     kernel.createChannel(clientSpace, serverSpace);
-    server = serverSpace.spawn("echo", CallReplyWaitBenchmark::echo).id();
+    server = serverSpace.spawn("echo", EchoComponent::serve).id();
     client = clientSpace.attach("client"); // Scope.Thread: set up on the benchmark thread
     tag = MessageTag.of(1, words);
   }
@@ -79,12 +79,5 @@ public class CallReplyWaitBenchmark {
     serverSpace.end();
     serverSpace.awaitTermination(Duration.ofSeconds(5));
     kernel.close();
-  }
-
-  private static void echo(IpcThread self) {
-    int status = self.waitAny(Timeout.NEVER);
-    while (status == Status.OK) {
-      status = self.replyWait(Timeout.NEVER);
-    }
   }
 }
