@@ -285,18 +285,24 @@ public final class IpcThread implements AutoCloseable {
    */
   public int wait(Endpoint endpoint, long timeout) {
     checkOwner();
+    final int bit = beginAt(endpoint, timeout);
+    return bit < 0 ? -bit : receiveAt(endpoint.rp, bit, ThreadId.ANY, endpoint.id(), timeout);
+  }
+
+  /**
+   * Starts an IPC whose receive phase waits at {@code endpoint}: this thread's member bit there,
+   * or a negative receive-phase status (bad timeout, thread ended, endpoint not ours or closed).
+   */
+  private int beginAt(Endpoint endpoint, long timeout) {
     if (!Timeout.isValid(timeout)) {
-      return Status.receive(Status.INVALID_ARGUMENT);
+      return -Status.receive(Status.INVALID_ARGUMENT);
     }
     final int begun = begin();
     if (begun != Status.OK) {
-      return Status.receive(begun);
+      return -Status.receive(begun);
     }
     final int bit = memberBit(endpoint);
-    if (bit < 0) {
-      return Status.receive(-bit);
-    }
-    return receiveAt(endpoint.rp, bit, ThreadId.ANY, endpoint.id(), timeout);
+    return bit < 0 ? -Status.receive(-bit) : bit;
   }
 
   /** The receive phase at point {@code rp}, owned by {@code owner}, after {@link #begin()}. */
@@ -346,18 +352,8 @@ public final class IpcThread implements AutoCloseable {
    */
   public int replyWait(Endpoint endpoint, long timeout) {
     checkOwner();
-    if (!Timeout.isValid(timeout)) {
-      return Status.receive(Status.INVALID_ARGUMENT);
-    }
-    final int begun = begin();
-    if (begun != Status.OK) {
-      return Status.receive(begun);
-    }
-    final int bit = memberBit(endpoint);
-    if (bit < 0) {
-      return Status.receive(-bit);
-    }
-    return replyWaitAt(endpoint.rp, bit, endpoint.id(), timeout);
+    final int bit = beginAt(endpoint, timeout);
+    return bit < 0 ? -bit : replyWaitAt(endpoint.rp, bit, endpoint.id(), timeout);
   }
 
   private int replyWaitAt(int rp, int bit, long owner, long timeout) {
