@@ -532,7 +532,8 @@ final class Rendezvous {
         }
         continue;
       }
-      if ((code == WAIT_REPLY || code == RECEIVING || code == CLAIMED) && receiveDeadline < 0) {
+      if ((code == WAIT_REPLY || code == RECEIVING || code == CLAIMED
+          || (code == IDLE && phase == Status.RECEIVE_PHASE)) && receiveDeadline < 0) {
         receiveDeadline = Timeout.deadline(receiveTimeout); // the receive phase starts now
       }
       if (check || ++spins % CHECK_EVERY == 0) {
@@ -541,6 +542,9 @@ final class Rendezvous {
             : code == WAIT_REPLY || code == RECEIVING ? checkReceive(self, st, receiveDeadline)
             : code == TAKEN ? checkStranded(self, st, sendDeadline, Status.SEND_PHASE)
             : code == CLAIMED ? checkStranded(self, st, receiveDeadline, Status.RECEIVE_PHASE)
+            // IDLE mid-IPC: a dead peer's copy being taken over (it moves on at once) or a
+            // peer's scribble; either way the deadline still holds.
+            : code == IDLE ? checkStranded(self, st, phase == Status.SEND_PHASE ? sendDeadline : receiveDeadline, phase)
             : -1;
         if (status >= 0) {
           return status;
@@ -931,8 +935,13 @@ final class Rendezvous {
         continue;
       }
       final boolean call = (getInt(tcbs, to, FLAGS_OFFSET) & FLAG_CALL) != 0;
-      setInt(tcbs, to, STATUS_OFFSET, code == CLAIMED || call ? Status.receive(Status.PEER_DEAD) : Status.send(Status.PEER_DEAD));
-      if (casState(tcbs, to, st, state(epoch(st), code == CLAIMED ? DELIVERED : DONE))) {
+      // Take the copy over first (CLAIMED/TAKEN -> IDLE, a state the owner just keeps waiting
+      // in), so that a copier that was only slow fails its publishing CAS instead of racing our
+      // STATUS; then publish the outcome.
+      final long held = state(epoch(st), IDLE);
+      if (casState(tcbs, to, st, held)) {
+        setInt(tcbs, to, STATUS_OFFSET, code == CLAIMED || call ? Status.receive(Status.PEER_DEAD) : Status.send(Status.PEER_DEAD));
+        casState(tcbs, to, held, state(epoch(st), code == CLAIMED ? DELIVERED : DONE));
         wakeIfSleeping(i, to);
       }
     }
