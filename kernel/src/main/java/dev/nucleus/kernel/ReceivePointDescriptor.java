@@ -50,9 +50,6 @@ final class ReceivePointDescriptor {
     return (long) LONG.getAcquire(s, rp + WAITERS_OFFSET);
   }
 
-  static long waitersVolatile(MemorySegment s, long rp) {
-    return (long) LONG.getVolatile(s, rp + WAITERS_OFFSET);
-  }
 
   static void orWaiters(MemorySegment s, long rp, long bits) {
     LONG.getAndBitwiseOr(s, rp + WAITERS_OFFSET, bits);

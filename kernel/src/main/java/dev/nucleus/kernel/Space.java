@@ -62,10 +62,6 @@ public final class Space {
     connectedToProcess = true;
   }
 
-  /** The table through which this space reaches space {@code peer}. */
-  Rendezvous route(int peer) {
-    return tables[0];
-  }
 
   boolean tablesReusable(int slot) {
     for (Rendezvous t : tables) {

@@ -133,21 +133,6 @@ final class TcbDescriptor {
     return state >>> 8;
   }
 
-  static String codeName(int code) {
-    return switch (code) {
-      case FREE -> "FREE";
-      case IDLE -> "IDLE";
-      case RECEIVING -> "RECEIVING";
-      case CLAIMED -> "CLAIMED";
-      case DELIVERED -> "DELIVERED";
-      case SENDING -> "SENDING";
-      case TAKEN -> "TAKEN";
-      case WAIT_REPLY -> "WAIT_REPLY";
-      case DONE -> "DONE";
-      case DEAD -> "DEAD";
-      default -> "INVALID(" + code + ")";
-    };
-  }
 
   // --- accessors; the suffix names the memory mode -------------------------------------------
 
@@ -159,9 +144,6 @@ final class TcbDescriptor {
     return (long) LONG.getVolatile(s, tcb + STATE_OFFSET);
   }
 
-  static void stateRelease(MemorySegment s, long tcb, long v) {
-    LONG.setRelease(s, tcb + STATE_OFFSET, v);
-  }
 
   /** Publishes a state and orders it before later loads (the waker's store-load barrier). */
   static void stateVolatile(MemorySegment s, long tcb, long v) {
