@@ -50,7 +50,6 @@ final class ReceivePointDescriptor {
     return (long) LONG.getAcquire(s, rp + WAITERS_OFFSET);
   }
 
-
   static void orWaiters(MemorySegment s, long rp, long bits) {
     LONG.getAndBitwiseOr(s, rp + WAITERS_OFFSET, bits);
   }

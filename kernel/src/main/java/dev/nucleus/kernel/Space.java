@@ -62,7 +62,6 @@ public final class Space {
     connectedToProcess = true;
   }
 
-
   boolean tablesReusable(int slot) {
     for (Rendezvous t : tables) {
       if (!t.portReusable(slot)) {

@@ -133,7 +133,6 @@ final class TcbDescriptor {
     return state >>> 8;
   }
 
-
   // --- accessors; the suffix names the memory mode -------------------------------------------
 
   static long stateAcquire(MemorySegment s, long tcb) {
@@ -143,7 +142,6 @@ final class TcbDescriptor {
   static long stateVolatile(MemorySegment s, long tcb) {
     return (long) LONG.getVolatile(s, tcb + STATE_OFFSET);
   }
-
 
   /** Publishes a state and orders it before later loads (the waker's store-load barrier). */
   static void stateVolatile(MemorySegment s, long tcb, long v) {
