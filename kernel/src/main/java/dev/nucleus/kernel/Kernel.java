@@ -576,14 +576,10 @@ public final class Kernel implements AutoCloseable {
     throw new IllegalStateException("no " + count + " free " + what + " slots left for a process space");
   }
 
-  /** The process of {@code ps} has exited: its peer space's blocked IPC has been failed. */
-  void processExited(ProcessSpace ps) {
-    // Its space number and slot ranges stay reserved while the kernel lives, so that ids of the
-    // dead process can never alias a later space's.
-    ps.channel().table().wakeAllSleepers();
-  }
-
-  /** The process spaces started by this kernel. */
+  /**
+   * The process spaces started by this kernel. A dead one's space number and slot ranges stay
+   * reserved while the kernel lives, so that ids of the dead process never alias a later space's.
+   */
   public synchronized List<ProcessSpace> processSpaces() {
     final List<ProcessSpace> out = new ArrayList<>();
     for (ProcessSpace ps : processSpaces) {

@@ -160,8 +160,7 @@ public final class ProcessSpace implements AutoCloseable {
       exitHandled = true;
     }
     channel.unlink();
-    channel.markSpaceDead(number, ChannelSegment.SIDE_B);
-    kernel.processExited(this);
+    channel.markSpaceDead(number, ChannelSegment.SIDE_B); // also wakes every sleeper of the channel
   }
 
   ChannelSegment channel() {
