@@ -23,7 +23,7 @@ public record IpcState(Kind kind, long partner, long endpoint) {
     WAITING_FOR_REPLY,
     /** Waiting only for notifications. */
     WAITING_FOR_NOTIFICATION,
-    /** A partner is copying a message in or out right now. */
+    /** A message is being copied in or out right now: by a partner, or by the thread itself replying inside replyWait. */
     TRANSFERRING,
     /** Exited, or its space ended. */
     DEAD

@@ -223,7 +223,8 @@ public final class IpcThread implements AutoCloseable {
     final long deadline = Timeout.deadline(sendTimeout);
     final int status = rv.sendPhase(this, rp, to, sendTimeout, true);
     if (status == Status.OK || status == Rendezvous.QUEUED) {
-      return rv.await(this, deadline, receiveTimeout, Status.SEND_PHASE);
+      // Once delivered (OK), an end of this thread fails the receive phase.
+      return rv.await(this, deadline, receiveTimeout, status == Status.OK ? Status.RECEIVE_PHASE : Status.SEND_PHASE);
     }
     return status;
   }
@@ -360,22 +361,22 @@ public final class IpcThread implements AutoCloseable {
     if (getLong(tcbs, tcb, REPLY_TO_OFFSET) == ThreadId.NIL) {
       return receiveAt(rp, bit, ThreadId.ANY, owner, timeout);
     }
+    // ANSWERING first: a caller released by this reply that calls again finds this thread about
+    // to receive, and waits for it rather than queueing (see TcbDescriptor.ANSWERING).
+    if (!rv.casOwnState(this, TcbDescriptor.state(epoch, TcbDescriptor.ANSWERING))) {
+      return Status.receive(Rendezvous.ownStateLost(this));
+    }
     final int c = rv.claimCaller(this);
     if (c < 0) {
+      rv.endAnswering(this);
       return -c;
     }
-    waitOwner = owner;
-    // Publish RECEIVING before releasing the caller when the fast path allows it.
-    setLong(tcbs, tcb, PARTNER_OFFSET, ThreadId.ANY);
-    rv.setWaitPoint(this, rp, bit);
-    final long rpOff = Rendezvous.rpOffset(rp);
-    final boolean early = timeout != Timeout.ZERO
-        && !(acceptNotify && rv.notificationPending(tcb))
-        && ReceivePointDescriptor.lengthAcquire(rv.rps, rpOff) == 0
-        && rv.publishReceiving(this, rpOff, bit, epoch);
     rv.releaseCaller(this, c); // false only if the caller gave up a stranded reply: serve on
-    final int status = rv.receivePhase(this, rp, bit, ThreadId.ANY, timeout, early);
-    return status == Rendezvous.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE) : status;
+    waitOwner = owner;
+    final int status = rv.receivePhase(this, rp, bit, ThreadId.ANY, timeout, false);
+    final int result = status == Rendezvous.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE) : status;
+    rv.endAnswering(this); // a receive that completed without publishing RECEIVING
+    return result;
   }
 
   // --- notifications ------------------------------------------------------------------------

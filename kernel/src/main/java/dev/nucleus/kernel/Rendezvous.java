@@ -29,8 +29,12 @@ import java.lang.foreign.MemorySegment;
  *          copy S.MRs -> R.MRs; CAS S.state TAKEN -> DONE (send) or WAIT_REPLY (call); wake S
  *   reply (one-shot, seL4's reply capability): the server keeps (caller id, caller epoch);
  *          CAS caller.state WAIT_REPLY|e -> CLAIMED|e; copy; CAS CLAIMED|e -> DELIVERED|e
- *   replyWait publishes the server's RECEIVING before releasing the caller, as L4 does it
- *          atomically in the kernel: when the client runs again, the server is already waiting.
+ *   replyWait = ANSWERING, reply, RECEIVING: the server marks itself ANSWERING before the
+ *          reply, and a sender that finds it ANSWERING waits the few instructions until it
+ *          receives. So replyWait is atomic for callers, as L4 does it in the kernel (a caller that
+ *          runs again finds the server waiting), while the caller's line holds only the reply's
+ *          stores between claim and release (a caller spinning on it pulls it back at every
+ *          other write).
  *
  * Invariants
  *   - Only the owner moves its TCB out of IDLE/DELIVERED/DONE, bumping the epoch with that first
@@ -63,6 +67,13 @@ final class Rendezvous {
   private static final int CHECK_EVERY = 128;
   /** Spins between yields of a SPIN waiter, so that a waiter never starves a partner sharing its CPU. */
   private static final int YIELD_EVERY = 1 << 8;
+  /**
+   * Spins a sender waits for an ANSWERING receiver to receive (tens of microseconds) before it
+   * queues instead.
+   */
+  private static final long ANSWER_SPINS = 1 << 10;
+  /** How long a zero-timeout send waits for an ANSWERING receiver (preempted, at worst). */
+  private static final long ANSWER_PATIENCE_NANOS = 20_000_000L;
   /** Spins before a lock waiter starts yielding. */
   private static final int LOCK_SPINS = 64;
   /** How long a receive-point lock may stay taken before a waiter breaks it (see {@link #lock}). */
@@ -185,7 +196,7 @@ final class Rendezvous {
     }
     final long rpOff = rpOffset(rp);
     if (ReceivePointDescriptor.lengthAcquire(rps, rpOff) == 0) {
-      final int r = claimWaiter(self, rp, rpOff);
+      final int r = claimWaiter(self, rp, rpOff, timeout == Timeout.ZERO ? ANSWER_PATIENCE_NANOS : ANSWER_SPINS);
       if (r >= 0) {
         return deliver(self, r, tag, words, isCall);
       }
@@ -203,7 +214,7 @@ final class Rendezvous {
       return Status.send(Status.STALE_ID);
     }
     ReceivePointDescriptor.addLength(rps, rpOff, 1);
-    final int r = claimWaiter(self, rp, rpOff);
+    final int r = claimWaiter(self, rp, rpOff, 0); // an ANSWERING receiver sees LENGTH and takes us
     if (r >= 0 || timeout == Timeout.ZERO) {
       ReceivePointDescriptor.addLength(rps, rpOff, -1);
       ReceivePointDescriptor.unlockRelease(rps, rpOff);
@@ -222,8 +233,13 @@ final class Rendezvous {
     return queued ? QUEUED : Status.send(ownStateLost(self));
   }
 
-  /** Claims a member of {@code rp} that is RECEIVING and accepts {@code self}; its index or -1. */
-  private int claimWaiter(IpcThread self, int rp, long rpOff) {
+  /**
+   * Claims a member of {@code rp} that is RECEIVING and accepts {@code self}; its index or -1. A
+   * member that is ANSWERING is waited for: {@code answerPatience} spins, or, if it is
+   * {@link #ANSWER_PATIENCE_NANOS}, that long (a zero-timeout send, which has no queue to fall
+   * back on: to it a replyWait in progress is already waiting, as in L4).
+   */
+  private int claimWaiter(IpcThread self, int rp, long rpOff, long answerPatience) {
     final MemorySegment s = tcbs;
     long w = ReceivePointDescriptor.waitersAcquire(rps, rpOff);
     while (w != 0) {
@@ -234,7 +250,10 @@ final class Rendezvous {
         continue;
       }
       final long to = tcbOffset(t);
-      final long st = stateAcquire(s, to);
+      long st = stateAcquire(s, to);
+      if (code(st) == ANSWERING && answerPatience > 0) {
+        st = awaitAnswered(to, st, answerPatience);
+      }
       if (code(st) != RECEIVING || getInt(s, to, WAIT_RP_OFFSET) != rp) {
         continue;
       }
@@ -248,6 +267,31 @@ final class Rendezvous {
       }
     }
     return -1;
+  }
+
+  /**
+   * Waits for thread {@code to} to leave ANSWERING (it is between the reply and the receive of a
+   * replyWait): {@code patience} spins, or {@link #ANSWER_PATIENCE_NANOS} if it is that. Returns
+   * its state then, or {@code st} if it is still answering (preempted, stopped, or a peer's
+   * scribble), which the caller treats as not receiving.
+   */
+  private long awaitAnswered(long to, long st, long patience) {
+    final boolean timed = patience == ANSWER_PATIENCE_NANOS;
+    final long deadline = timed ? Timeout.now() + patience : 0;
+    for (long i = 1; timed || i <= patience; i++) {
+      final long now = stateAcquire(tcbs, to);
+      if (now != st) {
+        return now;
+      }
+      Thread.onSpinWait();
+      if (timed && i % YIELD_EVERY == 0) {
+        if (Timeout.now() > deadline) {
+          break;
+        }
+        Thread.yield(); // it may be waiting for this CPU
+      }
+    }
+    return st;
   }
 
   /**
@@ -631,6 +675,16 @@ final class Rendezvous {
   }
 
   /**
+   * Moves {@code self} from ANSWERING to IDLE if it is still there: its reply failed, or its
+   * receive completed without publishing RECEIVING (a queued sender, a notification, an error).
+   */
+  void endAnswering(IpcThread self) {
+    if (self.expect == state(self.epoch, ANSWERING)) {
+      casOwnState(self, state(self.epoch, IDLE));
+    }
+  }
+
+  /**
    * Why {@code self}'s own state changed under it: its end (known privately) or, failing that, a
    * peer writing into shared memory.
    */
@@ -704,7 +758,8 @@ final class Rendezvous {
     final long to = tcbOffset(target);
     final long st = stateVolatile(tcbs, to);
     final int code = code(st);
-    if (code == RECEIVING || code == SENDING || code == WAIT_REPLY || code == CLAIMED || code == TAKEN) {
+    if (code == RECEIVING || code == SENDING || code == WAIT_REPLY || code == CLAIMED || code == TAKEN
+        || code == ANSWERING) {
       setLongVolatile(tcbs, to, ABORT_EPOCH_OFFSET, epoch(st));
       wakeIfSleeping(target, to);
     }
@@ -844,7 +899,7 @@ final class Rendezvous {
         case RECEIVING -> rp < 0 ? IpcState.Kind.WAITING_FOR_NOTIFICATION : IpcState.Kind.RECEIVING;
         case SENDING -> IpcState.Kind.SENDING;
         case WAIT_REPLY -> IpcState.Kind.WAITING_FOR_REPLY;
-        case CLAIMED, TAKEN -> IpcState.Kind.TRANSFERRING;
+        case CLAIMED, TAKEN, ANSWERING -> IpcState.Kind.TRANSFERRING;
         case DEAD, FREE -> IpcState.Kind.DEAD;
         default -> IpcState.Kind.IDLE;
       };

@@ -64,6 +64,12 @@ final class TcbDescriptor {
   static final int DONE = 8;
   /** The thread has exited or its space ended. Terminal until the slot is reused. */
   static final int DEAD = 9;
+  /**
+   * Inside replyWait, between its reply and its receive: the thread is answering a caller and
+   * receives within a few instructions. A sender that finds it so waits briefly for RECEIVING
+   * (see Rendezvous#claimWaiter), which keeps replyWait atomic for its callers, as in L4.
+   */
+  static final int ANSWERING = 10;
 
   static final int FLAG_CALL = 1;
   static final int FLAG_ACCEPT_NOTIFY = 2;

@@ -531,6 +531,22 @@ public abstract class IpcConformanceSuite {
     assertThat(r[4]).isEqualTo(7);
   }
 
+  @ParameterizedTest(name = EACH)
+  @EnumSource(WaitStrategy.class)
+  @DisplayName("IPC0108 replyWait is atomic: a caller that calls again at once, with a zero send timeout, finds the server receiving")
+  void replyWaitIsAtomicForTheCaller(WaitStrategy w) {
+    final World f = world(w);
+    final IpcThread server = spawn(f.remote(), "echo", w, Partners.echo());
+    final IpcThread me = f.me();
+    awaitState(server, Kind.RECEIVING);
+    final int rounds = w == WaitStrategy.BLOCK ? 300 : 3000;
+    for (int i = 0; i < rounds; i++) {
+      message(me, 0x108, i);
+      assertOk(me.call(server.id(), Timeout.ZERO, PATIENT), "zero-timeout call " + i);
+      assertMessage(me, server.id(), 0x108, i);
+    }
+  }
+
   // ============================================================================================
   // IPC02xx message lengths and contents
   // ============================================================================================
