@@ -63,6 +63,7 @@ public final class BenchRunner {
 
     int width = runnable.stream().mapToInt(m -> m.name().length()).max().orElse(0);
     Map<String, List<RunStats>> stats = new LinkedHashMap<>();
+    Map<String, List<Allocation>> allocations = new HashMap<>();
     for (int run = 1; run <= plan.runs(); run++) {
       for (PingPong m : runnable) {
         if (skipped.containsKey(m.name())) continue; // failed in an earlier run
@@ -70,6 +71,8 @@ public final class BenchRunner {
         try {
           RunStats s = runOnce(m, plan, run, width);
           stats.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(s);
+          Allocation a = m.lastAllocation();
+          if (a != null) allocations.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(a);
         } catch (CancellationException e) {
           throw e; // interrupted: stop the whole bench, not just this mechanism
         } catch (Exception e) {
@@ -80,7 +83,8 @@ public final class BenchRunner {
         }
       }
     }
-    return report(mechanisms, plan, stats, skipped, Duration.ofNanos(System.nanoTime() - start));
+    return report(
+        mechanisms, plan, stats, allocations, skipped, Duration.ofNanos(System.nanoTime() - start));
   }
 
   private RunStats runOnce(PingPong m, BenchPlan plan, int run, int width) throws Exception {
@@ -120,6 +124,7 @@ public final class BenchRunner {
       List<? extends PingPong> mechanisms,
       BenchPlan plan,
       Map<String, List<RunStats>> stats,
+      Map<String, List<Allocation>> allocations,
       Map<String, Skipped> skipped,
       Duration elapsed) {
     List<MechanismResult> raw = new ArrayList<>();
@@ -127,7 +132,9 @@ public final class BenchRunner {
     for (PingPong m : mechanisms) {
       List<RunStats> runs = stats.get(m.name());
       if (runs != null) {
-        raw.add(MechanismResult.aggregate(m.name(), m.floor(), plan.iterationsFor(m), runs));
+        raw.add(
+            MechanismResult.aggregate(m.name(), m.floor(), plan.iterationsFor(m), runs)
+                .withAllocations(allocations.getOrDefault(m.name(), List.of())));
       } else {
         skippedInOrder.add(skipped.get(m.name()));
       }

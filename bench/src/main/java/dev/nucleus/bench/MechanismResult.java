@@ -16,6 +16,8 @@ import java.util.function.ToLongFunction;
  * @param floor the floor it is compared against, or {@code null} for a floor
  * @param ratioToFloor {@code rttNs.p50 / floor's rttNs.p50}, or {@code null} when there is no floor
  *     or the floor was not measured in the same bench
+ * @param allocation median across runs of the bytes each side allocated per round trip, or {@code
+ *     null} for mechanisms that do not count allocation (see {@link PingPong#lastAllocation()})
  */
 public record MechanismResult(
     String name,
@@ -24,7 +26,8 @@ public record MechanismResult(
     Percentiles rttNs,
     double opsPerSecond,
     String floor,
-    Double ratioToFloor) {
+    Double ratioToFloor,
+    Allocation allocation) {
 
   /** Aggregates per-run stats (at least one) into medians; no ratio yet. */
   public static MechanismResult aggregate(
@@ -38,14 +41,26 @@ public record MechanismResult(
             median(runs, RunStats::p999),
             median(runs, RunStats::max));
     double ops = medianDouble(runs, RunStats::opsPerSecond);
-    return new MechanismResult(name, runs.size(), iterations, p, ops, floor, null);
+    return new MechanismResult(name, runs.size(), iterations, p, ops, floor, null, null);
+  }
+
+  /** This result with the median of the runs' allocation figures (none: no figure). */
+  public MechanismResult withAllocations(List<Allocation> perRun) {
+    if (perRun.isEmpty()) {
+      return this;
+    }
+    Allocation median =
+        new Allocation(
+            Medians.of(perRun.stream().mapToDouble(Allocation::clientBytesPerRoundTrip).toArray()),
+            Medians.of(perRun.stream().mapToDouble(Allocation::serverBytesPerRoundTrip).toArray()));
+    return new MechanismResult(name, runs, iterations, rttNs, opsPerSecond, floor, ratioToFloor, median);
   }
 
   /** This result with its ratio to the floor's p50 ({@code null} floor p50 clears it). */
   public MechanismResult withFloorP50(Long floorP50) {
     Double ratio =
         floorP50 == null || floorP50 <= 0 ? null : (double) rttNs.p50() / (double) floorP50;
-    return new MechanismResult(name, runs, iterations, rttNs, opsPerSecond, floor, ratio);
+    return new MechanismResult(name, runs, iterations, rttNs, opsPerSecond, floor, ratio, allocation);
   }
 
   private static long median(List<RunStats> runs, ToLongFunction<RunStats> f) {

@@ -28,6 +28,14 @@ public final class NucleusProcessPingPong implements PingPong {
     this.strategy = strategy;
   }
 
+  /** What the last run allocated per round trip; written and read on the bench thread. */
+  private Allocation lastAllocation;
+
+  @Override
+  public Allocation lastAllocation() {
+    return lastAllocation;
+  }
+
   @Override
   public String name() {
     return "nucleus-process-" + strategy.name().toLowerCase();
@@ -60,7 +68,7 @@ public final class NucleusProcessPingPong implements PingPong {
       try (ProcessSpace echo = kernel.spawnProcessSpace("echo", EchoComponent.class, clientSpace)) {
         final long server = echo.awaitPublished(Duration.ofSeconds(30));
         try (IpcThread client = clientSpace.attach("client")) {
-          CallLoop.run(client, server, MessageTag.of(1, 0), warmup, iterations, roundTripsNs, STALL);
+          lastAllocation = CallLoop.run(client, server, MessageTag.of(1, 0), warmup, iterations, roundTripsNs, STALL);
         }
       }
     }

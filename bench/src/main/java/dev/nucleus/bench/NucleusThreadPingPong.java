@@ -36,6 +36,14 @@ public final class NucleusThreadPingPong implements PingPong {
     this.words = words;
   }
 
+  /** What the last run allocated per round trip; written and read on the bench thread. */
+  private Allocation lastAllocation;
+
+  @Override
+  public Allocation lastAllocation() {
+    return lastAllocation;
+  }
+
   @Override
   public String name() {
     return "nucleus-thread-" + strategy.name().toLowerCase() + (words == 0 ? "" : "-" + words + "w");
@@ -80,7 +88,7 @@ public final class NucleusThreadPingPong implements PingPong {
       final IpcThread server = serverSpace.spawn("echo", EchoComponent::serve);
       final IpcThread client = clientSpace.attach("client");
       try {
-        CallLoop.run(client, server.id(), MessageTag.of(1, words), warmup, iterations, roundTripsNs, STALL);
+        lastAllocation = CallLoop.run(client, server.id(), MessageTag.of(1, words), warmup, iterations, roundTripsNs, STALL);
       } finally {
         client.close();
         serverSpace.end();

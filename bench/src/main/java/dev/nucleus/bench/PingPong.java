@@ -75,6 +75,15 @@ public interface PingPong {
   }
 
   /**
+   * Heap bytes each side allocated per measured round trip in the last {@link #run}, for
+   * mechanisms that count them (the Nucleus ones, whose fast path must allocate nothing); {@code
+   * null} (the default) for the others.
+   */
+  default Allocation lastAllocation() {
+    return null;
+  }
+
+  /**
    * Runs {@code warmup} unrecorded round trips and then {@code iterations} measured ones, recording
    * each measured round trip in nanoseconds.
    *

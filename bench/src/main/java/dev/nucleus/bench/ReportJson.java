@@ -15,11 +15,15 @@ import java.nio.file.Path;
  * <pre>{@code
  * {"results":[{"name":"floor-c-spin","runs":5,"iterations":200000,
  *              "rtt_ns":{"p50":131,"p90":150,"p99":261,"p999":900,"max":147044},
- *              "ops_per_s":6600000,"floor":null,"ratio_to_floor":null}, ...],
+ *              "ops_per_s":6600000,"floor":null,"ratio_to_floor":null}, ...
+ *             {"name":"nucleus-thread-spin", ..., "ratio_to_floor":1.4,
+ *              "alloc_bytes_per_rt":{"client":0.0,"server":0.0}}, ...],
  *  "skipped":[{"name":"floor-c-futex","reason":"no C compiler ('cc' or $CC) on PATH"}]}
  * }</pre>
  *
- * {@code ops_per_s} is rounded to a whole number and {@code ratio_to_floor} to three decimals.
+ * {@code ops_per_s} is rounded to a whole number, {@code ratio_to_floor} to three decimals and
+ * the bytes allocated per round trip ({@code alloc_bytes_per_rt}, only for mechanisms that count
+ * them: see {@link PingPong#lastAllocation()}) to three decimals.
  */
 public final class ReportJson {
 
@@ -49,6 +53,11 @@ public final class ReportJson {
         o.putNull("ratio_to_floor");
       } else {
         o.put("ratio_to_floor", Math.round(r.ratioToFloor() * 1000.0) / 1000.0);
+      }
+      if (r.allocation() != null) {
+        o.putObject("alloc_bytes_per_rt")
+            .put("client", Math.round(r.allocation().clientBytesPerRoundTrip() * 1000.0) / 1000.0)
+            .put("server", Math.round(r.allocation().serverBytesPerRoundTrip() * 1000.0) / 1000.0);
       }
     }
     ArrayNode skipped = root.putArray("skipped");

@@ -39,6 +39,23 @@ public final class ReportTable {
     }
     for (String[] row : rows) out.println(format(row, widths));
 
+    List<String> allocations = new ArrayList<>();
+    for (MechanismResult r : report.results()) {
+      if (r.allocation() != null) {
+        allocations.add(
+            String.format(
+                Locale.ROOT,
+                "%s %.2f / %.2f",
+                r.name(),
+                r.allocation().clientBytesPerRoundTrip(),
+                r.allocation().serverBytesPerRoundTrip()));
+      }
+    }
+    if (!allocations.isEmpty()) {
+      out.println(
+          "heap bytes allocated per round trip, client / server (thread counters, median of runs): "
+              + String.join(", ", allocations));
+    }
     for (MechanismResult r : report.results()) {
       if (r.floor() != null && r.ratioToFloor() == null) {
         out.println(

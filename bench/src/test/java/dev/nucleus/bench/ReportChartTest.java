@@ -64,6 +64,7 @@ class ReportChartTest {
               new Percentiles(ns, ns * 2, ns * 4, ns * 8, ns * 20),
               1e9 / ns,
               m.floor(),
+              null,
               null));
       ns *= 3;
     }

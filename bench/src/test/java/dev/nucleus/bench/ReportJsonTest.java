@@ -30,6 +30,7 @@ class ReportJsonTest {
             new Percentiles(140, 180, 310, 671, 114_239),
             6.5e6,
             null,
+            null,
             null);
     MechanismResult mech =
         new MechanismResult(
@@ -39,7 +40,8 @@ class ReportJsonTest {
             new Percentiles(210, 250, 400, 900, 120_000),
             4.4e6,
             "floor-java-spin",
-            1.5);
+            1.5,
+            new Allocation(0.0, 0.25));
     return new BenchReport(
         List.of(floor, mech),
         List.of(new Skipped("floor-c-spin", "no C compiler", false)),
@@ -61,7 +63,8 @@ class ReportJsonTest {
     JsonNode mech = results.get(1);
     assertThat(names(mech))
         .containsExactly(
-            "name", "runs", "iterations", "rtt_ns", "ops_per_s", "floor", "ratio_to_floor");
+            "name", "runs", "iterations", "rtt_ns", "ops_per_s", "floor", "ratio_to_floor",
+            "alloc_bytes_per_rt");
     assertThat(mech.get("name").asText()).isEqualTo("nucleus-thread-spin");
     assertThat(mech.get("runs").asInt()).isEqualTo(5);
     assertThat(mech.get("iterations").asLong()).isEqualTo(200_000);
@@ -76,10 +79,15 @@ class ReportJsonTest {
     assertThat(mech.get("ops_per_s").asLong()).isEqualTo(4_400_000);
     assertThat(mech.get("floor").asText()).isEqualTo("floor-java-spin");
     assertThat(mech.get("ratio_to_floor").asDouble()).isEqualTo(1.5);
+    JsonNode alloc = mech.get("alloc_bytes_per_rt");
+    assertThat(names(alloc)).containsExactly("client", "server");
+    assertThat(alloc.get("client").asDouble()).isEqualTo(0.0);
+    assertThat(alloc.get("server").asDouble()).isEqualTo(0.25);
 
     JsonNode floor = results.get(0);
     assertThat(floor.get("floor").isNull()).isTrue();
     assertThat(floor.get("ratio_to_floor").isNull()).isTrue();
+    assertThat(floor.has("alloc_bytes_per_rt")).as("only for mechanisms that count allocation").isFalse();
 
     JsonNode skipped = root.get("skipped");
     assertThat(skipped).hasSize(1);
