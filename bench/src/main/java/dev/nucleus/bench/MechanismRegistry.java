@@ -46,9 +46,12 @@ public final class MechanismRegistry {
     this.byName = map;
   }
 
-  /** The three floors, in the order they run: C spin, C futex, Java spin. */
+  /**
+   * The three floors, in the order they run: C spin, C futex, Java spin. Like every mechanism whose
+   * two sides share a JVM, the Java floor runs in a fresh JVM per run ({@link ForkedPingPong}).
+   */
   public static List<PingPong> floors() {
-    return List.of(CFloor.spin(), CFloor.futex(), new JavaSpinFloor());
+    return List.of(CFloor.spin(), CFloor.futex(), ForkedPingPong.of(new JavaSpinFloor()));
   }
 
   /** The floors followed by {@code extras}, in order. */
@@ -69,40 +72,39 @@ public final class MechanismRegistry {
     List<PingPong> all = new ArrayList<>(nucleusThreadSpaces());
     all.addAll(nucleusProcessSpaces());
     all.addAll(Peers.twoProcess());
-    all.addAll(Peers.inJvm());
+    Peers.inJvm().forEach(m -> all.add(ForkedPingPong.of(m)));
     for (WaitStrategy s : List.of(WaitStrategy.SPIN, WaitStrategy.BLOCK)) {
-      for (int words : MessageSize.SWEEP_WORDS) all.add(new NucleusThreadPingPong(s, words));
+      for (int words : MessageSize.SWEEP_WORDS) {
+        all.add(ForkedPingPong.of(new NucleusThreadPingPong(s, words)));
+      }
     }
     all.addAll(Peers.sweep());
     return withFloors(all);
   }
 
-  /** Nucleus null calls between two thread spaces of one kernel, one per wait strategy. */
+  /**
+   * Nucleus null calls between two thread spaces of one kernel, one per wait strategy, each run in
+   * a fresh JVM ({@link ForkedPingPong}).
+   */
   public static List<PingPong> nucleusThreadSpaces() {
     return List.of(
-        new NucleusThreadPingPong(WaitStrategy.SPIN),
-        new NucleusThreadPingPong(WaitStrategy.BLOCK),
-        new NucleusThreadPingPong(WaitStrategy.ADAPTIVE));
+        ForkedPingPong.of(new NucleusThreadPingPong(WaitStrategy.SPIN)),
+        ForkedPingPong.of(new NucleusThreadPingPong(WaitStrategy.BLOCK)),
+        ForkedPingPong.of(new NucleusThreadPingPong(WaitStrategy.ADAPTIVE)));
   }
 
   /**
-   * Nucleus null calls between two process spaces: <b>the hook for the process-space entries</b>,
-   * empty until they are ready to run in every bench.
-   *
-   * <p>To add them: return {@link NucleusProcessPingPong} for each wait strategy here; they then run
-   * right after the thread-space entries, in the table, JSON and chart. Floors: {@code
-   * floor-c-spin} for spin and adaptive, {@code floor-c-futex} for block (what their {@link
-   * PingPong#floor()} says). To join the size sweep and its chart, give the class a {@code words}
-   * argument and a {@link PingPong#messageSize()} as {@link NucleusThreadPingPong} has, and add the
-   * {@link MessageSize#SWEEP_WORDS} variants to the sweep in {@link #defaults()}. A child JVM that
-   * is not a process space can be started with {@link dev.nucleus.bench.peers.ChildJvm} (class
-   * path, native access, logs, cleanup).
+   * Nucleus null calls between two process spaces, one per wait strategy: the client in a fresh JVM
+   * per run ({@link ForkedPingPong}), the echo server in a process space it spawns. They run right after the thread-space entries, against
+   * {@code floor-c-spin} (spin, adaptive) or {@code floor-c-futex} (block). To join the size sweep
+   * and its chart, the class would need a {@code words} argument and a {@link
+   * PingPong#messageSize()} as {@link NucleusThreadPingPong} has.
    */
   public static List<PingPong> nucleusProcessSpaces() {
     return List.of(
-        new NucleusProcessPingPong(WaitStrategy.SPIN),
-        new NucleusProcessPingPong(WaitStrategy.BLOCK),
-        new NucleusProcessPingPong(WaitStrategy.ADAPTIVE));
+        ForkedPingPong.of(new NucleusProcessPingPong(WaitStrategy.SPIN)),
+        ForkedPingPong.of(new NucleusProcessPingPong(WaitStrategy.BLOCK)),
+        ForkedPingPong.of(new NucleusProcessPingPong(WaitStrategy.ADAPTIVE)));
   }
 
   /** A new registry with {@code extras} appended after this one's mechanisms. */

@@ -14,14 +14,14 @@ import java.util.Optional;
  * pipe peer whose stdin carries data). Both run on daemon threads and cost nothing on the measured
  * path.
  */
-final class ParentWatch {
+public final class ParentWatch {
 
   private static final long POLL_MS = 250;
 
   private ParentWatch() {}
 
   /** Halts this JVM when stdin reaches EOF or the parent process ends. */
-  static void start() {
+  public static void start() {
     startPolling();
     Thread.ofPlatform()
         .daemon()
