@@ -61,6 +61,12 @@ public final class NucleusProcessPingPong implements PingPong {
     return strategy == WaitStrategy.BLOCK ? BLOCKING_ITERATIONS : SPIN_ITERATIONS;
   }
 
+  /** As for thread spaces ({@link NucleusThreadPingPong#defaultWarmup()}): the server's JVM is fresh. */
+  @Override
+  public int defaultWarmup() {
+    return strategy == WaitStrategy.BLOCK ? NucleusThreadPingPong.BLOCKING_WARMUP : -1;
+  }
+
   @Override
   public void run(int warmup, int iterations, Histogram roundTripsNs) throws Exception {
     try (Kernel kernel = new Kernel(Kernel.Config.defaults().withWaitStrategy(strategy))) {

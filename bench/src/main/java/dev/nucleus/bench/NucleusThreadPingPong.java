@@ -22,6 +22,9 @@ public final class NucleusThreadPingPong implements PingPong {
 
   private static final Duration STALL = Duration.ofSeconds(5);
 
+  /** Warmup round trips of a blocking Nucleus run: enough for the JIT to compile both sides. */
+  static final int BLOCKING_WARMUP = 20_000;
+
   private final WaitStrategy strategy;
   private final int words;
 
@@ -76,6 +79,16 @@ public final class NucleusThreadPingPong implements PingPong {
   @Override
   public int defaultIterations() {
     return strategy == WaitStrategy.BLOCK ? BLOCKING_ITERATIONS : SPIN_ITERATIONS;
+  }
+
+  /**
+   * Blocking runs measure only {@link #BLOCKING_ITERATIONS} round trips, and half as many for
+   * warmup would leave the IPC path still being compiled (in a fresh JVM, as forked runs and
+   * process spaces have): {@link #BLOCKING_WARMUP} then, the default otherwise.
+   */
+  @Override
+  public int defaultWarmup() {
+    return strategy == WaitStrategy.BLOCK ? BLOCKING_WARMUP : -1;
   }
 
   @Override
