@@ -2,6 +2,8 @@ package dev.nucleus.bench;
 
 import dev.nucleus.bench.peers.ChildJvm;
 import dev.nucleus.bench.peers.ParentWatch;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.List;
@@ -20,6 +22,31 @@ public final class ForkedRunMain {
 
   private ForkedRunMain() {}
 
+  /**
+   * Waits (at most {@link #QUIET_LIMIT_MS} ms) until the JIT has compiled nothing for {@link
+   * #QUIET_MS} ms: a compiler thread still busy after the first run would take one of the two
+   * vCPUs from the pair being measured, a few milliseconds at a time.
+   */
+  private static void awaitCompilerQuiet() throws InterruptedException {
+    final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+      return;
+    }
+    final long giveUp = System.nanoTime() + QUIET_LIMIT_MS * 1_000_000L;
+    long last = jit.getTotalCompilationTime();
+    while (System.nanoTime() < giveUp) {
+      Thread.sleep(QUIET_MS);
+      final long now = jit.getTotalCompilationTime();
+      if (now == last) {
+        return;
+      }
+      last = now;
+    }
+  }
+
+  private static final long QUIET_MS = 200;
+  private static final long QUIET_LIMIT_MS = 5_000;
+
   public static void main(String[] args) throws Exception {
     ParentWatch.start();
     if (args.length != 3) {
@@ -35,6 +62,7 @@ public final class ForkedRunMain {
     // A whole run first, thrown away: a fresh JVM compiles the path during it, on the second vCPU
     // this machine has, which would otherwise compete with the measured round trips.
     m.run(warmup, iterations, Latencies.newHistogram());
+    awaitCompilerQuiet();
     final Histogram h = Latencies.newHistogram();
     m.run(warmup, iterations, h);
     final ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
