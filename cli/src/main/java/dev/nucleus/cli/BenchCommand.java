@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
       "Runs each mechanism several times (runs interleaved), times every round trip, and prints"
           + " p50/p90/p99/p99.9/max (median across runs) and the ratio of p50 to the floor"
           + " measured in the same bench. Peers (pipes, sockets, POSIX mq, Aeron, gRPC, RMI) run"
-          + " their echo side in a child JVM. A full run (no --quick, no --only) also runs the"
+          + " their echo side in a child JVM; the Java floor, the Nucleus entries and the in-JVM"
+          + " peers run in a fresh JVM per run. A full run (no --quick, no --only) also runs the"
           + " message-size sweep and writes JSON and a chart to bench/results/."
     })
 final class BenchCommand implements Callable<Integer> {
