@@ -505,6 +505,7 @@ public abstract class IpcConformanceSuite {
     message(me, 0x106, 2);
     assertStatus(me.replyWait(Timeout.NEVER), Status.send(Status.NO_PARTNER), "replyWait to a caller that gave up");
     assertThat(me.canReply()).as("the reply capability is used up").isFalse();
+    assertThat(me.ipcState().kind()).as("no longer answering: idle, not waiting").isEqualTo(Kind.IDLE);
     final long[] r = awaitReport(f, c);
     assertStatus((int) r[0], Status.receive(Status.TIMEOUT), "the caller's call");
   }
