@@ -15,12 +15,12 @@ import org.HdrHistogram.Histogram;
  * gRPC, Aeron): its later runs were up to a third slower than its first in the same bench.
  *
  * <p>The child ({@link ForkedRunMain}) builds the same mechanism by name from {@link
- * MechanismRegistry#defaults()}, runs it twice with this run's warmup and iterations (the first run
- * is thrown away: a fresh JVM compiles during it, which on two vCPUs would compete with the
- * measured round trips), and answers
- * with its histogram (HdrHistogram's compressed encoding, base64) and allocation figure on its
- * {@code READY} line. Bounded: the child's own stall watchdog fails a run whose partner stops
- * answering, and the whole child is given {@link #LIMIT}; it is always killed and reaped.
+ * MechanismRegistry#defaults()} and runs it twice with this run's warmup and iterations: the first
+ * run is thrown away, since a fresh JVM compiles during it, which on two vCPUs would compete with
+ * the measured round trips. It answers with the second run's histogram (HdrHistogram's compressed
+ * encoding, base64) and allocation figure on its {@code READY} line. Bounded: the child's own
+ * stall watchdog fails a run whose partner stops answering, and the whole child is given {@link
+ * #LIMIT}; it is always killed and reaped.
  */
 public final class ForkedPingPong implements PingPong {
 
@@ -99,10 +99,9 @@ public final class ForkedPingPong implements PingPong {
       if (answer.length != 3) {
         throw new IllegalStateException(name() + ": malformed answer from the forked run");
       }
-      final Histogram h =
-          Histogram.decodeFromCompressedByteBuffer(
-              ByteBuffer.wrap(Base64.getDecoder().decode(answer[0])), Latencies.newHistogram().getHighestTrackableValue());
-      roundTripsNs.add(h);
+      final ByteBuffer encoded = ByteBuffer.wrap(Base64.getDecoder().decode(answer[0]));
+      final long range = Latencies.newHistogram().getHighestTrackableValue();
+      roundTripsNs.add(Histogram.decodeFromCompressedByteBuffer(encoded, range));
       final double client = Double.parseDouble(answer[1]);
       final double server = Double.parseDouble(answer[2]);
       lastAllocation = client < 0 || server < 0 ? null : new Allocation(client, server);

@@ -11,14 +11,16 @@ import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
 /**
- * The child side of {@link ForkedPingPong}: {@code ForkedRunMain <mechanism> <warmup> <iterations>}
- * runs that mechanism twice, the first run thrown away (the JIT compiles during it), and prints
- * for the second {@code READY <histogram> <client B/rt> <server B/rt>} (the
- * histogram in HdrHistogram's compressed encoding, base64; -1 where allocation is not counted).
- * Ends at once if the parent goes away; exits non-zero, with the reason on stderr, if the run
- * fails.
+ * The child side of {@link ForkedPingPong}: {@code ForkedRunMain <mechanism> <warmup>
+ * <iterations>} runs that mechanism twice, the first run thrown away (the JIT compiles during it),
+ * and prints for the second {@code READY <histogram> <client B/rt> <server B/rt>}: the histogram
+ * in HdrHistogram's compressed encoding, base64; -1 where allocation is not counted. Ends at once
+ * if the parent goes away; exits non-zero, with the reason on stderr, if the run fails.
  */
 public final class ForkedRunMain {
+
+  private static final long QUIET_MS = 200;
+  private static final long QUIET_LIMIT_MS = 5_000;
 
   private ForkedRunMain() {}
 
@@ -43,9 +45,6 @@ public final class ForkedRunMain {
       last = now;
     }
   }
-
-  private static final long QUIET_MS = 200;
-  private static final long QUIET_LIMIT_MS = 5_000;
 
   public static void main(String[] args) throws Exception {
     ParentWatch.start();
