@@ -80,6 +80,8 @@ final class Rendezvous {
   private static final long ANSWER_SPINS = 1 << 10;
   /** How long a zero-timeout send waits for an ANSWERING receiver (preempted, at worst). */
   private static final long ANSWER_PATIENCE_NANOS = 20_000_000L;
+  /** The most one gap between clock readings counts toward that patience (see awaitAnswered). */
+  private static final long ANSWER_STEP_NANOS = 1_000_000L;
   /** Spins before a lock waiter starts yielding. */
   private static final int LOCK_SPINS = 64;
   /** How long a receive-point lock may stay taken before a waiter breaks it (see {@link #lock}). */
@@ -280,10 +282,15 @@ final class Rendezvous {
    * replyWait): {@code patience} spins, or {@link #ANSWER_PATIENCE_NANOS} if it is that. Returns
    * its state then, or {@code st} if it is still answering (preempted, stopped, or a peer's
    * scribble), which the caller treats as not receiving.
+   *
+   * <p>The timed wait counts only time this thread spent waiting: a gap between two of its clock
+   * readings counts for at most {@link #ANSWER_STEP_NANOS}, so a pause of the whole JVM (a GC) or of
+   * this thread does not use the patience up before the server, paused as well, could go on.
    */
   private long awaitAnswered(long to, long st, long patience) {
     final boolean timed = patience == ANSWER_PATIENCE_NANOS;
-    final long deadline = timed ? Timeout.now() + patience : 0;
+    long waited = 0;
+    long last = timed ? Timeout.now() : 0;
     for (long i = 1; timed || i <= patience; i++) {
       final long now = stateAcquire(tcbs, to);
       if (now != st) {
@@ -291,7 +298,10 @@ final class Rendezvous {
       }
       Thread.onSpinWait();
       if (timed && i % YIELD_EVERY == 0) {
-        if (Timeout.now() > deadline) {
+        final long t = Timeout.now();
+        waited += Math.min(t - last, ANSWER_STEP_NANOS);
+        last = t;
+        if (waited > patience) {
           break;
         }
         Thread.yield(); // it may be waiting for this CPU
