@@ -77,11 +77,17 @@ final class Rendezvous {
    * Spins a sender waits for an ANSWERING receiver to receive (tens of microseconds) before it
    * queues instead.
    */
-  private static final long ANSWER_SPINS = 1 << 10;
+  private static final int ANSWER_SPINS = 1 << 10;
   /** How long a zero-timeout send waits for an ANSWERING receiver (preempted, at worst). */
   private static final long ANSWER_PATIENCE_NANOS = 20_000_000L;
   /** The most one gap between clock readings counts toward that patience (see awaitAnswered). */
   private static final long ANSWER_STEP_NANOS = 1_000_000L;
+  /** How claimWaiter treats an ANSWERING member: as not receiving (the sender holds the lock). */
+  private static final int ANSWER_SKIP = 0;
+  /** ... waits {@link #ANSWER_SPINS} spins for it (a sender that can still queue). */
+  private static final int ANSWER_SPIN = 1;
+  /** ... waits up to {@link #ANSWER_PATIENCE_NANOS} for it (a zero-timeout send). */
+  private static final int ANSWER_TIMED = 2;
   /** Spins before a lock waiter starts yielding. */
   private static final int LOCK_SPINS = 64;
   /** How long a receive-point lock may stay taken before a waiter breaks it (see {@link #lock}). */
@@ -204,7 +210,7 @@ final class Rendezvous {
     }
     final long rpOff = rpOffset(rp);
     if (ReceivePointDescriptor.lengthAcquire(rps, rpOff) == 0) {
-      final int r = claimWaiter(self, rp, rpOff, timeout == Timeout.ZERO ? ANSWER_PATIENCE_NANOS : ANSWER_SPINS);
+      final int r = claimWaiter(self, rp, rpOff, timeout == Timeout.ZERO ? ANSWER_TIMED : ANSWER_SPIN);
       if (r >= 0) {
         return deliver(self, r, tag, words, isCall);
       }
@@ -222,7 +228,7 @@ final class Rendezvous {
       return Status.send(Status.STALE_ID);
     }
     ReceivePointDescriptor.addLength(rps, rpOff, 1);
-    final int r = claimWaiter(self, rp, rpOff, 0); // an ANSWERING receiver sees LENGTH and takes us
+    final int r = claimWaiter(self, rp, rpOff, ANSWER_SKIP); // an ANSWERING receiver sees LENGTH and takes us
     if (r >= 0 || timeout == Timeout.ZERO) {
       ReceivePointDescriptor.addLength(rps, rpOff, -1);
       ReceivePointDescriptor.unlockRelease(rps, rpOff);
@@ -243,11 +249,11 @@ final class Rendezvous {
 
   /**
    * Claims a member of {@code rp} that is RECEIVING and accepts {@code self}; its index or -1. A
-   * member that is ANSWERING is waited for: {@code answerPatience} spins, or, if it is
-   * {@link #ANSWER_PATIENCE_NANOS}, that long (a zero-timeout send, which has no queue to fall
-   * back on: to it a replyWait in progress is already waiting, as in L4).
+   * member that is ANSWERING is waited for as {@code answer} says: not at all, a few spins, or
+   * (a zero-timeout send, which has no queue to fall back on: to it a replyWait in progress is
+   * already waiting, as in L4) up to {@link #ANSWER_PATIENCE_NANOS}.
    */
-  private int claimWaiter(IpcThread self, int rp, long rpOff, long answerPatience) {
+  private int claimWaiter(IpcThread self, int rp, long rpOff, int answer) {
     final MemorySegment s = tcbs;
     long w = ReceivePointDescriptor.waitersAcquire(rps, rpOff);
     while (w != 0) {
@@ -259,8 +265,8 @@ final class Rendezvous {
       }
       final long to = tcbOffset(t);
       long st = stateAcquire(s, to);
-      if (code(st) == ANSWERING && answerPatience > 0) {
-        st = awaitAnswered(to, st, answerPatience);
+      if (code(st) == ANSWERING && answer != ANSWER_SKIP) {
+        st = awaitAnswered(to, st, answer == ANSWER_TIMED);
       }
       if (code(st) != RECEIVING || getInt(s, to, WAIT_RP_OFFSET) != rp) {
         continue;
@@ -279,7 +285,8 @@ final class Rendezvous {
 
   /**
    * Waits for thread {@code to} to leave ANSWERING (it is between the reply and the receive of a
-   * replyWait): {@code patience} spins, or {@link #ANSWER_PATIENCE_NANOS} if it is that. Returns
+   * replyWait): {@link #ANSWER_SPINS} spins, or, {@code timed}, up to {@link
+   * #ANSWER_PATIENCE_NANOS}. Returns
    * its state then, or {@code st} if it is still answering (preempted, stopped, or a peer's
    * scribble), which the caller treats as not receiving.
    *
@@ -287,11 +294,10 @@ final class Rendezvous {
    * readings counts for at most {@link #ANSWER_STEP_NANOS}, so a pause of the whole JVM (a GC) or of
    * this thread does not use the patience up before the server, paused as well, could go on.
    */
-  private long awaitAnswered(long to, long st, long patience) {
-    final boolean timed = patience == ANSWER_PATIENCE_NANOS;
+  private long awaitAnswered(long to, long st, boolean timed) {
     long waited = 0;
     long last = timed ? Timeout.now() : 0;
-    for (long i = 1; timed || i <= patience; i++) {
+    for (long i = 1; timed || i <= ANSWER_SPINS; i++) {
       final long now = stateAcquire(tcbs, to);
       if (now != st) {
         return now;
@@ -301,7 +307,7 @@ final class Rendezvous {
         final long t = Timeout.now();
         waited += Math.min(t - last, ANSWER_STEP_NANOS);
         last = t;
-        if (waited > patience) {
+        if (waited > ANSWER_PATIENCE_NANOS) {
           break;
         }
         Thread.yield(); // it may be waiting for this CPU
