@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -216,6 +217,7 @@ class ProcessSpaceConformanceTest {
       assertThat(me.call(p.id())).isEqualTo(Status.OK);
       signal("STOP", p.process().pid());
       try {
+        awaitStopped(p.process().pid());
         me.setTag(MessageTag.of(1, 1));
         assertThat(me.call(p.id(), Timeout.relative(Duration.ofMillis(300)), Timeout.relative(Duration.ofMillis(300))))
             .as("a stopped partner times out, it is not PEER_DEAD")
@@ -233,5 +235,38 @@ class ProcessSpaceConformanceTest {
   private static void signal(String name, long pid) throws IOException, InterruptedException {
     final Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
     assertThat(kill.waitFor()).isZero();
+  }
+
+  /**
+   * kill(2) only makes SIGSTOP pending: a thread running on another vCPU (the echo server spinning
+   * in its adaptive wait) may still take a call before it stops. Waits until every thread of the
+   * process reports state T (stopped) in /proc.
+   */
+  private static void awaitStopped(long pid) throws IOException, InterruptedException {
+    final Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!allStopped(tasks)) {
+      assertThat(System.nanoTime() - deadline).as("process %d stopped within 10 s", pid).isNegative();
+      Thread.sleep(1);
+    }
+  }
+
+  private static boolean allStopped(Path tasks) throws IOException {
+    try (var dirs = Files.list(tasks)) {
+      for (Path task : (Iterable<Path>) dirs::iterator) {
+        final String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (NoSuchFileException threadEnded) {
+          continue;
+        }
+        // The state follows the parenthesised command name, which may itself hold spaces.
+        final char state = stat.charAt(stat.lastIndexOf(')') + 2);
+        if (state != 'T' && state != 't') {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 }
