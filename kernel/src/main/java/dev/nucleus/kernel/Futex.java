@@ -1,6 +1,7 @@
 package dev.nucleus.kernel;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
@@ -20,8 +21,31 @@ import java.lang.invoke.MethodHandle;
 final class Futex {
 
   private static final long SYS_FUTEX = 202;
+  private static final long SYS_FUTEX_WAITV = 449;
   private static final long FUTEX_WAIT = 0;
   private static final long FUTEX_WAKE = 1;
+  /** futex_waitv's per-word flags: a 32-bit word, shared (FUTEX2_PRIVATE not set). */
+  private static final int FUTEX2_SIZE_U32 = 0x02;
+  private static final long CLOCK_MONOTONIC = 1;
+  /** The clock id, passed where the shared downcall signature has a pointer (syscall is variadic). */
+  private static final MemorySegment CLOCK_MONOTONIC_ARG = MemorySegment.ofAddress(CLOCK_MONOTONIC);
+  private static final int ENOSYS = 38;
+
+  /**
+   * One entry of futex_waitv's array (struct futex_waitv, linux/futex.h):
+   * <pre>
+   *   0  val       u64  the value the word must hold for the wait to sleep
+   *   8  uaddr     u64  address of the word
+   *  16  flags     u32  FUTEX2_SIZE_U32 (shared)
+   *  20  reserved  u32  0
+   * </pre>
+   */
+  static final long WAITV_SIZE = 24;
+  private static final long WAITV_VAL_OFFSET = 0;
+  private static final long WAITV_UADDR_OFFSET = 8;
+  private static final long WAITV_FLAGS_OFFSET = 16;
+  /** The most words one futex_waitv takes (FUTEX_WAITV_MAX). */
+  static final int WAITV_MAX = 128;
 
   private static final MethodHandle SYSCALL;
   /** Whether futex calls work on this platform. */
@@ -46,6 +70,27 @@ final class Futex {
     }
     SYSCALL = h;
     AVAILABLE = h != null;
+    WAITV_AVAILABLE = AVAILABLE && probeWaitv();
+  }
+
+  /** Whether futex_waitv (Linux 5.16 and later) is there: waiting on several words at once. */
+  static final boolean WAITV_AVAILABLE;
+
+  /** Calls futex_waitv with no words: EINVAL where the call exists, ENOSYS where it does not. */
+  private static boolean probeWaitv() {
+    try (Arena arena = Arena.ofConfined()) {
+      final Linker linker = Linker.nativeLinker();
+      final MethodHandle h = linker.downcallHandle(linker.defaultLookup().find("syscall").orElseThrow(),
+          FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG),
+          Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+      final MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+      final long rc = (long) h.invokeExact(state, SYS_FUTEX_WAITV, 0L, 0L, 0L, MemorySegment.NULL, CLOCK_MONOTONIC);
+      final int errno = state.get(JAVA_INT, Linker.Option.captureStateLayout().byteOffset(
+          java.lang.foreign.MemoryLayout.PathElement.groupElement("errno")));
+      return rc == 0 || errno != ENOSYS;
+    } catch (Throwable t) {
+      return false;
+    }
   }
 
   private Futex() {}
@@ -70,6 +115,34 @@ final class Futex {
     } catch (Throwable t) {
       throw new IllegalStateException("futex wait failed", t);
     }
+  }
+
+  /**
+   * Sleeps while every one of the {@code count} words described in {@code waitv} (entries set up
+   * by {@link #setWaitv}) holds its value, at most {@code timeoutNanos}: a wake on any of them
+   * (FUTEX_WAKE, shared) ends the wait. Returns as {@link #await} does; callers re-check.
+   * {@code timespec} is the calling thread's scratch. Needs {@link #WAITV_AVAILABLE}.
+   */
+  static long awaitAny(MemorySegment waitv, int count, long timeoutNanos, MemorySegment timespec) {
+    // futex_waitv takes an absolute CLOCK_MONOTONIC time: the clock of System.nanoTime on Linux.
+    final long at = System.nanoTime() + timeoutNanos;
+    timespec.set(JAVA_LONG, 0, at / 1_000_000_000L);
+    timespec.set(JAVA_LONG, 8, at % 1_000_000_000L);
+    try {
+      return (long) SYSCALL.invokeExact(SYS_FUTEX_WAITV, waitv.address(), (long) count, 0L, timespec,
+          CLOCK_MONOTONIC_ARG, 0L);
+    } catch (Throwable t) {
+      throw new IllegalStateException("futex_waitv failed", t);
+    }
+  }
+
+  /** Sets entry {@code i} of a futex_waitv array: wait while the word at {@code word} holds {@code value}. */
+  static void setWaitv(MemorySegment waitv, int i, long word, int value) {
+    final long e = i * WAITV_SIZE;
+    waitv.set(JAVA_LONG, e + WAITV_VAL_OFFSET, value & 0xFFFF_FFFFL);
+    waitv.set(JAVA_LONG, e + WAITV_UADDR_OFFSET, word);
+    waitv.set(JAVA_INT, e + WAITV_FLAGS_OFFSET, FUTEX2_SIZE_U32);
+    waitv.set(JAVA_INT, e + WAITV_FLAGS_OFFSET + 4, 0);
   }
 
   /** Wakes up to {@code count} waiters on the word at native address {@code word}. */

@@ -49,14 +49,19 @@ import java.util.List;
 public final class IpcThread implements AutoCloseable {
 
   final Kernel kernel;
-  final Rendezvous rv;
+  /**
+   * The table this thread does IPC in now, whose port holds its registers: home, or the table of
+   * a channel to a process space (see {@link #moveTo}). Owner-only.
+   */
+  Rendezvous rv;
   final Space space;
   final int index;
   final long tcb;
   final long id;
   final WaitStrategy strategy;
   private final String name;
-  private final MemorySegment tcbs;
+  /** {@code rv.tcbs}. */
+  private MemorySegment tcbs;
   private final int mrCount;
   private final int spaceNumber;
   private volatile Thread owner;
@@ -84,6 +89,12 @@ public final class IpcThread implements AutoCloseable {
   private Endpoint cachedEndpoint;
   private int cachedBit;
   final List<Endpoint> joined = new ArrayList<>(2);
+  /** The table of the last message received: where the reply capability (REPLY_TO) is. */
+  private Rendezvous replyTable;
+  /** The set of tables of an open receive waiting in one table (see Rendezvous.RESTART); else null. */
+  Rendezvous[] openTables;
+  /** The open receive over several tables, made for the space's current set; null until needed. */
+  private PortSet portSet;
 
   IpcThread(Kernel kernel, Space space, int index, long id, long epoch, String name, WaitStrategy strategy) {
     this.kernel = kernel;
@@ -96,6 +107,7 @@ public final class IpcThread implements AutoCloseable {
     this.name = name;
     this.strategy = strategy;
     this.tcbs = rv.tcbs;
+    this.replyTable = rv;
     this.mrCount = rv.mrCount;
     this.spaceNumber = space.number();
   }
@@ -168,7 +180,7 @@ public final class IpcThread implements AutoCloseable {
 
   /** Whether the last message received was a call that has not been replied to yet. */
   public boolean canReply() {
-    return getLong(tcbs, tcb, REPLY_TO_OFFSET) != ThreadId.NIL;
+    return getLong(replyTable.tcbs, tcb, REPLY_TO_OFFSET) != ThreadId.NIL;
   }
 
   // --- IPC ----------------------------------------------------------------------------------
@@ -190,11 +202,34 @@ public final class IpcThread implements AutoCloseable {
     }
     final long deadline = Timeout.deadline(timeout);
     final int status = rv.sendPhase(this, rp, to, timeout, false);
-    return status == Rendezvous.QUEUED ? rv.await(this, deadline, Timeout.NEVER, Status.SEND_PHASE) : status;
+    if (status == Rendezvous.QUEUED) {
+      return rv.await(this, deadline, Timeout.NEVER, Status.SEND_PHASE);
+    }
+    if (status == Rendezvous.QUEUED_AT_POLLER) {
+      return noPartnerIfTimedOut(rv.await(this, pollerDeadline(), Timeout.NEVER, Status.SEND_PHASE));
+    }
+    return status;
   }
 
-  /** Starts an IPC whose first phase sends to {@code to}: its receive point, or a negative send-phase status. */
+  /** How long a zero-timeout send queued at a POLLING receiver waits for it to take the message. */
+  private static long pollerDeadline() {
+    return Timeout.now() + Rendezvous.POLL_PATIENCE_NANOS;
+  }
+
+  /** A zero-timeout send that a POLLING receiver did not take in time was not delivered: NO_PARTNER. */
+  private static int noPartnerIfTimedOut(int status) {
+    return status == Status.send(Status.TIMEOUT) ? Status.send(Status.NO_PARTNER) : status;
+  }
+
+  /**
+   * Starts an IPC whose first phase sends to {@code to}: moves to the table that reaches it,
+   * with the message, and returns its receive point there, or a negative send-phase status.
+   */
   private int beginSend(long to) {
+    final Rendezvous t = space.route(ThreadId.space(to));
+    if (t != rv) {
+      moveTo(t, true);
+    }
     final int begun = begin();
     if (begun != Status.OK) {
       return -Status.send(begun);
@@ -226,6 +261,9 @@ public final class IpcThread implements AutoCloseable {
       // Once delivered (OK), an end of this thread fails the receive phase.
       return rv.await(this, deadline, receiveTimeout, status == Status.OK ? Status.RECEIVE_PHASE : Status.SEND_PHASE);
     }
+    if (status == Rendezvous.QUEUED_AT_POLLER) {
+      return noPartnerIfTimedOut(rv.await(this, pollerDeadline(), receiveTimeout, Status.SEND_PHASE));
+    }
     return status;
   }
 
@@ -251,6 +289,10 @@ public final class IpcThread implements AutoCloseable {
     if (ThreadId.isEndpoint(from)) {
       return Status.receive(Status.INVALID_ID);
     }
+    final Rendezvous t = space.route(ThreadId.space(from));
+    if (t != rv) {
+      moveTo(t, false);
+    }
     final int begun = begin();
     if (begun != Status.OK) {
       return Status.receive(begun);
@@ -259,7 +301,13 @@ public final class IpcThread implements AutoCloseable {
     if (rp < 0) {
       return Status.receive(-rp);
     }
-    return receiveAt(index, 0, from, id, timeout);
+    waitOwner = id;
+    final int status = rv.receivePhase(this, index, 0, from, timeout, false);
+    final int result = status == Rendezvous.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE) : status;
+    if (result == Status.OK) {
+      received();
+    }
+    return result;
   }
 
   /**
@@ -276,7 +324,7 @@ public final class IpcThread implements AutoCloseable {
     if (begun != Status.OK) {
       return Status.receive(begun);
     }
-    return receiveAt(index, 0, ThreadId.ANY, id, timeout);
+    return receiveOpen(index, 0, id, timeout);
   }
 
   /**
@@ -287,7 +335,7 @@ public final class IpcThread implements AutoCloseable {
   public int wait(Endpoint endpoint, long timeout) {
     checkOwner();
     final int bit = beginAt(endpoint, timeout);
-    return bit < 0 ? -bit : receiveAt(endpoint.rp, bit, ThreadId.ANY, endpoint.id(), timeout);
+    return bit < 0 ? -bit : receiveOpen(endpoint.rp, bit, endpoint.id(), timeout);
   }
 
   /**
@@ -306,11 +354,91 @@ public final class IpcThread implements AutoCloseable {
     return bit < 0 ? -Status.receive(-bit) : bit;
   }
 
-  /** The receive phase at point {@code rp}, owned by {@code owner}, after {@link #begin()}. */
-  private int receiveAt(int rp, int bit, long filter, long owner, long timeout) {
+  /**
+   * The open receive at point {@code rp} (-1: notifications only), owned by {@code owner}, after
+   * {@link #begin()}; in a replyWait, after the reply, with this thread ANSWERING. In a space
+   * with one table, one receive phase there; with several, a {@link PortSet} over all of them.
+   * Either starts again over the new set when the space's tables change meanwhile.
+   */
+  private int receiveOpen(int rp, int bit, long owner, long relativeOrAbsolute) {
     waitOwner = owner;
-    final int status = rv.receivePhase(this, rp, bit, filter, timeout, false);
-    return status == Rendezvous.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE) : status;
+    final long timeout = absolute(relativeOrAbsolute); // a restart must not extend it
+    final Rendezvous[] set = space.tables();
+    if (set.length == 1 && set[0] == rv) {
+      openTables = set;
+      final int result = receiveHere(rp, bit, timeout);
+      openTables = null;
+      if (result != Rendezvous.RESTART) {
+        if (result == Status.OK) {
+          received();
+        }
+        return result;
+      }
+    }
+    return receiveOpenSlow(rp, bit, timeout);
+  }
+
+  /** The single-table open receive in {@link #rv}; the own state may be ANSWERING. */
+  private int receiveHere(int rp, int bit, long timeout) {
+    final int status;
+    if (rp < 0) {
+      setLong(tcbs, tcb, PARTNER_OFFSET, ThreadId.NIL);
+      rv.setWaitPoint(this, -1, 0);
+      status = rv.casOwnState(this, state(epoch, RECEIVING)) ? Rendezvous.QUEUED : Status.receive(Rendezvous.ownStateLost(this));
+    } else {
+      status = rv.receivePhase(this, rp, bit, ThreadId.ANY, timeout, false);
+    }
+    final int result = status == Rendezvous.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE) : status;
+    rv.endAnswering(this); // a receive that completed without publishing RECEIVING
+    return result;
+  }
+
+  /** {@link #receiveOpen} over a set of tables that is not just the current one, or has changed. */
+  private int receiveOpenSlow(int rp, int bit, long timeout) {
+    while (true) {
+      resync(); // after a restart the port is IDLE again
+      final Rendezvous[] set = space.tables();
+      final int result;
+      if (set.length == 1) {
+        if (set[0] != rv) {
+          rv.endAnswering(this);
+          moveTo(set[0], false);
+          resync();
+        }
+        openTables = set;
+        result = receiveHere(rp, bit, timeout);
+        openTables = null;
+      } else {
+        PortSet ports = portSet;
+        if (ports == null || ports.tables != set) {
+          ports = portSet = new PortSet(this, set);
+        }
+        result = ports.receive(rp, bit, Timeout.deadline(timeout), timeout == Timeout.ZERO);
+        if (result == Status.OK) {
+          final Rendezvous served = ports.served();
+          moveTo(served, false);
+          epoch = ports.epochIn(served);
+          expect = state(epoch, IDLE);
+        } else {
+          resync();
+        }
+      }
+      if (result == Status.OK) {
+        received();
+      }
+      if (result != Rendezvous.RESTART) {
+        return result;
+      }
+    }
+  }
+
+  /** A relative timeout as the absolute one it stands for now, so that a restart does not extend it. */
+  private static long absolute(long timeout) {
+    if (timeout == Timeout.NEVER || timeout == Timeout.ZERO || (timeout & Timeout.ABSOLUTE_FLAG) != 0) {
+      return timeout;
+    }
+    final long deadline = Timeout.deadline(timeout);
+    return deadline > Timeout.VALUE_MASK ? Timeout.NEVER : Timeout.at(deadline);
   }
 
   /**
@@ -324,6 +452,9 @@ public final class IpcThread implements AutoCloseable {
     checkOwner();
     if (!isCurrent()) {
       return Status.send(Status.CLOSED);
+    }
+    if (replyTable != rv) {
+      moveTo(replyTable, true);
     }
     final int c = rv.claimCaller(this);
     if (c < 0) {
@@ -358,8 +489,12 @@ public final class IpcThread implements AutoCloseable {
   }
 
   private int replyWaitAt(int rp, int bit, long owner, long timeout) {
-    if (getLong(tcbs, tcb, REPLY_TO_OFFSET) == ThreadId.NIL) {
-      return receiveAt(rp, bit, ThreadId.ANY, owner, timeout);
+    if (getLong(replyTable.tcbs, tcb, REPLY_TO_OFFSET) == ThreadId.NIL) {
+      return receiveOpen(rp, bit, owner, timeout);
+    }
+    if (replyTable != rv) {
+      moveTo(replyTable, true);
+      resync();
     }
     // ANSWERING first: a caller released by this reply that calls again finds this thread about
     // to receive, and waits for it rather than queueing (see TcbDescriptor.ANSWERING).
@@ -372,11 +507,7 @@ public final class IpcThread implements AutoCloseable {
       return -c;
     }
     rv.releaseCaller(this, c); // false only if the caller gave up a stranded reply: serve on
-    waitOwner = owner;
-    final int status = rv.receivePhase(this, rp, bit, ThreadId.ANY, timeout, false);
-    final int result = status == Rendezvous.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE) : status;
-    rv.endAnswering(this); // a receive that completed without publishing RECEIVING
-    return result;
+    return receiveOpen(rp, bit, owner, timeout);
   }
 
   // --- notifications ------------------------------------------------------------------------
@@ -395,18 +526,23 @@ public final class IpcThread implements AutoCloseable {
     if (ThreadId.isEndpoint(to)) {
       return Status.send(Status.INVALID_ID);
     }
-    final int rp = rv.resolve(spaceNumber, to);
+    final Rendezvous t = space.route(ThreadId.space(to));
+    final int rp = t.resolve(spaceNumber, to);
     if (rp < 0) {
       return Status.send(-rp);
     }
-    rv.notify(rp, bits);
+    t.notify(rp, bits);
     return Status.OK;
   }
 
   /** Takes and returns the pending notification bits this thread accepts (0 if none). Never blocks. */
   public long pollNotifications() {
     checkOwner();
-    return TcbDescriptor.takeNotifyBits(tcbs, tcb, getLong(tcbs, tcb, NOTIFY_MASK_OFFSET));
+    long bits = 0;
+    for (Rendezvous t : space.tables()) { // notifiers in each table OR into this thread's port there
+      bits |= TcbDescriptor.takeNotifyBits(t.tcbs, tcb, getLong(t.tcbs, tcb, NOTIFY_MASK_OFFSET));
+    }
+    return bits;
   }
 
   /**
@@ -423,7 +559,7 @@ public final class IpcThread implements AutoCloseable {
     if (begun != Status.OK) {
       return Status.receive(begun);
     }
-    if (rv.takeNotification(this)) {
+    if (takePendingNotification()) {
       return Status.OK;
     }
     if (timeout == Timeout.ZERO) {
@@ -432,15 +568,25 @@ public final class IpcThread implements AutoCloseable {
     final boolean accepted = acceptNotify;
     acceptNotify = true;
     try {
-      setLong(tcbs, tcb, PARTNER_OFFSET, ThreadId.NIL);
-      rv.setWaitPoint(this, -1, 0);
-      if (!rv.casOwnState(this, state(epoch, RECEIVING))) {
-        return Status.receive(Rendezvous.ownStateLost(this));
-      }
-      return rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE);
+      return receiveOpen(-1, 0, ThreadId.NIL, timeout);
     } finally {
       acceptNotify = accepted;
     }
+  }
+
+  /** Takes a pending accepted notification from any table into the registers; whether there was one. */
+  private boolean takePendingNotification() {
+    for (Rendezvous t : space.tables()) {
+      if (t.takeNotification(this)) {
+        if (t != rv) {
+          moveTo(t, false);
+          resync();
+        }
+        received();
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -449,12 +595,16 @@ public final class IpcThread implements AutoCloseable {
    */
   public void setNotificationMask(long mask) {
     checkOwner();
-    setLongVolatile(tcbs, tcb, NOTIFY_MASK_OFFSET, mask);
+    synchronized (kernel) { // not while a channel table is being added with a copy of the mask
+      for (Rendezvous t : space.tables()) {
+        t.setNotificationMask(index, mask);
+      }
+    }
   }
 
   /** The accepted notification bits. */
   public long notificationMask() {
-    return getLong(tcbs, tcb, NOTIFY_MASK_OFFSET);
+    return space.tables()[0].notificationMask(index);
   }
 
   /**
@@ -475,7 +625,9 @@ public final class IpcThread implements AutoCloseable {
    * from any thread.
    */
   public void abort() {
-    rv.abort(index);
+    for (Rendezvous t : space.tables()) { // the IPC in progress is in one of them, or POLLING in all
+      t.abort(index);
+    }
   }
 
   /** What this thread is doing in IPC right now. Thread-safe. */
@@ -534,6 +686,43 @@ public final class IpcThread implements AutoCloseable {
     return Status.OK;
   }
 
+  /** Takes the state of the port in {@link #rv} as it is (after moving there mid-IPC). */
+  private void resync() {
+    final long st = stateAcquire(tcbs, tcb);
+    if (code(st) == IDLE || code(st) == DELIVERED || code(st) == DONE) {
+      epoch = epoch(st) + 1;
+    } else {
+      epoch = epoch(st);
+    }
+    expect = st;
+  }
+
+  /**
+   * Makes {@code t} the table this thread does IPC in. {@code carry}: the message in the
+   * registers (the tag and its words) comes along, for a send or a reply from there.
+   */
+  private void moveTo(Rendezvous t, boolean carry) {
+    if (carry) {
+      final long tag = getLong(tcbs, tcb, MR0_OFFSET);
+      TcbDescriptor.copyRegisters(tcbs, t.tcbs, tcb, tag, Math.min(MessageTag.words(tag), mrCount - 1));
+    }
+    rv = t;
+    tcbs = t.tcbs;
+  }
+
+  /**
+   * After a message (or notification) arrived in {@link #rv}: the reply capability is this
+   * message's, so an older one in another table is dropped (replies are one-shot, for the last
+   * call received).
+   */
+  private void received() {
+    final Rendezvous t = rv;
+    if (replyTable != t) {
+      setLong(replyTable.tcbs, tcb, REPLY_TO_OFFSET, ThreadId.NIL);
+      replyTable = t;
+    }
+  }
+
   private int memberBit(Endpoint endpoint) {
     if (endpoint == cachedEndpoint && endpoint.isOpen()) {
       return cachedBit;
@@ -544,7 +733,7 @@ public final class IpcThread implements AutoCloseable {
     if (!endpoint.isOpen()) {
       return -Status.STALE_ID;
     }
-    final int bit = rv.join(endpoint.rp, index);
+    final int bit = space.join(endpoint.rp, index);
     if (bit < 0) {
       return -Status.NOT_PERMITTED; // all 64 member slots taken
     }

@@ -218,9 +218,6 @@ public final class Kernel implements AutoCloseable {
   public synchronized Channel createChannel(Space a, Space b) {
     checkOpen();
     checkRoot();
-    if (a.isConnectedToProcess() || b.isConnectedToProcess()) {
-      throw new IllegalStateException("a space connected to a process space can have no other channel (yet): " + a + ", " + b);
-    }
     if (a.kernel() != this || b.kernel() != this) {
       throw new IllegalArgumentException("spaces belong to another kernel");
     }
@@ -394,16 +391,17 @@ public final class Kernel implements AutoCloseable {
   /**
    * Starts a process space: a new JVM (this JDK, this class path, native access enabled) that
    * runs {@code component} in a space of its own, connected by a channel segment to
-   * {@code peer}, a new thread space of this kernel with no threads, endpoints or channels yet.
-   * Returns once the process has mapped the channel; use {@link ProcessSpace#awaitPublished} to
-   * learn the id its component offers. Threads of {@code peer} then talk to it with the usual
-   * IPC operations.
+   * {@code peer}, a thread space of this kernel. Returns once the process has mapped the
+   * channel; use {@link ProcessSpace#awaitPublished} to learn the id its component offers.
+   * Threads of {@code peer} then talk to it with the usual IPC operations.
    *
-   * <p>For now a thread space connected to a process space has no other channel, and a process
-   * space is connected to exactly one thread space.
+   * <p>A thread space may be the peer of any number of process spaces, and keep its channels to
+   * other thread spaces: its threads reach each partner through that partner's channel, and an
+   * open receive ({@link IpcThread#waitAny}, an endpoint wait) takes messages from all of them.
+   * A process space has one channel, to its peer.
    *
-   * @throws IllegalStateException if {@code peer} is not new, the kernel is closed or full, or
-   *     the process does not start
+   * @throws IllegalArgumentException if {@code peer} is not a live thread space of this kernel
+   * @throws IllegalStateException if the kernel is closed or full, or the process does not start
    */
   public ProcessSpace spawnProcessSpace(String name, Class<? extends ProcessComponent> component, Space peer,
       String... args) {
@@ -450,7 +448,8 @@ public final class Kernel implements AutoCloseable {
    * Until it attaches, the channel file exists in {@code /dev/shm}; {@link ProcessSpace#close}
    * removes it.
    *
-   * @throws IllegalStateException if {@code peer} is not new, or the kernel is closed or full
+   * @throws IllegalArgumentException if {@code peer} is not a live thread space of this kernel
+   * @throws IllegalStateException if the kernel is closed or full
    */
   public ProcessSpace openProcessSpace(String name, Space peer) {
     final ProcessSpace ps = prepareProcessSpace(name, peer);
@@ -498,7 +497,7 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
-  /** Reserves a space number and slot ranges, creates the channel, connects {@code peer} to it. */
+  /** Reserves a space number and slot ranges, creates the channel, gives {@code peer} ports in it. */
   private ProcessSpace prepareProcessSpace(String name, Space peer) {
     synchronized (this) {
       checkOpen();
@@ -506,18 +505,13 @@ public final class Kernel implements AutoCloseable {
       if (peer.kernel() != this || !peer.isAlive() || peer.number() == KERNEL_SPACE) {
         throw new IllegalArgumentException("peer must be a live thread space of this kernel: " + peer);
       }
-      for (Channel c : channelList) {
-        if (c.first() == peer || c.second() == peer) {
-          throw new IllegalStateException(peer + " has a channel already; a process space needs a new peer space");
-        }
-      }
       final int number = freeSpaceNumber();
       final int first = reserveRange(reservedThreads, threads, PROCESS_THREADS, "thread");
       final int firstEp = reserveRange(reservedEndpoints, endpoints, PROCESS_ENDPOINTS, "endpoint");
       final ChannelSegment channel = ChannelSegment.create(ChannelFile.DEFAULT_DIR, config, peer.number(), number,
           first, PROCESS_THREADS, firstEp, PROCESS_ENDPOINTS);
       try {
-        peer.connectToProcess(channel.table());
+        peer.addChannelTable(number, channel.table());
       } catch (RuntimeException e) {
         channel.close();
         throw e;

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * The root kernel's handle on a process space: a space whose threads run in another OS process,
  * with OS memory isolation, reached through one channel segment shared with a thread space of
- * the root (its <em>peer</em>). IPC between the two uses the same rendezvous as thread spaces.
+ * the root (its <em>peer</em>, which may have channels to other process and thread spaces too). IPC between the two uses the same rendezvous as thread spaces.
  * Made by {@link Kernel#spawnProcessSpace} (the kernel starts the process) or
  * {@link Kernel#openProcessSpace} (some other launcher starts it with {@link #attachCommand}).
  *
@@ -161,6 +161,7 @@ public final class ProcessSpace implements AutoCloseable {
     }
     channel.unlink();
     channel.markSpaceDead(number, ChannelSegment.SIDE_B); // also wakes every sleeper of the channel
+    peer.removeChannelTable(channel.table()); // its open receives stop waiting in it
   }
 
   ChannelSegment channel() {

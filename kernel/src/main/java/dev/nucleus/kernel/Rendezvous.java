@@ -98,6 +98,20 @@ final class Rendezvous {
 
   /** Internal result of a send phase that left the sender queued. */
   static final int QUEUED = -1;
+  /**
+   * Internal result of a zero-timeout send phase that queued at a POLLING receiver (one that
+   * waits in several tables and takes its senders itself): the sender waits up to
+   * {@link #POLL_PATIENCE_NANOS} for it, then gives up with NO_PARTNER.
+   */
+  static final int QUEUED_AT_POLLER = -2;
+  /** How long a zero-timeout send waits for a POLLING receiver to take it. */
+  static final long POLL_PATIENCE_NANOS = ANSWER_PATIENCE_NANOS;
+  /**
+   * Internal result of an open receive that stopped because its space's set of tables changed
+   * (a channel to a process space came or went): the caller starts the receive again over the
+   * new set. Not a status: no status has this value.
+   */
+  static final int RESTART = Integer.MAX_VALUE;
 
   final MemorySegment tcbs;
   final MemorySegment rps;
@@ -183,6 +197,11 @@ final class Rendezvous {
     return rp;
   }
 
+  /** Whether receive point {@code rp} still belongs to {@code owner} (not closed, not reused). */
+  boolean ownsPoint(int rp, long owner) {
+    return ReceivePointDescriptor.ownerVolatile(rps, rpOffset(rp)) == owner;
+  }
+
   /** Whether the thread or endpoint {@code id} still exists (its receive point is still its own). */
   boolean alive(long id) {
     final int index = ThreadId.index(id);
@@ -229,7 +248,8 @@ final class Rendezvous {
     }
     ReceivePointDescriptor.addLength(rps, rpOff, 1);
     final int r = claimWaiter(self, rp, rpOff, ANSWER_SKIP); // an ANSWERING receiver sees LENGTH and takes us
-    if (r >= 0 || timeout == Timeout.ZERO) {
+    // A POLLING receiver is waiting, too, but takes its senders itself: even a zero-timeout send queues.
+    if (r >= 0 || (timeout == Timeout.ZERO && !hasPoller(rpOff))) {
       ReceivePointDescriptor.addLength(rps, rpOff, -1);
       ReceivePointDescriptor.unlockRelease(rps, rpOff);
       return r < 0 ? Status.send(Status.NO_PARTNER) : deliver(self, r, tag, words, isCall);
@@ -244,7 +264,43 @@ final class Rendezvous {
       unlink(rpOff, self.index); // our space ended under us
     }
     ReceivePointDescriptor.unlockRelease(rps, rpOff);
-    return queued ? QUEUED : Status.send(ownStateLost(self));
+    if (!queued) {
+      return Status.send(ownStateLost(self));
+    }
+    wakePollers(rpOff);
+    return timeout == Timeout.ZERO ? QUEUED_AT_POLLER : QUEUED;
+  }
+
+  /** Whether a member of the receive point at {@code rpOff} is POLLING (see TcbDescriptor.POLLING). */
+  private boolean hasPoller(long rpOff) {
+    long w = ReceivePointDescriptor.waitersAcquire(rps, rpOff);
+    while (w != 0) {
+      final int t = ReceivePointDescriptor.member(rps, rpOff, Long.numberOfTrailingZeros(w));
+      w &= w - 1;
+      if (t >= 0 && t < maxThreads && code(stateAcquire(tcbs, tcbOffset(t))) == POLLING) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Wakes the POLLING members of the receive point at {@code rpOff} that sleep: a sender has just
+   * queued there (its queueing CAS, a full fence, precedes these loads; a poller's SLEEPING store
+   * precedes its LENGTH check). All of them, as each may be busy by the time it looks.
+   */
+  private void wakePollers(long rpOff) {
+    long w = ReceivePointDescriptor.waitersAcquire(rps, rpOff);
+    while (w != 0) {
+      final int t = ReceivePointDescriptor.member(rps, rpOff, Long.numberOfTrailingZeros(w));
+      w &= w - 1;
+      if (t >= 0 && t < maxThreads) {
+        final long to = tcbOffset(t);
+        if (code(stateAcquire(tcbs, to)) == POLLING) {
+          wakeIfSleeping(t, to);
+        }
+      }
+    }
   }
 
   /**
@@ -392,6 +448,15 @@ final class Rendezvous {
       }
     }
     return receiveSlow(self, rp, rpOff, bit, filter, timeout);
+  }
+
+  /**
+   * Takes the first sender queued at {@code rp} into {@code self}, which waits there POLLING (or
+   * not at all) and so is never claimed: OK, NO_PARTNER (nobody queued), or STALE_ID (the
+   * receive point is no longer {@code self.waitOwner}'s).
+   */
+  int takeQueued(IpcThread self, int rp) {
+    return receiveSlow(self, rp, rpOffset(rp), self.waitBit, ThreadId.ANY, Timeout.ZERO);
   }
 
   private int receiveSlow(IpcThread self, int rp, long rpOff, int bit, long filter, long timeout) {
@@ -653,7 +718,10 @@ final class Rendezvous {
     } else if (deadline != Long.MAX_VALUE && Timeout.now() >= deadline) {
       reason = Status.TIMEOUT;
     } else if (!partnerAlive(self, st)) {
-      reason = Status.PEER_DEAD;
+      // Our own end closes our receive point before it marks our state DEAD: not a peer's death.
+      reason = self.ended ? Status.CLOSED : Status.PEER_DEAD;
+    } else if (self.openTables != null && self.openTables != self.space.tables()) {
+      return retract(self, st) ? RESTART : -1; // a channel came or went: receive over the new set
     } else {
       return -1;
     }
@@ -775,13 +843,23 @@ final class Rendezvous {
     }
   }
 
+  /** Sets the notification bits port {@code i} accepts. */
+  void setNotificationMask(int i, long mask) {
+    setLongVolatile(tcbs, tcbOffset(i), NOTIFY_MASK_OFFSET, mask);
+  }
+
+  /** The notification bits port {@code i} accepts. */
+  long notificationMask(int i) {
+    return getLongVolatile(tcbs, tcbOffset(i), NOTIFY_MASK_OFFSET);
+  }
+
   /** Requests that thread {@code target}'s current IPC, if any, ends with ABORTED. */
   void abort(int target) {
     final long to = tcbOffset(target);
     final long st = stateVolatile(tcbs, to);
     final int code = code(st);
     if (code == RECEIVING || code == SENDING || code == WAIT_REPLY || code == CLAIMED || code == TAKEN
-        || code == ANSWERING) {
+        || code == ANSWERING || code == POLLING) {
       setLongVolatile(tcbs, to, ABORT_EPOCH_OFFSET, epoch(st));
       wakeIfSleeping(target, to);
     }
@@ -918,7 +996,7 @@ final class Rendezvous {
       final long endpoint = rp >= maxThreads && rp < maxThreads + maxEndpoints
           ? ReceivePointDescriptor.ownerVolatile(rps, rpOffset(rp)) : ThreadId.NIL;
       final IpcState.Kind kind = !current ? IpcState.Kind.DEAD : switch (code(st)) {
-        case RECEIVING -> rp < 0 ? IpcState.Kind.WAITING_FOR_NOTIFICATION : IpcState.Kind.RECEIVING;
+        case RECEIVING, POLLING -> rp < 0 ? IpcState.Kind.WAITING_FOR_NOTIFICATION : IpcState.Kind.RECEIVING;
         case SENDING -> IpcState.Kind.SENDING;
         case WAIT_REPLY -> IpcState.Kind.WAITING_FOR_REPLY;
         case CLAIMED, TAKEN, ANSWERING -> IpcState.Kind.TRANSFERRING;
@@ -1140,6 +1218,22 @@ final class Rendezvous {
     } finally {
       unlock(rpOff);
     }
+  }
+
+  /** Makes thread {@code t} member {@code k} of endpoint point {@code rp} (mirroring another table). */
+  void setMember(int rp, int k, int t) {
+    final long rpOff = rpOffset(rp);
+    lock(rpOff);
+    try {
+      ReceivePointDescriptor.memberVolatile(rps, rpOff, k, t);
+    } finally {
+      unlock(rpOff);
+    }
+  }
+
+  /** Member {@code k} of receive point {@code rp}, -1 if none. */
+  int member(int rp, int k) {
+    return ReceivePointDescriptor.memberVolatile(rps, rpOffset(rp), k);
   }
 
   /** Removes thread {@code t} from endpoint point {@code rp}'s members. */

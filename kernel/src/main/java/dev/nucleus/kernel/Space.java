@@ -29,37 +29,115 @@ public final class Space {
   private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
   private volatile boolean alive = true;
   private volatile Throwable failure;
-  /** The tables this space's threads have ports in; the first also carries IPC within the space. */
+  /** The table of IPC within this space and with other thread spaces of the kernel. */
+  private final Rendezvous home;
+  /**
+   * The tables this space's threads have ports in and receive from: home first, then one per
+   * live channel to a process space. Replaced, never changed in place: a waiter compares its copy
+   * with the current one to learn that the set changed.
+   */
   private volatile Rendezvous[] tables;
-  private volatile boolean connectedToProcess;
+  /** The table IPC with each space number goes through; null entries (and no array): home. */
+  private volatile Rendezvous[] routes;
 
   Space(Kernel kernel, int number, String name, Rendezvous home) {
     this.kernel = kernel;
     this.number = number;
     this.name = name;
+    this.home = home;
     this.tables = new Rendezvous[] {home};
   }
 
-  /** The tables this space's threads have ports in. */
+  /** The tables this space's threads have ports in and receive from; home first. */
   Rendezvous[] tables() {
     return tables;
   }
 
-  /** Whether this thread space talks to a process space (through that channel's table only). */
-  boolean isConnectedToProcess() {
-    return connectedToProcess;
+  /** The table IPC with space {@code spaceNumber} goes through. Any number is accepted. */
+  Rendezvous route(int spaceNumber) {
+    final Rendezvous[] r = routes;
+    if (r == null || spaceNumber < 0 || spaceNumber >= r.length) {
+      return home;
+    }
+    final Rendezvous t = r[spaceNumber];
+    return t == null ? home : t;
   }
 
   /**
-   * Moves this (still empty) space onto the table of a channel to a process space: from now on
-   * its threads have their ports there, and IPC within the space goes through it too.
+   * Gives this space ports in {@code table}, the table of its channel to process space
+   * {@code processSpace}: every thread and endpoint of the space gets its port there, IPC with
+   * that space goes through it, and open receives wait in it too. The caller holds the kernel
+   * lock (no thread or endpoint comes or goes meanwhile).
    */
-  synchronized void connectToProcess(Rendezvous channelTable) {
-    if (!threads.isEmpty() || !endpoints.isEmpty() || connectedToProcess) {
-      throw new IllegalStateException(this + " must be new (no threads, endpoints or process) to connect to a process space");
+  void addChannelTable(int processSpace, Rendezvous table) {
+    for (IpcThread t : threads) {
+      table.initPort(t.index, t.id, table.portEpoch(t.index) + 1);
+      table.setNotificationMask(t.index, home.notificationMask(t.index));
     }
-    tables = new Rendezvous[] {channelTable};
-    connectedToProcess = true;
+    for (Endpoint e : endpoints) {
+      table.openEndpoint(e.slot, e.id());
+      for (int k = 0; k < ReceivePointDescriptor.MAX_MEMBERS; k++) {
+        final int m = home.member(e.rp, k);
+        if (m >= 0) {
+          table.setMember(e.rp, k, m);
+        }
+      }
+    }
+    final Rendezvous[] r = routes == null ? new Rendezvous[kernel.config().maxSpaces()] : routes.clone();
+    r[processSpace] = table;
+    routes = r;
+    final Rendezvous[] grown = java.util.Arrays.copyOf(tables, tables.length + 1);
+    grown[tables.length] = table;
+    tables = grown;
+    wakeThreads(); // open receives in progress start again over the new set
+  }
+
+  /**
+   * Stops receiving from {@code table}, whose process space has died. IPC naming that space
+   * still goes through it, and fails there: its ids are stale.
+   */
+  void removeChannelTable(Rendezvous table) {
+    synchronized (kernel) {
+      final Rendezvous[] now = tables;
+      int kept = 0;
+      final Rendezvous[] fewer = new Rendezvous[now.length];
+      for (Rendezvous t : now) {
+        if (t != table) {
+          fewer[kept++] = t;
+        }
+      }
+      if (kept == now.length) {
+        return;
+      }
+      tables = java.util.Arrays.copyOf(fewer, kept);
+    }
+    wakeThreads();
+  }
+
+  private void wakeThreads() {
+    for (IpcThread t : threads) {
+      for (Rendezvous table : tables) {
+        table.wakeIfSleeping(t.index, table.tcbOffset(t.index));
+      }
+    }
+  }
+
+  /**
+   * Joins thread slot {@code t} to endpoint point {@code rp} in every table, with the same member
+   * bit in each; the bit, or -1 if all are taken.
+   */
+  int join(int rp, int t) {
+    synchronized (kernel) {
+      final int bit = home.join(rp, t);
+      if (bit >= 0) {
+        for (Rendezvous table : tables) {
+          if (table != home) {
+            table.setMember(rp, bit, t);
+          }
+        }
+      }
+      return bit;
+    }
   }
 
   boolean tablesReusable(int slot) {

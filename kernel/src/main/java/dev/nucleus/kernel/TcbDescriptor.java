@@ -70,6 +70,12 @@ final class TcbDescriptor {
    * (see Rendezvous#claimWaiter), which keeps replyWait atomic for its callers, as in L4.
    */
   static final int ANSWERING = 10;
+  /**
+   * Waiting at WAIT_RP in this table and in the other tables of its space at once (an open
+   * receive of a thread whose space has channels to process spaces). Senders never claim it: they
+   * queue at WAIT_RP and wake it; the owner takes queued senders itself (see PortSet).
+   */
+  static final int POLLING = 11;
 
   static final int FLAG_CALL = 1;
   static final int FLAG_ACCEPT_NOTIFY = 2;
@@ -200,6 +206,22 @@ final class TcbDescriptor {
 
   static long takeNotifyBits(MemorySegment s, long tcb, long mask) {
     return (long) LONG.getAndBitwiseAnd(s, tcb + NOTIFY_BITS_OFFSET, ~mask) & mask;
+  }
+
+  /**
+   * Copies the tag and {@code words} message registers of TCB {@code tcb} from one table to
+   * another (a thread changing the table it does IPC in; see IpcThread).
+   */
+  static void copyRegisters(MemorySegment from, MemorySegment to, long tcb, long tag, int words) {
+    LONG.set(to, tcb + MR0_OFFSET, tag);
+    final int inLine = Math.min(words, MRS_IN_LINE_0 - 1);
+    for (int i = 1; i <= inLine; i++) {
+      final long off = tcb + MR0_OFFSET + i * 8L;
+      LONG.set(to, off, (long) LONG.get(from, off));
+    }
+    if (words >= MRS_IN_LINE_0) {
+      MemorySegment.copy(from, tcb + MR2_OFFSET, to, tcb + MR2_OFFSET, (words - (MRS_IN_LINE_0 - 1)) * 8L);
+    }
   }
 
   /** Copies the tag and {@code words} message registers from one TCB to another, in order. */

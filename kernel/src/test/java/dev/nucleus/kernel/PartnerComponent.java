@@ -13,6 +13,7 @@ package dev.nucleus.kernel;
  *       reports its status to the caller with a plain send (label 0x5ead, MR1 = status).
  *   <li>{@code pool N}: N threads replyWait on one endpoint (published); each reply is the
  *       request with MR1 = the request's MR1 + MR2.
+ *   <li>{@code notify ID BITS} (hex): notifies thread ID with BITS, then stays until ended.
  * </ul>
  */
 public final class PartnerComponent implements ProcessComponent {
@@ -37,6 +38,8 @@ public final class PartnerComponent implements ProcessComponent {
       case "hold-then-echo" -> holdThenEcho(context);
       case "sink" -> sink(context);
       case "pool" -> pool(context, Integer.parseInt(context.args().get(1)));
+      case "notify" -> notify(context, Long.parseUnsignedLong(context.args().get(1), 16),
+          Long.parseUnsignedLong(context.args().get(2), 16));
       default -> throw new IllegalArgumentException("unknown mode " + mode);
     }
   }
@@ -99,6 +102,13 @@ public final class PartnerComponent implements ProcessComponent {
     }
     context.publish(endpoint.id());
     Thread.sleep(Long.MAX_VALUE);
+  }
+
+  private static void notify(ProcessContext context, long target, long bits) {
+    final IpcThread self = context.space().attach("notifier");
+    context.publish(self.id());
+    check(self.notify(target, bits), "notify");
+    self.waitNotifications(Timeout.NEVER); // stay until the test ends us
   }
 
   private static void check(int status, String what) {
