@@ -28,6 +28,11 @@ import java.lang.foreign.MemorySegment;
  * a wake-up instead of one CAS), paid only by spaces with process channels and only for open
  * receives; calls, sends and closed receives run in one table on the usual fast path.
  *
+ * <p>Trust: the home table is written by this process only; a channel table also by its peer
+ * process. A port of ours there whose state changes under us (a broken or hostile peer; our own
+ * end is known privately) is left out for the rest of the receive, and a lock held there is
+ * never waited out, so one bad process cannot stop a server from serving the others.
+ *
  * <p>Owned by one {@link IpcThread} and used only by its owner thread. Made for one set of tables;
  * the thread makes a new one when its space's set changes, which ends a receive in progress with
  * {@link Rendezvous#RESTART}.
@@ -47,8 +52,16 @@ final class PortSet {
   final Rendezvous[] tables;
   /** The epoch of this receive's POLLING state in each table. */
   private final long[] epochs;
+  /** Tables left out of this receive: our port there changed under us (a peer's doing). */
+  private final boolean[] excluded;
   private final MemorySegment waitv;
   private final MemorySegment timespec;
+  /**
+   * Per table, a LENGTH found under the lock with no sender to take (0: none), which only a broken
+   * peer leaves (see Rendezvous.takeQueued). Until LENGTH changes, that table does not count as
+   * having senders: a wrong count must not keep this thread polling under the lock, never asleep.
+   */
+  private final int[] fruitless;
   /** Where the next poll starts: the table after the last one served, so that none starves. */
   private int next;
 
@@ -59,6 +72,8 @@ final class PortSet {
     this.self = self;
     this.tables = tables;
     this.epochs = new long[tables.length];
+    this.fruitless = new int[tables.length];
+    this.excluded = new boolean[tables.length];
     final Arena arena = Arena.ofAuto();
     this.waitv = arena.allocate(Futex.WAITV_SIZE * tables.length, 8);
     this.timespec = Futex.newTimespec(arena);
@@ -79,17 +94,24 @@ final class PortSet {
     final int k = tables.length;
     for (int i = 0; i < k; i++) {
       final Rendezvous t = tables[i];
-      final long st = stateAcquire(t.tcbs, tcb);
-      if (code(st) == DEAD || code(st) == FREE) {
+      excluded[i] = false;
+      if (self.ended) {
         retract(i);
-        return Status.receive(Rendezvous.ownStateLost(self));
+        return Status.receive(Status.CLOSED);
       }
+      // Between IPCs our port is IDLE, DELIVERED or DONE; anything else in a channel table is a
+      // peer's scribble, which we simply replace (we own the port).
+      final long st = stateAcquire(t.tcbs, tcb);
       epochs[i] = epoch(st) + 1;
       setLong(t.tcbs, tcb, PARTNER_OFFSET, ThreadId.ANY);
       t.setWaitPoint(self, rp, bit);
       if (!casState(t.tcbs, tcb, st, state(epochs[i], POLLING))) {
-        retract(i);
-        return Status.receive(Rendezvous.ownStateLost(self));
+        if (i == 0) {
+          retract(i);
+          return Status.receive(Rendezvous.ownStateLost(self));
+        }
+        excluded[i] = true; // changed under us: a peer's doing
+        continue;
       }
       if (rp >= 0) {
         final long rpOff = Rendezvous.rpOffset(rp);
@@ -155,6 +177,9 @@ final class PortSet {
     final int k = tables.length;
     for (int n = 0; n < k; n++) {
       final int i = (next + n) % k;
+      if (excluded[i]) {
+        continue;
+      }
       final Rendezvous t = tables[i];
       if (self.acceptNotify && t.notificationPending(tcb)) {
         if (!retract(k)) {
@@ -166,13 +191,19 @@ final class PortSet {
         }
         return Rendezvous.RESTART; // taken meanwhile by nobody else: cannot happen; publish again
       }
-      if (rp >= 0 && ReceivePointDescriptor.lengthAcquire(t.rps, Rendezvous.rpOffset(rp)) != 0) {
+      if (rp >= 0 && hasSenders(i, t, rp)) {
         final int status = t.takeQueued(self, rp);
         if (status == Status.OK) {
           next = i + 1;
           return retract(k) ? Status.OK : Status.receive(Rendezvous.ownStateLost(self));
         }
-        if (status != Status.receive(Status.NO_PARTNER)) {
+        if (status == Rendezvous.LOCK_BUSY) {
+          continue; // held by a partner (or a peer that keeps it): serve the others, come back
+        }
+        if (status == Rendezvous.WRONG_LENGTH) {
+          // A count a broken peer left: ignore it until it changes.
+          fruitless[i] = ReceivePointDescriptor.lengthAcquire(t.rps, Rendezvous.rpOffset(rp));
+        } else if (status != Status.receive(Status.NO_PARTNER)) {
           retract(k);
           return status; // STALE_ID: the endpoint closed
         }
@@ -181,15 +212,32 @@ final class PortSet {
     return -1;
   }
 
+  /** Whether table {@code t} (number {@code i}) may hold a sender for us: LENGTH is neither 0 nor the count of a fruitless take. */
+  private boolean hasSenders(int i, Rendezvous t, int rp) {
+    final int length = ReceivePointDescriptor.lengthAcquire(t.rps, Rendezvous.rpOffset(rp));
+    if (length == 0) {
+      fruitless[i] = 0;
+      return false;
+    }
+    return length != fruitless[i];
+  }
+
   /** Abort, deadline, liveness and table-set checks: a status, {@link Rendezvous#RESTART}, or -1. */
   private int checks(int rp, long deadline) {
     final long tcb = self.tcb;
     final int k = tables.length;
     for (int i = 0; i < k; i++) {
+      if (excluded[i]) {
+        continue;
+      }
       final MemorySegment s = tables[i].tcbs;
       if (stateVolatile(s, tcb) != state(epochs[i], POLLING)) {
-        retract(k);
-        return Status.receive(Rendezvous.ownStateLost(self));
+        if (i == 0 || self.ended) {
+          retract(k);
+          return Status.receive(Rendezvous.ownStateLost(self));
+        }
+        excluded[i] = true; // a peer wrote our port in its channel: leave that table out
+        continue;
       }
       if (getLongVolatile(s, tcb, ABORT_EPOCH_OFFSET) == epochs[i]) {
         return stop(Status.receive(Status.ABORTED));
@@ -198,6 +246,9 @@ final class PortSet {
     if (rp >= 0 && !tables[0].ownsPoint(rp, self.waitOwner)) {
       return stop(Status.receive(Status.STALE_ID));
     }
+    // Look at every queue again now and then: a count can also stay the same while its senders
+    // change (one killed and unlinked, another queued), and a stale doubt must not strand them.
+    java.util.Arrays.fill(fruitless, 0);
     if (deadline != Long.MAX_VALUE && Timeout.now() >= deadline) {
       return stop(Status.receive(Status.TIMEOUT));
     }
@@ -223,10 +274,13 @@ final class PortSet {
     }
     boolean quiet = true;
     for (int i = 0; i < k && quiet; i++) {
+      if (excluded[i]) {
+        continue;
+      }
       final Rendezvous t = tables[i];
       quiet = stateVolatile(t.tcbs, tcb) == state(epochs[i], POLLING)
           && getLongVolatile(t.tcbs, tcb, ABORT_EPOCH_OFFSET) != epochs[i]
-          && (rp < 0 || ReceivePointDescriptor.lengthVolatile(t.rps, Rendezvous.rpOffset(rp)) == 0)
+          && (rp < 0 || !hasSenders(i, t, rp))
           && !(self.acceptNotify && t.notificationPending(tcb));
     }
     if (quiet) {
@@ -253,9 +307,12 @@ final class PortSet {
     final int rp = self.waitRp;
     boolean all = true;
     for (int i = 0; i < count; i++) {
+      if (excluded[i]) {
+        continue;
+      }
       final Rendezvous t = tables[i];
-      if (!casState(t.tcbs, tcb, state(epochs[i], POLLING), state(epochs[i], IDLE))) {
-        all = false;
+      if (!casState(t.tcbs, tcb, state(epochs[i], POLLING), state(epochs[i], IDLE)) && (i == 0 || self.ended)) {
+        all = false; // our end; in a channel table, a peer's scribble changes nothing for us
       }
       if (rp >= t.maxThreads) { // an endpoint: no stale hint for its senders
         ReceivePointDescriptor.clearWaiters(t.rps, Rendezvous.rpOffset(rp), 1L << self.waitBit);

@@ -127,8 +127,16 @@ public final class ProcessSpace implements AutoCloseable {
     }
   }
 
-  /** Waits for the process to exit; false on timeout. */
+  /**
+   * Waits for the process to exit; false on timeout. For a process the kernel started, true also
+   * means its exit code is known ({@link #exitCode}).
+   */
   public boolean awaitExit(Duration timeout) throws InterruptedException {
+    final Process p = process;
+    if (p != null) {
+      // Reaped, not just gone from /proc: exitValue() works from here on.
+      return p.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
     final long deadline = System.nanoTime() + timeout.toNanos();
     while (isAlive()) {
       if (System.nanoTime() > deadline) {

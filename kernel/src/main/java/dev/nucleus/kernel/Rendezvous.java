@@ -104,6 +104,10 @@ final class Rendezvous {
    * {@link #POLL_PATIENCE_NANOS} for it, then gives up with NO_PARTNER.
    */
   static final int QUEUED_AT_POLLER = -2;
+  /** Internal result of {@link #takeQueued}: a queue whose LENGTH a broken peer left wrong. */
+  static final int WRONG_LENGTH = -3;
+  /** Internal result of {@link #takeQueued}: the receive point's lock is taken; try later. */
+  static final int LOCK_BUSY = -4;
   /** How long a zero-timeout send waits for a POLLING receiver to take it. */
   static final long POLL_PATIENCE_NANOS = ANSWER_PATIENCE_NANOS;
   /**
@@ -452,11 +456,33 @@ final class Rendezvous {
 
   /**
    * Takes the first sender queued at {@code rp} into {@code self}, which waits there POLLING (or
-   * not at all) and so is never claimed: OK, NO_PARTNER (nobody queued), or STALE_ID (the
-   * receive point is no longer {@code self.waitOwner}'s).
+   * not at all) and so is never claimed: OK, NO_PARTNER (nobody queued), STALE_ID (the receive
+   * point is no longer {@code self.waitOwner}'s), {@link #WRONG_LENGTH}: LENGTH is not 0 but
+   * there is no sender to take (under the lock LENGTH counts exactly the SENDING entries, so
+   * only a broken peer leaves that: the caller stops trusting the count until it changes), or
+   * {@link #LOCK_BUSY}: the lock stayed taken for {@link #LOCK_SPINS} tries (the caller has other
+   * tables to serve and comes back; it never waits out a peer's lock).
    */
   int takeQueued(IpcThread self, int rp) {
-    return receiveSlow(self, rp, rpOffset(rp), self.waitBit, ThreadId.ANY, Timeout.ZERO);
+    final long rpOff = rpOffset(rp);
+    if (!tryLockBriefly(rpOff)) {
+      return LOCK_BUSY;
+    }
+    if (ReceivePointDescriptor.ownerVolatile(rps, rpOff) != self.waitOwner) {
+      ReceivePointDescriptor.unlockRelease(rps, rpOff);
+      return Status.receive(Status.STALE_ID);
+    }
+    int t;
+    while ((t = takeSender(rpOff, ThreadId.ANY)) >= 0) {
+      ReceivePointDescriptor.unlockRelease(rps, rpOff);
+      if (transferFrom(self, t)) {
+        return Status.OK;
+      }
+      lock(rpOff); // that sender gave up mid-transfer: its message does not count; take the next
+    }
+    final int wrong = ReceivePointDescriptor.lengthVolatile(rps, rpOff);
+    ReceivePointDescriptor.unlockRelease(rps, rpOff);
+    return wrong == 0 ? Status.receive(Status.NO_PARTNER) : WRONG_LENGTH;
   }
 
   private int receiveSlow(IpcThread self, int rp, long rpOff, int bit, long filter, long timeout) {
@@ -1134,6 +1160,17 @@ final class Rendezvous {
         Thread.onSpinWait();
       }
     }
+  }
+
+  /** Takes a receive point's lock if it comes free within {@link #LOCK_SPINS} tries. */
+  private boolean tryLockBriefly(long rpOff) {
+    for (int i = 0; i < LOCK_SPINS; i++) {
+      if (ReceivePointDescriptor.tryLock(rps, rpOff, lockValue)) {
+        return true;
+      }
+      Thread.onSpinWait();
+    }
+    return false;
   }
 
   void unlock(long rpOff) {

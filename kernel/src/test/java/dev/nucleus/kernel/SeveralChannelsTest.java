@@ -55,6 +55,12 @@ class SeveralChannelsTest {
    * and its (sender, MR1) recorded; a pair seen twice is a duplicate delivery.
    */
   private static Endpoint echoPool(Space space, int threads, Set<String> seen, AtomicLong duplicates) {
+    return echoPool(space, threads, seen, duplicates, ConcurrentHashMap.newKeySet());
+  }
+
+  /** {@link #echoPool(Space, int, Set, AtomicLong)} that also collects the failed receives' statuses. */
+  private static Endpoint echoPool(Space space, int threads, Set<String> seen, AtomicLong duplicates,
+      Set<String> failures) {
     final Endpoint endpoint = space.createEndpoint("echo");
     for (int i = 0; i < threads; i++) {
       space.spawn("echo-" + i, self -> {
@@ -65,6 +71,8 @@ class SeveralChannelsTest {
               duplicates.incrementAndGet();
             }
             self.setMr(1, self.mr(1) + 1);
+          } else {
+            failures.add(Status.toString(status));
           }
           status = self.replyWait(endpoint, Timeout.NEVER);
         }
@@ -307,5 +315,38 @@ class SeveralChannelsTest {
         hex(echo.id()), "1", "100");
     assertThat(caller.awaitExit(PATIENCE)).as("caller finished").isTrue();
     assertThat(caller.exitCode()).as("every reply was right (exit code)").isZero();
+  }
+
+  @Test
+  @DisplayName("IPC1107 garbage in one process's channel does not stop a server from serving another process")
+  void hostileChannelDoesNotStopTheServer() throws Exception {
+    kernel = Kernel.create();
+    final Space server = kernel.createSpace("server");
+    final Set<String> seen = ConcurrentHashMap.newKeySet();
+    final AtomicLong duplicates = new AtomicLong();
+    final Set<String> failures = ConcurrentHashMap.newKeySet();
+    final Endpoint endpoint = echoPool(server, 2, seen, duplicates, failures);
+    final ProcessSpace hostile = kernel.spawnProcessSpace("hostile", EchoComponent.class, server);
+    hostile.awaitPublished(PATIENCE);
+    final int[] serverThreads = server.threads().stream().mapToInt(t -> t.index).toArray();
+    final HostilePeer peer = new HostilePeer(hostile.channel(), serverThreads);
+    final ProcessSpace caller = kernel.spawnProcessSpace("caller", CallerComponent.class, server,
+        hex(endpoint.id()), "2", "2000");
+    final java.util.random.RandomGenerator random =
+        java.util.random.RandomGeneratorFactory.of("L64X128MixRandom").create(20261201);
+    int scribbles = 0;
+    while (caller.isAlive()) {
+      peer.scribble(random::nextInt, random::nextLong);
+      scribbles++;
+      Thread.sleep(0, 200_000);
+    }
+    assertThat(caller.awaitExit(PATIENCE)).isTrue();
+    assertThat(scribbles).as("scribbles while the caller ran").isPositive();
+    assertThat(caller.exitCode()).as("every call of the other process answered right (exit code)").isZero();
+    assertThat(duplicates.get()).isZero();
+    // The server's ports in the hostile channel are left out of a receive once written under
+    // it, and taken back at the next: its receives never fail for it (an abort whose epoch the
+    // peer guessed is the one thing it can cause, as any thread may abort).
+    assertThat(failures).as("statuses of the server's failed receives").isSubsetOf(Status.toString(Status.receive(Status.ABORTED)));
   }
 }
