@@ -349,4 +349,32 @@ class SeveralChannelsTest {
     // peer guessed is the one thing it can cause, as any thread may abort).
     assertThat(failures).as("statuses of the server's failed receives").isSubsetOf(Status.toString(Status.receive(Status.ABORTED)));
   }
+
+  @Test
+  @DisplayName("IPC1108 a client process killed mid-call leaves the server serving the other client processes")
+  void killedClientProcessLeavesServerServingOthers() throws Exception {
+    kernel = Kernel.create();
+    final Space server = kernel.createSpace("server");
+    final Set<String> seen = ConcurrentHashMap.newKeySet();
+    final AtomicLong duplicates = new AtomicLong();
+    final Endpoint endpoint = echoPool(server, 2, seen, duplicates);
+    final ProcessSpace doomed = kernel.spawnProcessSpace("doomed", CallerComponent.class, server,
+        hex(endpoint.id()), "2", "1000000000");
+    final ProcessSpace survivor = kernel.spawnProcessSpace("survivor", CallerComponent.class, server,
+        hex(endpoint.id()), "2", "3000");
+    final String fromDoomed = "T" + doomed.number() + "."; // how its threads' ids print
+    while (seen.stream().filter(key -> key.startsWith(fromDoomed)).count() < 200) {
+      Thread.sleep(1); // until it is well into its calls
+    }
+    doomed.kill();
+    assertThat(doomed.awaitExit(PATIENCE)).isTrue();
+    assertThat(survivor.awaitExit(PATIENCE)).as("the other client finished").isTrue();
+    assertThat(survivor.exitCode()).as("every call of the other client answered right (exit code)").isZero();
+    assertThat(duplicates.get()).isZero();
+    // And the server still takes new clients.
+    final ProcessSpace late = kernel.spawnProcessSpace("late", CallerComponent.class, server,
+        hex(endpoint.id()), "1", "100");
+    assertThat(late.awaitExit(PATIENCE)).isTrue();
+    assertThat(late.exitCode()).isZero();
+  }
 }
