@@ -55,6 +55,9 @@ final class ChannelSegment implements AutoCloseable {
     final Sleeper sleeper = new FutexSleeper(tcbs, g.stride(), g.maxThreads());
     this.table = new Rendezvous(tcbs, rps, g.stride(), g.maxThreads(), g.maxEndpoints(), g.mrCount(),
         adaptiveSpinNanos, permitted, sleeper, side);
+    if (side == SIDE_A) {
+      table.senderSpace = spaceB; // see Rendezvous.senderSpace
+    }
   }
 
   /** Side A: creates the segment for process space {@code spaceB} and its index ranges. */

@@ -304,10 +304,7 @@ public final class IpcThread implements AutoCloseable {
     waitOwner = id;
     final int status = rv.receivePhase(this, index, 0, from, timeout, false);
     final int result = status == Rendezvous.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE) : status;
-    if (result == Status.OK) {
-      received();
-    }
-    return result;
+    return result == Status.OK ? received() : result;
   }
 
   /**
@@ -369,10 +366,7 @@ public final class IpcThread implements AutoCloseable {
       final int result = receiveHere(rp, bit, timeout);
       openTables = null;
       if (result != Rendezvous.RESTART) {
-        if (result == Status.OK) {
-          received();
-        }
-        return result;
+        return result == Status.OK ? received() : result;
       }
     }
     return receiveOpenSlow(rp, bit, timeout);
@@ -423,11 +417,8 @@ public final class IpcThread implements AutoCloseable {
           resync();
         }
       }
-      if (result == Status.OK) {
-        received();
-      }
       if (result != Rendezvous.RESTART) {
-        return result;
+        return result == Status.OK ? received() : result;
       }
     }
   }
@@ -713,14 +704,25 @@ public final class IpcThread implements AutoCloseable {
   /**
    * After a message (or notification) arrived in {@link #rv}: the reply capability is this
    * message's, so an older one in another table is dropped (replies are one-shot, for the last
-   * call received).
+   * call received). Returns OK, or PROTOCOL_ERROR if the message claims a sender that cannot
+   * send in this table (a peer process forging an id; see {@link Rendezvous#senderSpace}): then
+   * the message and its reply capability are dropped.
    */
-  private void received() {
+  private int received() {
     final Rendezvous t = rv;
     if (replyTable != t) {
       setLong(replyTable.tcbs, tcb, REPLY_TO_OFFSET, ThreadId.NIL);
       replyTable = t;
     }
+    final int from = t.senderSpace;
+    if (from >= 0) {
+      final long sender = getLong(tcbs, tcb, SENDER_OFFSET);
+      if (sender != ThreadId.NIL && (!ThreadId.isWellFormed(sender) || ThreadId.space(sender) != from)) {
+        setLong(tcbs, tcb, REPLY_TO_OFFSET, ThreadId.NIL);
+        return Status.receive(Status.PROTOCOL_ERROR);
+      }
+    }
+    return Status.OK;
   }
 
   private int memberBit(Endpoint endpoint) {

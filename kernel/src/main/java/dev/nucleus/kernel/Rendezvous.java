@@ -126,6 +126,14 @@ final class Rendezvous {
   final long adaptiveSpinNanos;
   private final ChannelTable channels;
   private final Sleeper sleeper;
+  /**
+   * The only space whose threads can send to this process's threads through this table, or -1
+   * for any. In the root's view of a channel table, the process space: the root's own threads
+   * reach each other through their home table, so a message here that claims another sender was
+   * forged by the peer (which writes SENDER, and the ID a queued sender is taken by, itself).
+   * Set once, before the table is shared.
+   */
+  int senderSpace = -1;
   /** What this process writes into a receive point's LOCK: its side of the table. */
   private final int lockValue;
 

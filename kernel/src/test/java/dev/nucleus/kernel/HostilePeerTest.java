@@ -66,4 +66,54 @@ class HostilePeerTest {
       echo2.close();
     }
   }
+
+  @Test
+  void aForgedSenderIdIsReportedNeverDelivered() throws Exception {
+    try (Kernel kernel = Kernel.create()) {
+      final Space client = kernel.createSpace("client");
+      final ProcessSpace echo = kernel.spawnProcessSpace("echo", EchoComponent.class, client);
+      final long server = echo.awaitPublished(Duration.ofSeconds(30));
+      final java.util.concurrent.CompletableFuture<String> outcome = new java.util.concurrent.CompletableFuture<>();
+      final IpcThread victim = client.spawn("victim", self -> {
+        final int status = self.waitAny(Timeout.relative(Duration.ofSeconds(20)));
+        final String first = Status.toString(status) + " from " + ThreadId.toString(self.sender());
+        self.setTag(MessageTag.of(1, 1));
+        self.setMr(1, 6);
+        final int call = self.call(server, Timeout.relative(Duration.ofSeconds(10)), Timeout.relative(Duration.ofSeconds(10)));
+        outcome.complete(first + "; then " + Status.toString(call) + " " + self.mr(1));
+      });
+      for (int i = 0; i < 30_000 && kernel.ipcState(victim.id()).kind() != IpcState.Kind.RECEIVING; i++) {
+        Thread.sleep(1);
+      }
+      // Play the process: queue a fake sender at the victim's receive point in the channel,
+      // claiming to be a thread of the victim's own space (which the process cannot be).
+      final ChannelSegment channel = echo.channel();
+      final java.lang.foreign.MemorySegment seg = channel.segment();
+      final ChannelDescriptor.Geometry g = channel.geometry();
+      final int fake = channel.header(ChannelDescriptor.B_FIRST_INDEX_OFFSET)
+          + channel.header(ChannelDescriptor.B_INDEX_COUNT_OFFSET) - 1;
+      final long forged = ThreadId.of(client.number(), victim.index + 1, 1);
+      final long t = g.tcbOffset() + fake * g.stride();
+      final long rp = g.rpOffset() + victim.index * ReceivePointDescriptor.SIZE;
+      final java.lang.foreign.ValueLayout.OfLong L = java.lang.foreign.ValueLayout.JAVA_LONG;
+      final java.lang.foreign.ValueLayout.OfInt I = java.lang.foreign.ValueLayout.JAVA_INT;
+      seg.set(L, t + TcbDescriptor.ID_OFFSET, forged);
+      seg.set(L, t + TcbDescriptor.MR0_OFFSET, MessageTag.of(0x666, 0));
+      seg.set(I, t + TcbDescriptor.FLAGS_OFFSET, TcbDescriptor.FLAG_CALL);
+      seg.set(I, t + TcbDescriptor.Q_NEXT_OFFSET, -1);
+      seg.set(I, t + TcbDescriptor.Q_PREV_OFFSET, -1);
+      seg.set(I, t + TcbDescriptor.WAIT_RP_OFFSET, victim.index);
+      seg.set(I, t + TcbDescriptor.LINKED_RP_OFFSET, victim.index);
+      seg.set(L, t + TcbDescriptor.STATE_OFFSET, TcbDescriptor.state(7, TcbDescriptor.SENDING));
+      seg.set(I, rp + ReceivePointDescriptor.HEAD_OFFSET, fake);
+      seg.set(I, rp + ReceivePointDescriptor.TAIL_OFFSET, fake);
+      java.lang.invoke.VarHandle.fullFence();
+      seg.set(I, rp + ReceivePointDescriptor.LENGTH_OFFSET, 1);
+      assertThat(outcome.get(30, java.util.concurrent.TimeUnit.SECONDS))
+          .as("the forged message is refused, and the thread goes on")
+          .startsWith(Status.toString(Status.receive(Status.PROTOCOL_ERROR)))
+          .endsWith("then OK 7");
+      echo.close();
+    }
+  }
 }
