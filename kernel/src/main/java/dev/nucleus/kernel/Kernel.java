@@ -514,6 +514,8 @@ public final class Kernel implements AutoCloseable {
         peer.addChannelTable(number, channel.table());
       } catch (RuntimeException e) {
         channel.close();
+        java.util.Arrays.fill(reservedThreads, first, first + PROCESS_THREADS, false);
+        java.util.Arrays.fill(reservedEndpoints, firstEp, firstEp + PROCESS_ENDPOINTS, false);
         throw e;
       }
       final ProcessSpace ps = new ProcessSpace(this, number, name, peer, channel);

@@ -66,9 +66,7 @@ final class PortSet {
   private int next;
 
   PortSet(IpcThread self, Rendezvous[] tables) {
-    if (tables.length > Futex.WAITV_MAX) {
-      throw new IllegalStateException("a space may have ports in at most " + Futex.WAITV_MAX + " tables");
-    }
+    // Space.addChannelTable keeps tables.length <= Futex.WAITV_MAX.
     this.self = self;
     this.tables = tables;
     this.epochs = new long[tables.length];

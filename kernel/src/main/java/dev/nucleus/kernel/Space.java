@@ -70,6 +70,10 @@ public final class Space {
    * lock (no thread or endpoint comes or goes meanwhile).
    */
   void addChannelTable(int processSpace, Rendezvous table) {
+    if (tables.length >= Futex.WAITV_MAX) { // an open receive sleeps on one futex word per table
+      throw new IllegalStateException(this + " is the peer of " + (tables.length - 1)
+          + " process spaces already, the most one space can wait on at once");
+    }
     for (IpcThread t : threads) {
       table.initPort(t.index, t.id, table.portEpoch(t.index) + 1);
       table.setNotificationMask(t.index, home.notificationMask(t.index));
