@@ -407,12 +407,18 @@ public final class IpcThread implements AutoCloseable {
         if (ports == null || ports.tables != set) {
           ports = portSet = new PortSet(this, set);
         }
-        result = ports.receive(rp, bit, Timeout.deadline(timeout), timeout == Timeout.ZERO);
-        if (result == Status.OK) {
-          final Rendezvous served = ports.served();
-          moveTo(served, false);
-          epoch = ports.epochIn(served);
-          expect = state(epoch, IDLE);
+        // Claimable where this thread did IPC last: the table of its reply, or of the last message.
+        int claimable = 0;
+        for (int i = 0; i < set.length; i++) {
+          if (set[i] == rv) {
+            claimable = i;
+          }
+        }
+        result = ports.receive(rp, bit, Timeout.deadline(timeout), timeout == Timeout.ZERO, claimable);
+        if (result != Rendezvous.RESTART && ports.servedThisTime()) {
+          moveTo(ports.served(), false);
+          expect = ports.servedState();
+          epoch = epoch(expect);
         } else {
           resync();
         }

@@ -671,16 +671,21 @@ public final class Kernel implements AutoCloseable {
       }
       return new IpcState(IpcState.Kind.DEAD, ThreadId.NIL, ThreadId.NIL);
     }
-    // A thread is doing IPC in at most one of its tables at a time: report that one.
+    // A thread does IPC in one of its tables at a time, except an open receive, which waits in
+    // all of them (PortSet): it is receiving once it waits in every one, and not before.
     IpcState idle = null;
+    IpcState receiving = null;
     for (Rendezvous table : t.space.tables()) {
       final IpcState s = table.ipcState(i, id);
-      if (s.kind() != IpcState.Kind.IDLE) {
-        return s;
+      switch (s.kind()) {
+        case IDLE -> idle = s;
+        case RECEIVING, WAITING_FOR_NOTIFICATION -> receiving = s;
+        default -> {
+          return s;
+        }
       }
-      idle = s;
     }
-    return idle;
+    return idle != null || receiving == null ? idle : receiving;
   }
 
   private synchronized IpcThread threadAt(int i) {

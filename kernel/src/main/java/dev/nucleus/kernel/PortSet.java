@@ -13,20 +13,25 @@ import java.lang.foreign.MemorySegment;
  * <pre>
  * Implementation overview
  *
- *   publish: in every table, CAS own state -> POLLING|e_i (its own epoch there); WAITERS |= bit
- *   poll:    in every table, in turn: a pending notification (if accepted) or a queued sender
- *            (LENGTH != 0) -> take it (Rendezvous.takeQueued), retract POLLING everywhere, done
+ *   publish: in the primary table (the one it did IPC in last): RECEIVING, claimable as usual;
+ *            in every other table: POLLING, which senders never claim; WAITERS |= bit in each
+ *   claim:   a sender in the primary table claims and delivers as in a single table (5.2)
+ *   poll:    a notification, or a queued sender (LENGTH != 0) in any table: first make the
+ *            primary unclaimable (CAS RECEIVING -> POLLING; if that fails, a sender claimed us:
+ *            take its delivery instead), then take it (Rendezvous.takeQueued); if there was
+ *            nothing to take after all, make the primary claimable again
  *   sleep:   SLEEPING := 1 in every table; re-check; futex_waitv on all the SLEEPING words;
  *            SLEEPING := 0 everywhere
- *   sender:  finds no RECEIVING member (POLLING is never claimed), queues as usual, and wakes the
+ *   sender:  finds no RECEIVING member outside the primary, queues as usual, and wakes the
  *            sleeping POLLING members of the receive point (Rendezvous.wakePollers)
  * </pre>
  *
- * Only the receiver moves a message out of a queue, so two senders in two tables can never both
- * deliver to it: there is nothing to undo, and a queued sender that is not taken stays queued for
- * the next receive. The cost is the sender-first path for every message (a lock, a queue link and
- * a wake-up instead of one CAS), paid only by spaces with process channels and only for open
- * receives; calls, sends and closed receives run in one table on the usual fast path.
+ * At most one table is claimable at any moment, and the receiver takes from the others only
+ * while it is not: two senders can never both deliver to it, and a queued sender that is not
+ * taken stays queued for the next receive. A server that keeps being called from one table (a
+ * root server with one busy client process) thus stays on the usual fast path, paying two CAS
+ * on its own ports in the other tables per receive; a message from another table costs a queue,
+ * a lock and a wake-up, and makes that table the primary of the next receive.
  *
  * <p>Trust: the home table is written by this process only; a channel table also by its peer
  * process. A port of ours there whose state changes under us (a broken or hostile peer; our own
@@ -47,21 +52,30 @@ final class PortSet {
   private static final long MAX_SLICE_NANOS = 50_000_000L;
   /** Sleep slice where futex_waitv is missing and only the first table's word can be waited on. */
   private static final long FALLBACK_SLICE_NANOS = 1_000_000L;
+  /** Internal: no message yet, go on waiting. */
+  private static final int WAITING = -1;
 
   private final IpcThread self;
   final Rendezvous[] tables;
-  /** The epoch of this receive's POLLING state in each table. */
+  /** The epoch of this receive's state in each table. */
   private final long[] epochs;
   /** Tables left out of this receive: our port there changed under us (a peer's doing). */
   private final boolean[] excluded;
-  private final MemorySegment waitv;
-  private final MemorySegment timespec;
   /**
    * Per table, a LENGTH found under the lock with no sender to take (0: none), which only a broken
    * peer leaves (see Rendezvous.takeQueued). Until LENGTH changes, that table does not count as
    * having senders: a wrong count must not keep this thread polling under the lock, never asleep.
    */
   private final int[] fruitless;
+  private final MemorySegment waitv;
+  private final MemorySegment timespec;
+  /** The claimable table of this receive, -1 none; and what we set there: RECEIVING or POLLING. */
+  private int primary;
+  private int primaryCode;
+  /** Where the message of the last successful receive is, and the state that port is left in. */
+  private int servedIndex;
+  private long servedState;
+  private boolean servedThisTime;
   /** Where the next poll starts: the table after the last one served, so that none starves. */
   private int next;
 
@@ -70,8 +84,8 @@ final class PortSet {
     this.self = self;
     this.tables = tables;
     this.epochs = new long[tables.length];
-    this.fruitless = new int[tables.length];
     this.excluded = new boolean[tables.length];
+    this.fruitless = new int[tables.length];
     final Arena arena = Arena.ofAuto();
     this.waitv = arena.allocate(Futex.WAITV_SIZE * tables.length, 8);
     this.timespec = Futex.newTimespec(arena);
@@ -82,40 +96,23 @@ final class PortSet {
 
   /**
    * Waits in every table at receive point {@code rp} (member bit {@code bit}; -1: notifications
-   * only), owned by {@code self.waitOwner}. Returns OK with the message (or notification) in the
-   * registers of the table it came in, which {@code served} reports; {@link Rendezvous#RESTART};
-   * or a receive-phase error: TIMEOUT, NO_PARTNER (zero timeout), ABORTED, STALE_ID (the endpoint
-   * closed), CLOSED (this thread ended).
+   * only), owned by {@code self.waitOwner}, claimable in table {@code claimable} (-1: in none).
+   * Returns OK with the message (or notification) in the registers of the table it came in
+   * ({@link #served}, {@link #servedState}); {@link Rendezvous#RESTART}; or a receive-phase
+   * error: TIMEOUT, NO_PARTNER (zero timeout), ABORTED, STALE_ID (the endpoint closed), CLOSED
+   * (this thread ended), or a status a partner delivered (PEER_DEAD for a copy a dead peer left).
    */
-  int receive(int rp, int bit, long deadline, boolean zero) {
-    final long tcb = self.tcb;
+  int receive(int rp, int bit, long deadline, boolean zero, int claimable) {
     final int k = tables.length;
-    for (int i = 0; i < k; i++) {
-      final Rendezvous t = tables[i];
-      excluded[i] = false;
-      if (self.ended) {
-        retract(i);
-        return Status.receive(Status.CLOSED);
-      }
-      // Between IPCs our port is IDLE, DELIVERED or DONE; anything else in a channel table is a
-      // peer's scribble, which we simply replace (we own the port).
-      final long st = stateAcquire(t.tcbs, tcb);
-      epochs[i] = epoch(st) + 1;
-      setLong(t.tcbs, tcb, PARTNER_OFFSET, ThreadId.ANY);
-      t.setWaitPoint(self, rp, bit);
-      if (!casState(t.tcbs, tcb, st, state(epochs[i], POLLING))) {
-        if (i == 0) {
-          retract(i);
-          return Status.receive(Rendezvous.ownStateLost(self));
-        }
-        excluded[i] = true; // changed under us: a peer's doing
-        continue;
-      }
-      if (rp >= 0) {
-        final long rpOff = Rendezvous.rpOffset(rp);
-        if ((ReceivePointDescriptor.waitersAcquire(t.rps, rpOff) & (1L << bit)) == 0) {
-          ReceivePointDescriptor.orWaiters(t.rps, rpOff, 1L << bit);
-        }
+    primary = rp >= 0 ? claimable : -1;
+    servedThisTime = false;
+    java.util.Arrays.fill(excluded, true); // until published
+    // The primary last: once it is claimable, every other table already waits.
+    for (int n = 0; n < k; n++) {
+      final int i = primary < 0 ? n : (primary + 1 + n) % k;
+      if (!publish(i, rp, bit)) {
+        retract(-1);
+        return Status.receive(Rendezvous.ownStateLost(self));
       }
     }
     final WaitStrategy strategy = self.strategy;
@@ -125,17 +122,20 @@ final class PortSet {
     boolean check = false;
     while (true) {
       final int status = poll(rp);
-      if (status >= 0) {
+      if (status != WAITING) {
         return status;
       }
       if (zero) {
-        return retract(k) ? Status.receive(Status.NO_PARTNER) : Status.receive(Rendezvous.ownStateLost(self));
+        final int stopped = stop(Status.receive(Status.NO_PARTNER));
+        if (stopped != WAITING) {
+          return stopped;
+        }
       }
       if (check || ++spins % CHECK_EVERY == 0) {
         check = false;
-        final int stop = checks(rp, deadline);
-        if (stop >= 0) {
-          return stop;
+        final int stopped = checks(rp, deadline);
+        if (stopped != WAITING) {
+          return stopped;
         }
       }
       if (spinning) {
@@ -154,24 +154,85 @@ final class PortSet {
     }
   }
 
+  /** Whether the last {@link #receive} took a message (or a status a claimer delivered). */
+  boolean servedThisTime() {
+    return servedThisTime;
+  }
+
   /** The table the last successful {@link #receive} took its message from. */
   Rendezvous served() {
-    return tables[Math.floorMod(next - 1, tables.length)];
+    return tables[servedIndex];
   }
 
-  /** The epoch of the last receive in {@code t}'s port (its state there is IDLE with it now). */
-  long epochIn(Rendezvous t) {
-    for (int i = 0; i < tables.length; i++) {
-      if (tables[i] == t) {
-        return epochs[i];
+  /** The state the last successful {@link #receive} left the served port in (IDLE or DELIVERED). */
+  long servedState() {
+    return servedState;
+  }
+
+  /**
+   * Publishes this receive in table {@code i}: RECEIVING there if it is the primary, else
+   * POLLING. False if this thread has ended (or its home port changed: the same thing).
+   */
+  private boolean publish(int i, int rp, int bit) {
+    final Rendezvous t = tables[i];
+    final long tcb = self.tcb;
+    if (self.ended) {
+      return false;
+    }
+    // Between IPCs our port is IDLE, DELIVERED or DONE (ANSWERING in a replyWait's reply table);
+    // anything else in a channel table is a peer's scribble, which we simply replace.
+    final long st = stateAcquire(t.tcbs, tcb);
+    epochs[i] = epoch(st) + 1;
+    setLong(t.tcbs, tcb, PARTNER_OFFSET, ThreadId.ANY);
+    t.setWaitPoint(self, rp, bit);
+    final int code = i == primary ? RECEIVING : POLLING;
+    if (!casState(t.tcbs, tcb, st, state(epochs[i], code))) {
+      if (i == 0) {
+        return false;
+      }
+      exclude(i); // changed under us: a peer's doing
+      return true;
+    }
+    excluded[i] = false;
+    if (i == primary) {
+      primaryCode = RECEIVING;
+    }
+    if (rp >= 0) {
+      final long rpOff = Rendezvous.rpOffset(rp);
+      if ((ReceivePointDescriptor.waitersAcquire(t.rps, rpOff) & (1L << bit)) == 0) {
+        ReceivePointDescriptor.orWaiters(t.rps, rpOff, 1L << bit); // a full fence: then LENGTH is polled
       }
     }
-    throw new IllegalArgumentException("not a table of this set");
+    return true;
   }
 
-  /** One round over the tables: OK if a notification or a sender was taken, else -1 (or an error). */
+  /**
+   * One round: a delivery to the primary, else a notification or a queued sender in any table.
+   * OK (or the status a claimer delivered) when a message is in, else {@link #WAITING} (or an
+   * error).
+   */
   private int poll(int rp) {
     final long tcb = self.tcb;
+    if (primary >= 0) {
+      final int p = primary;
+      final long st = stateAcquire(tables[p].tcbs, tcb);
+      if (st == state(epochs[p], DELIVERED)) {
+        final int status = getInt(tables[p].tcbs, tcb, STATUS_OFFSET);
+        retract(p);
+        served(p, st);
+        return Status.isValid(status) ? status : Status.receive(Status.PROTOCOL_ERROR);
+      }
+      if (st == state(epochs[p], CLAIMED)) {
+        return WAITING; // a sender is copying its message in: nothing else may be taken now
+      }
+      if (st != state(epochs[p], primaryCode)) {
+        if (p == 0 || self.ended) {
+          retract(-1);
+          return Status.receive(Rendezvous.ownStateLost(self));
+        }
+        exclude(p);
+      }
+    }
     final int k = tables.length;
     for (int n = 0; n < k; n++) {
       final int i = (next + n) % k;
@@ -180,20 +241,30 @@ final class PortSet {
       }
       final Rendezvous t = tables[i];
       if (self.acceptNotify && t.notificationPending(tcb)) {
-        if (!retract(k)) {
+        if (!unclaimable()) {
+          return WAITING; // claimed: the delivery comes first
+        }
+        if (!retract(-1)) {
           return Status.receive(Rendezvous.ownStateLost(self));
         }
-        if (t.takeNotification(self)) {
-          next = i + 1;
-          return Status.OK;
+        if (!t.takeNotification(self)) {
+          return Rendezvous.RESTART; // cannot happen (only we take our bits): publish again
         }
-        return Rendezvous.RESTART; // taken meanwhile by nobody else: cannot happen; publish again
+        served(i, state(epochs[i], IDLE));
+        return Status.OK;
       }
       if (rp >= 0 && hasSenders(i, t, rp)) {
+        if (!unclaimable()) {
+          return WAITING;
+        }
         final int status = t.takeQueued(self, rp);
         if (status == Status.OK) {
-          next = i + 1;
-          return retract(k) ? Status.OK : Status.receive(Rendezvous.ownStateLost(self));
+          served(i, state(epochs[i], IDLE));
+          return retract(-1) ? Status.OK : Status.receive(Rendezvous.ownStateLost(self));
+        }
+        if (!claimable()) {
+          retract(-1);
+          return Status.receive(Rendezvous.ownStateLost(self));
         }
         if (status == Rendezvous.LOCK_BUSY) {
           continue; // held by a partner (or a peer that keeps it): serve the others, come back
@@ -202,12 +273,71 @@ final class PortSet {
           // A count a broken peer left: ignore it until it changes.
           fruitless[i] = ReceivePointDescriptor.lengthAcquire(t.rps, Rendezvous.rpOffset(rp));
         } else if (status != Status.receive(Status.NO_PARTNER)) {
-          retract(k);
-          return status; // STALE_ID: the endpoint closed
+          final int stopped = stop(status); // STALE_ID: the endpoint closed
+          if (stopped != WAITING) {
+            return stopped;
+          }
+          return WAITING;
         }
       }
     }
-    return -1;
+    return WAITING;
+  }
+
+  private void served(int i, long st) {
+    servedThisTime = true;
+    servedIndex = i;
+    servedState = st;
+    next = i + 1;
+  }
+
+  /** Makes the primary unclaimable (RECEIVING -> POLLING); false if a sender claimed it first. */
+  private boolean unclaimable() {
+    final int p = primary;
+    if (p < 0 || primaryCode == POLLING) {
+      return true;
+    }
+    if (casState(tables[p].tcbs, self.tcb, state(epochs[p], RECEIVING), state(epochs[p], POLLING))) {
+      primaryCode = POLLING;
+      return true;
+    }
+    final int code = code(stateAcquire(tables[p].tcbs, self.tcb));
+    if (code == CLAIMED || code == DELIVERED) {
+      return false;
+    }
+    if (p == 0 || self.ended) {
+      return true; // our end: the next poll reports it
+    }
+    exclude(p);
+    return true;
+  }
+
+  /**
+   * Makes the primary claimable again (POLLING -> RECEIVING) after a take that found nothing.
+   * The WAITERS bit is still set and the next poll reads LENGTH again (the Dekker pair of 5.3).
+   * False if this thread ended.
+   */
+  private boolean claimable() {
+    final int p = primary;
+    if (p < 0 || primaryCode == RECEIVING) {
+      return true;
+    }
+    if (casState(tables[p].tcbs, self.tcb, state(epochs[p], POLLING), state(epochs[p], RECEIVING))) {
+      primaryCode = RECEIVING;
+      return true;
+    }
+    if (p == 0 || self.ended) {
+      return false;
+    }
+    exclude(p);
+    return true;
+  }
+
+  private void exclude(int i) {
+    excluded[i] = true;
+    if (i == primary) {
+      primary = -1;
+    }
   }
 
   /** Whether table {@code t} (number {@code i}) may hold a sender for us: LENGTH is neither 0 nor the count of a fruitless take. */
@@ -220,7 +350,10 @@ final class PortSet {
     return length != fruitless[i];
   }
 
-  /** Abort, deadline, liveness and table-set checks: a status, {@link Rendezvous#RESTART}, or -1. */
+  /**
+   * Abort, deadline, liveness and table-set checks: a status, {@link Rendezvous#RESTART}, or
+   * {@link #WAITING}.
+   */
   private int checks(int rp, long deadline) {
     final long tcb = self.tcb;
     final int k = tables.length;
@@ -229,12 +362,20 @@ final class PortSet {
         continue;
       }
       final MemorySegment s = tables[i].tcbs;
-      if (stateVolatile(s, tcb) != state(epochs[i], POLLING)) {
+      if (i == primary) {
+        final long st = stateVolatile(s, tcb);
+        if (st == state(epochs[i], CLAIMED) && deadline != Long.MAX_VALUE
+            && Timeout.now() - deadline >= Rendezvous.STRANDED_GRACE_NANOS
+            && casState(s, tcb, st, state(epochs[i], POLLING))) {
+          primaryCode = POLLING; // a copy stranded past the deadline: given up (see checkStranded)
+          return stop(Status.receive(Status.TIMEOUT));
+        }
+      } else if (stateVolatile(s, tcb) != state(epochs[i], POLLING)) {
         if (i == 0 || self.ended) {
-          retract(k);
+          retract(-1);
           return Status.receive(Rendezvous.ownStateLost(self));
         }
-        excluded[i] = true; // a peer wrote our port in its channel: leave that table out
+        exclude(i); // a peer wrote our port in its channel: leave that table out
         continue;
       }
       if (getLongVolatile(s, tcb, ABORT_EPOCH_OFFSET) == epochs[i]) {
@@ -253,11 +394,18 @@ final class PortSet {
     if (self.space.tables() != tables) {
       return stop(Rendezvous.RESTART);
     }
-    return -1;
+    return WAITING;
   }
 
+  /**
+   * Ends the receive with {@code status}, unless a sender claimed the primary first: then
+   * {@link #WAITING}, and its delivery completes the receive (a claim is never undone).
+   */
   private int stop(int status) {
-    return retract(tables.length) ? status : Status.receive(Rendezvous.ownStateLost(self));
+    if (!unclaimable()) {
+      return WAITING;
+    }
+    return retract(-1) ? status : Status.receive(Rendezvous.ownStateLost(self));
   }
 
   /**
@@ -276,7 +424,8 @@ final class PortSet {
         continue;
       }
       final Rendezvous t = tables[i];
-      quiet = stateVolatile(t.tcbs, tcb) == state(epochs[i], POLLING)
+      final int code = i == primary ? primaryCode : POLLING;
+      quiet = stateVolatile(t.tcbs, tcb) == state(epochs[i], code)
           && getLongVolatile(t.tcbs, tcb, ABORT_EPOCH_OFFSET) != epochs[i]
           && (rp < 0 || !hasSenders(i, t, rp))
           && !(self.acceptNotify && t.notificationPending(tcb));
@@ -297,21 +446,24 @@ final class PortSet {
   }
 
   /**
-   * Leaves POLLING in the first {@code count} tables (POLLING|e -> IDLE|e) and clears the
-   * waiter bit; false if a port's state had changed (this thread ended).
+   * Leaves this receive in every table it is published in (state -> IDLE, waiter bit cleared),
+   * except table {@code keep} (-1: none), whose delivery completed it. The primary must be
+   * unclaimable (or delivered) by now. False if a port's state had changed (this thread ended).
    */
-  private boolean retract(int count) {
+  private boolean retract(int keep) {
     final long tcb = self.tcb;
     final int rp = self.waitRp;
     boolean all = true;
-    for (int i = 0; i < count; i++) {
-      if (excluded[i]) {
+    for (int i = 0; i < tables.length; i++) {
+      if (i == keep || excluded[i]) {
         continue;
       }
       final Rendezvous t = tables[i];
-      if (!casState(t.tcbs, tcb, state(epochs[i], POLLING), state(epochs[i], IDLE)) && (i == 0 || self.ended)) {
+      final int code = i == primary ? primaryCode : POLLING;
+      if (!casState(t.tcbs, tcb, state(epochs[i], code), state(epochs[i], IDLE)) && (i == 0 || self.ended)) {
         all = false; // our end; in a channel table, a peer's scribble changes nothing for us
       }
+      excluded[i] = true; // no longer published there
       if (rp >= t.maxThreads) { // an endpoint: no stale hint for its senders
         ReceivePointDescriptor.clearWaiters(t.rps, Rendezvous.rpOffset(rp), 1L << self.waitBit);
       }
