@@ -49,7 +49,12 @@ final class PortSet {
   /** Spins between yields (see Rendezvous.YIELD_EVERY). */
   private static final int YIELD_EVERY = 32;
   /** Longest single sleep: the bound on how late a sleeper sees a change nobody woke it for. */
-  private static final long MAX_SLICE_NANOS = 50_000_000L;
+  static final long MAX_SLICE_NANOS = 50_000_000L;
+  /**
+   * The sleep slice in use: {@link #MAX_SLICE_NANOS}, except in tests that lengthen it to show
+   * that every wake-up a correct partner owes actually comes (the slice would hide a missing one).
+   */
+  static volatile long sliceNanos = MAX_SLICE_NANOS;
   /** Sleep slice where futex_waitv is missing and only the first table's word can be waited on. */
   private static final long FALLBACK_SLICE_NANOS = 1_000_000L;
   /** Internal: no message yet, go on waiting. */
@@ -434,7 +439,7 @@ final class PortSet {
       final long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - Timeout.now();
       if (left > 0) {
         if (Futex.WAITV_AVAILABLE) {
-          Futex.awaitAny(waitv, k, Math.min(left, MAX_SLICE_NANOS), timespec);
+          Futex.awaitAny(waitv, k, Math.min(left, sliceNanos), timespec);
         } else {
           Futex.await(tables[0].tcbs.address() + tcb + SLEEPING_OFFSET, 1, Math.min(left, FALLBACK_SLICE_NANOS), timespec);
         }

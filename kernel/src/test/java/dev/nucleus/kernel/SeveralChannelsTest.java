@@ -377,4 +377,50 @@ class SeveralChannelsTest {
     assertThat(late.awaitExit(PATIENCE)).isTrue();
     assertThat(late.exitCode()).isZero();
   }
+
+  @Test
+  @DisplayName("IPC1109 a sleeping server is woken by a sender in a table where it only polls, never by its sleep running out")
+  void senderWakesSleepingPoller() throws Exception {
+    PortSet.sliceNanos = Duration.ofHours(1).toNanos(); // a missing wake-up now hangs, and the test fails
+    try {
+      kernel = Kernel.create();
+      final Space server = kernel.createSpace("server");
+      final Set<String> seen = ConcurrentHashMap.newKeySet();
+      final AtomicLong duplicates = new AtomicLong();
+      final Endpoint endpoint = server.createEndpoint("echo");
+      server.spawn("echo", WaitStrategy.BLOCK, self -> {
+        int status = self.wait(endpoint, Timeout.NEVER);
+        while (Status.code(status) != Status.CLOSED) {
+          if (status == Status.OK) {
+            self.setMr(1, self.mr(1) + 1);
+          }
+          status = self.replyWait(endpoint, Timeout.NEVER);
+        }
+      });
+      final Space local = kernel.createSpace("local");
+      kernel.createChannel(local, server);
+      // Calls from two tables at once: the server, claimable only in the table it served last,
+      // keeps finding the next call in the other one, where it sleeps only POLLING.
+      final ProcessSpace caller = kernel.spawnProcessSpace("caller", CallerComponent.class, server,
+          hex(endpoint.id()), "1", "300");
+      final CompletableFuture<String> done = new CompletableFuture<>();
+      local.spawn("local", WaitStrategy.BLOCK, self -> {
+        for (long n = 0; n < 300; n++) {
+          self.setTag(MessageTag.of(1, 1));
+          self.setMr(1, n);
+          final int status = self.call(endpoint.id(), PATIENT, PATIENT);
+          if (status != Status.OK || self.mr(1) != n + 1) {
+            done.complete("call " + n + ": " + Status.toString(status));
+            return;
+          }
+        }
+        done.complete("ok");
+      });
+      assertThat(done.get(PATIENCE.toSeconds() + 10, TimeUnit.SECONDS)).as("the thread-space client").isEqualTo("ok");
+      assertThat(caller.awaitExit(PATIENCE)).isTrue();
+      assertThat(caller.exitCode()).as("the process client (exit code)").isZero();
+    } finally {
+      PortSet.sliceNanos = PortSet.MAX_SLICE_NANOS;
+    }
+  }
 }
