@@ -112,9 +112,11 @@ final class PortSet {
     primary = rp >= 0 ? claimable : -1;
     servedThisTime = false;
     java.util.Arrays.fill(excluded, true); // until published
-    // The primary last: once it is claimable, every other table already waits.
+    // The primary first: in a replyWait the caller may be waiting for it to call again (it found
+    // this thread ANSWERING), and need not wait for the other tables too. A claim that comes in
+    // meanwhile is simply found by the first poll.
     for (int n = 0; n < k; n++) {
-      final int i = primary < 0 ? n : (primary + 1 + n) % k;
+      final int i = primary < 0 ? n : (primary + n) % k;
       if (!publish(i, rp, bit)) {
         retract(-1);
         return Status.receive(Rendezvous.ownStateLost(self));
