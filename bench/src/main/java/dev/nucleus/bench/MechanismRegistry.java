@@ -104,7 +104,10 @@ public final class MechanismRegistry {
     return List.of(
         ForkedPingPong.of(new NucleusProcessPingPong(WaitStrategy.SPIN)),
         ForkedPingPong.of(new NucleusProcessPingPong(WaitStrategy.BLOCK)),
-        ForkedPingPong.of(new NucleusProcessPingPong(WaitStrategy.ADAPTIVE)));
+        ForkedPingPong.of(new NucleusProcessPingPong(WaitStrategy.ADAPTIVE)),
+        // The other way round: a server of client processes, receiving over two tables.
+        ForkedPingPong.of(new NucleusRootServerPingPong(WaitStrategy.SPIN)),
+        ForkedPingPong.of(new NucleusRootServerPingPong(WaitStrategy.ADAPTIVE)));
   }
 
   /** A new registry with {@code extras} appended after this one's mechanisms. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,16 @@ class NucleusAllocationTest {
   void processSpaces() throws Exception {
     final NucleusProcessPingPong m = new NucleusProcessPingPong(WaitStrategy.SPIN);
     m.run(WARMUP, ROUND_TRIPS, Latencies.newHistogram());
+    assertNothingAllocated(m.lastAllocation());
+  }
+
+  @Test
+  @DisplayName("a server of client processes, receiving over two tables, allocates nothing per round trip")
+  void rootServer() throws Exception {
+    final NucleusRootServerPingPong m = new NucleusRootServerPingPong(WaitStrategy.SPIN);
+    final Histogram h = Latencies.newHistogram();
+    m.run(WARMUP, ROUND_TRIPS, h);
+    assertThat(h.getTotalCount()).as("round trips measured in the client process").isEqualTo(ROUND_TRIPS);
     assertNothingAllocated(m.lastAllocation());
   }
 
