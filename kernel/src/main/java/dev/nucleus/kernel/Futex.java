@@ -71,6 +71,28 @@ final class Futex {
     SYSCALL = h;
     AVAILABLE = h != null;
     WAITV_AVAILABLE = AVAILABLE && probeWaitv();
+    if (AVAILABLE) {
+      linkCallSites();
+    }
+  }
+
+  /**
+   * Runs each wrapper once on a scratch word, with a value that makes the wait return at once:
+   * an invokeExact call site links (and allocates) the first time it runs, and a sleep path first
+   * taken in the middle of a server's steady state must allocate nothing.
+   */
+  private static void linkCallSites() {
+    try (Arena arena = Arena.ofConfined()) {
+      final MemorySegment word = arena.allocate(8, 8);
+      final MemorySegment ts = newTimespec(arena);
+      await(word.address(), 1, 0, ts);
+      wake(word.address(), 1);
+      if (WAITV_AVAILABLE) {
+        final MemorySegment waitv = arena.allocate(WAITV_SIZE, 8);
+        setWaitv(waitv, 0, word.address(), 1);
+        awaitAny(waitv, 1, 0, ts);
+      }
+    }
   }
 
   /** Whether futex_waitv (Linux 5.16 and later) is there: waiting on several words at once. */
