@@ -14,7 +14,7 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
- * {@code nucleus-root-server-spin|adaptive}: the {@code nucleus-process-*} round trip the other
+ * {@code nucleus-root-server-spin} (the bench's entry; any strategy works): the {@code nucleus-process-*} round trip the other
  * way round: the client in a process space, the echo server in a thread space of this JVM. The
  * server's space then has two tables (its home table and the channel's), so every receive is
  * the open receive over several tables (PortSet), claimable in the channel's table. What this
