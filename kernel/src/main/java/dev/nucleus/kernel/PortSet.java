@@ -280,11 +280,7 @@ final class PortSet {
           // A count a broken peer left: ignore it until it changes.
           fruitless[i] = ReceivePointDescriptor.lengthAcquire(t.rps, Rendezvous.rpOffset(rp));
         } else if (status != Status.receive(Status.NO_PARTNER)) {
-          final int stopped = stop(status); // STALE_ID: the endpoint closed
-          if (stopped != WAITING) {
-            return stopped;
-          }
-          return WAITING;
+          return stop(status); // STALE_ID: the endpoint closed
         }
       }
     }

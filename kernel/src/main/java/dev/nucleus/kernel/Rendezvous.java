@@ -476,17 +476,9 @@ final class Rendezvous {
     if (!tryLockBriefly(rpOff)) {
       return LOCK_BUSY;
     }
-    if (ReceivePointDescriptor.ownerVolatile(rps, rpOff) != self.waitOwner) {
-      ReceivePointDescriptor.unlockRelease(rps, rpOff);
-      return Status.receive(Status.STALE_ID);
-    }
-    int t;
-    while ((t = takeSender(rpOff, ThreadId.ANY)) >= 0) {
-      ReceivePointDescriptor.unlockRelease(rps, rpOff);
-      if (transferFrom(self, t)) {
-        return Status.OK;
-      }
-      lock(rpOff); // that sender gave up mid-transfer: its message does not count; take the next
+    final int taken = takeLocked(self, rpOff, ThreadId.ANY);
+    if (taken != NOTHING_TAKEN) {
+      return taken;
     }
     final int wrong = ReceivePointDescriptor.lengthVolatile(rps, rpOff);
     ReceivePointDescriptor.unlockRelease(rps, rpOff);
@@ -495,6 +487,28 @@ final class Rendezvous {
 
   private int receiveSlow(IpcThread self, int rp, long rpOff, int bit, long filter, long timeout) {
     lock(rpOff);
+    final int taken = takeLocked(self, rpOff, filter);
+    if (taken != NOTHING_TAKEN) {
+      return taken;
+    }
+    if (timeout == Timeout.ZERO) {
+      ReceivePointDescriptor.unlockRelease(rps, rpOff);
+      return Status.receive(Status.NO_PARTNER);
+    }
+    final boolean live = publishReceiving(self, rpOff, bit, self.epoch);
+    ReceivePointDescriptor.unlockRelease(rps, rpOff);
+    return live ? QUEUED : Status.receive(ownStateLost(self));
+  }
+
+  /** Internal result of {@link #takeLocked}: no sender to take; the lock is still held. */
+  private static final int NOTHING_TAKEN = -5;
+
+  /**
+   * With the lock of the receive point at {@code rpOff} held: takes the first queued sender
+   * {@code filter} accepts into {@code self}. OK (taken, lock released), STALE_ID (the point is no
+   * longer {@code self.waitOwner}'s, lock released), or {@link #NOTHING_TAKEN} (lock still held).
+   */
+  private int takeLocked(IpcThread self, long rpOff, long filter) {
     if (ReceivePointDescriptor.ownerVolatile(rps, rpOff) != self.waitOwner) {
       ReceivePointDescriptor.unlockRelease(rps, rpOff);
       return Status.receive(Status.STALE_ID);
@@ -507,13 +521,7 @@ final class Rendezvous {
       }
       lock(rpOff); // that sender gave up mid-transfer: its message does not count; take the next
     }
-    if (timeout == Timeout.ZERO) {
-      ReceivePointDescriptor.unlockRelease(rps, rpOff);
-      return Status.receive(Status.NO_PARTNER);
-    }
-    final boolean live = publishReceiving(self, rpOff, bit, self.epoch);
-    ReceivePointDescriptor.unlockRelease(rps, rpOff);
-    return live ? QUEUED : Status.receive(ownStateLost(self));
+    return NOTHING_TAKEN;
   }
 
   /**

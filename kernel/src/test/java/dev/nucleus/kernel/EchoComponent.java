@@ -13,6 +13,11 @@ public final class EchoComponent implements ProcessComponent {
         ? Long.parseLong(context.args().get(1)) : Long.MAX_VALUE;
     final IpcThread self = context.space().attach("echo");
     context.publish(self.id());
+    serve(self, crashAfter);
+  }
+
+  /** The echo loop, in any space: MR1 + 1 for every call, until the space ends; throws after {@code crashAfter} calls. */
+  static void serve(IpcThread self, long crashAfter) {
     long served = 0;
     int status = self.waitAny(Timeout.NEVER);
     while (Status.code(status) != Status.CLOSED) {

@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -37,18 +36,7 @@ class ProcessSpaceConformanceTest {
 
   @AfterEach
   void cleanUp() throws Exception {
-    if (kernel != null) {
-      final List<ProcessSpace> all = kernel.processSpaces();
-      kernel.close();
-      for (ProcessSpace p : all) {
-        assertThat(p.awaitExit(Duration.ofSeconds(10))).as("%s exited", p).isTrue();
-      }
-    }
-    try (Stream<Path> files = Files.list(ChannelFile.DEFAULT_DIR)) {
-      final String mine = ChannelFile.PREFIX + ProcessHandle.current().pid() + "-";
-      assertThat(files.filter(f -> f.getFileName().toString().startsWith(mine)).toList())
-          .as("segments left in /dev/shm").isEmpty();
-    }
+    ProcessTests.closeAndCheckNothingLeft(kernel);
   }
 
   private record Partner(Space client, ProcessSpace process, long id) {}
@@ -58,16 +46,6 @@ class ProcessSpaceConformanceTest {
     final Space client = kernel.createSpace("client");
     final ProcessSpace process = kernel.spawnProcessSpace("partner", component, client, args);
     return new Partner(client, process, process.awaitPublished(PATIENCE));
-  }
-
-  private static void awaitState(Kernel k, long id, IpcState.Kind kind) throws InterruptedException {
-    for (int i = 0; i < 30_000; i++) {
-      if (k.ipcState(id).kind() == kind) {
-        return;
-      }
-      Thread.sleep(1);
-    }
-    throw new AssertionError(ThreadId.toString(id) + " never became " + kind + ", is " + k.ipcState(id));
   }
 
   private static void fill(IpcThread t, long label, int words, RandomGenerator random) {
@@ -86,7 +64,7 @@ class ProcessSpaceConformanceTest {
     final RandomGenerator random = RandomGeneratorFactory.of("L64X128MixRandom").create(1001);
     try (IpcThread me = p.client().attach("me")) {
       for (int words = 0; words <= max; words++) {
-        awaitState(kernel, p.id(), IpcState.Kind.RECEIVING);
+        ProcessTests.awaitState(kernel, p.id(), IpcState.Kind.RECEIVING);
         fill(me, 0x1001, words, random);
         final long expected = PartnerComponent.checksum(me);
         assertThat(me.send(p.id(), PATIENT)).isEqualTo(Status.OK);
@@ -126,7 +104,7 @@ class ProcessSpaceConformanceTest {
   void senderFirstAcrossProcesses() throws Exception {
     final Partner p = start(WaitStrategy.ADAPTIVE, PartnerComponent.class, "hold-then-echo");
     try (IpcThread me = p.client().attach("me")) {
-      awaitState(kernel, p.id(), IpcState.Kind.WAITING_FOR_NOTIFICATION);
+      ProcessTests.awaitState(kernel, p.id(), IpcState.Kind.WAITING_FOR_NOTIFICATION);
       final CompletableFuture<long[]> call = new CompletableFuture<>();
       final Thread caller = Thread.ofPlatform().start(() -> {
         try (IpcThread c = p.client().attach("caller")) {
@@ -157,11 +135,11 @@ class ProcessSpaceConformanceTest {
   void timeoutsAcrossProcesses() throws Exception {
     final Partner p = start(WaitStrategy.ADAPTIVE, PartnerComponent.class, "sink");
     try (IpcThread me = p.client().attach("me")) {
-      awaitState(kernel, p.id(), IpcState.Kind.RECEIVING);
+      ProcessTests.awaitState(kernel, p.id(), IpcState.Kind.RECEIVING);
       me.setTag(MessageTag.of(0x1004, 0));
       final int call = me.call(p.id(), PATIENT, Timeout.relative(Duration.ofMillis(50)));
       assertThat(call).as(Status.toString(call)).isEqualTo(Status.receive(Status.TIMEOUT));
-      awaitState(kernel, p.id(), IpcState.Kind.WAITING_FOR_NOTIFICATION);
+      ProcessTests.awaitState(kernel, p.id(), IpcState.Kind.WAITING_FOR_NOTIFICATION);
       me.setTag(MessageTag.of(0x1004, 0));
       assertThat(me.send(p.id(), Timeout.ZERO)).as("nobody receiving").isEqualTo(Status.send(Status.NO_PARTNER));
       assertThat(me.notify(p.id(), 1)).isEqualTo(Status.OK);

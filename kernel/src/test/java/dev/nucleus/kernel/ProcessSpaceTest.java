@@ -2,12 +2,9 @@ package dev.nucleus.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,21 +16,7 @@ class ProcessSpaceTest {
 
   @AfterEach
   void cleanUp() throws Exception {
-    if (kernel != null) {
-      final List<ProcessSpace> all = kernel.processSpaces();
-      kernel.close();
-      for (ProcessSpace p : all) {
-        assertThat(p.awaitExit(Duration.ofSeconds(10))).as("%s exited", p).isTrue();
-      }
-    }
-    assertThat(segmentsOfThisProcess()).as("segments left in /dev/shm").isEmpty();
-  }
-
-  private static List<Path> segmentsOfThisProcess() throws IOException {
-    try (Stream<Path> files = Files.list(ChannelFile.DEFAULT_DIR)) {
-      final String mine = ChannelFile.PREFIX + ProcessHandle.current().pid() + "-";
-      return files.filter(f -> f.getFileName().toString().startsWith(mine)).toList();
-    }
+    ProcessTests.closeAndCheckNothingLeft(kernel);
   }
 
   @Test
@@ -42,7 +25,7 @@ class ProcessSpaceTest {
     final Space client = kernel.createSpace("client");
     final ProcessSpace echo = kernel.spawnProcessSpace("echo", EchoComponent.class, client);
     assertThat(echo.pid()).isNotEqualTo(ProcessHandle.current().pid());
-    assertThat(segmentsOfThisProcess()).as("the segment is unlinked once both sides mapped it").isEmpty();
+    assertThat(ProcessTests.segmentsOfThisProcess()).as("the segment is unlinked once both sides mapped it").isEmpty();
     final long server = echo.awaitPublished(Duration.ofSeconds(30));
     assertThat(ThreadId.space(server)).isEqualTo(echo.number());
 

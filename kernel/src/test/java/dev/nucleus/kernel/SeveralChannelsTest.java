@@ -2,8 +2,6 @@ package dev.nucleus.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -36,18 +33,7 @@ class SeveralChannelsTest {
 
   @AfterEach
   void cleanUp() throws Exception {
-    if (kernel != null) {
-      final List<ProcessSpace> all = kernel.processSpaces();
-      kernel.close();
-      for (ProcessSpace p : all) {
-        assertThat(p.awaitExit(Duration.ofSeconds(10))).as("%s exited", p).isTrue();
-      }
-    }
-    try (Stream<Path> files = Files.list(ChannelFile.DEFAULT_DIR)) {
-      final String mine = ChannelFile.PREFIX + ProcessHandle.current().pid() + "-";
-      assertThat(files.filter(f -> f.getFileName().toString().startsWith(mine)).toList())
-          .as("segments left in /dev/shm").isEmpty();
-    }
+    ProcessTests.closeAndCheckNothingLeft(kernel);
   }
 
   /**
@@ -79,16 +65,6 @@ class SeveralChannelsTest {
       });
     }
     return endpoint;
-  }
-
-  private static void awaitState(Kernel k, long id, IpcState.Kind kind) throws InterruptedException {
-    for (int i = 0; i < 30_000; i++) {
-      if (k.ipcState(id).kind() == kind) {
-        return;
-      }
-      Thread.sleep(1);
-    }
-    throw new AssertionError(ThreadId.toString(id) + " never became " + kind + ", is " + k.ipcState(id));
   }
 
   private static String hex(long id) {
@@ -231,11 +207,11 @@ class SeveralChannelsTest {
     try (IpcThread me = local.attach("me")) {
       long expected = 0;
       for (int n = 1; n <= rounds; n++) {
-        awaitState(kernel, receiver.id(), IpcState.Kind.RECEIVING);
+        ProcessTests.awaitState(kernel, receiver.id(), IpcState.Kind.RECEIVING);
         me.setTag(MessageTag.of(2, 1));
         me.setMr(1, n);
         assertThat(me.send(receiver.id(), Timeout.ZERO)).as("zero-timeout send %d", n).isEqualTo(Status.OK);
-        awaitState(kernel, receiver.id(), IpcState.Kind.RECEIVING);
+        ProcessTests.awaitState(kernel, receiver.id(), IpcState.Kind.RECEIVING);
         me.setTag(MessageTag.of(3, 1));
         me.setMr(1, n);
         assertThat(me.call(receiver.id(), Timeout.ZERO, PATIENT)).as("zero-timeout call %d", n).isEqualTo(Status.OK);
@@ -301,16 +277,8 @@ class SeveralChannelsTest {
   void waitingServerTakesNewChannelIn(WaitStrategy wait) throws Exception {
     kernel = Kernel.create();
     final Space server = kernel.createSpace("server");
-    final IpcThread echo = server.spawn("echo", wait, self -> {
-      int status = self.waitAny(Timeout.NEVER);
-      while (Status.code(status) != Status.CLOSED) {
-        if (status == Status.OK) {
-          self.setMr(1, self.mr(1) + 1);
-        }
-        status = self.replyWait(Timeout.NEVER);
-      }
-    });
-    awaitState(kernel, echo.id(), IpcState.Kind.RECEIVING);
+    final IpcThread echo = server.spawn("echo", wait, self -> EchoComponent.serve(self, Long.MAX_VALUE));
+    ProcessTests.awaitState(kernel, echo.id(), IpcState.Kind.RECEIVING);
     final ProcessSpace caller = kernel.spawnProcessSpace("caller", CallerComponent.class, server,
         hex(echo.id()), "1", "100");
     assertThat(caller.awaitExit(PATIENCE)).as("caller finished").isTrue();
@@ -383,20 +351,11 @@ class SeveralChannelsTest {
   void senderWakesSleepingPoller() throws Exception {
     PortSet.sliceNanos = Duration.ofHours(1).toNanos(); // a missing wake-up now hangs, and the test fails
     try {
-      kernel = Kernel.create();
+      kernel = new Kernel(Kernel.Config.defaults().withWaitStrategy(WaitStrategy.BLOCK)); // every thread sleeps at once
       final Space server = kernel.createSpace("server");
       final Set<String> seen = ConcurrentHashMap.newKeySet();
       final AtomicLong duplicates = new AtomicLong();
-      final Endpoint endpoint = server.createEndpoint("echo");
-      server.spawn("echo", WaitStrategy.BLOCK, self -> {
-        int status = self.wait(endpoint, Timeout.NEVER);
-        while (Status.code(status) != Status.CLOSED) {
-          if (status == Status.OK) {
-            self.setMr(1, self.mr(1) + 1);
-          }
-          status = self.replyWait(endpoint, Timeout.NEVER);
-        }
-      });
+      final Endpoint endpoint = echoPool(server, 1, seen, duplicates);
       final Space local = kernel.createSpace("local");
       kernel.createChannel(local, server);
       // Calls from two tables at once: the server, claimable only in the table it served last,
@@ -404,7 +363,7 @@ class SeveralChannelsTest {
       final ProcessSpace caller = kernel.spawnProcessSpace("caller", CallerComponent.class, server,
           hex(endpoint.id()), "1", "300");
       final CompletableFuture<String> done = new CompletableFuture<>();
-      local.spawn("local", WaitStrategy.BLOCK, self -> {
+      local.spawn("local", self -> {
         for (long n = 0; n < 300; n++) {
           self.setTag(MessageTag.of(1, 1));
           self.setMr(1, n);
@@ -419,6 +378,7 @@ class SeveralChannelsTest {
       assertThat(done.get(PATIENCE.toSeconds() + 10, TimeUnit.SECONDS)).as("the thread-space client").isEqualTo("ok");
       assertThat(caller.awaitExit(PATIENCE)).isTrue();
       assertThat(caller.exitCode()).as("the process client (exit code)").isZero();
+      assertThat(duplicates.get()).isZero();
     } finally {
       PortSet.sliceNanos = PortSet.MAX_SLICE_NANOS;
     }

@@ -1,0 +1,50 @@
+package dev.nucleus.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** What every test with process spaces does: wait for states, and clean up and check it did. */
+final class ProcessTests {
+
+  private ProcessTests() {}
+
+  /**
+   * Closes {@code kernel} (if the test got that far), checks that each of its process spaces has
+   * exited, and that nothing of this process is left in /dev/shm.
+   */
+  static void closeAndCheckNothingLeft(Kernel kernel) throws Exception {
+    if (kernel != null) {
+      final List<ProcessSpace> all = kernel.processSpaces();
+      kernel.close();
+      for (ProcessSpace p : all) {
+        assertThat(p.awaitExit(Duration.ofSeconds(10))).as("%s exited", p).isTrue();
+      }
+    }
+    assertThat(segmentsOfThisProcess()).as("segments left in /dev/shm").isEmpty();
+  }
+
+  /** The channel files in /dev/shm that this process created. */
+  static List<Path> segmentsOfThisProcess() throws IOException {
+    try (Stream<Path> files = Files.list(ChannelFile.DEFAULT_DIR)) {
+      final String mine = ChannelFile.PREFIX + ProcessHandle.current().pid() + "-";
+      return files.filter(f -> f.getFileName().toString().startsWith(mine)).toList();
+    }
+  }
+
+  /** Waits (up to 30 s) until thread {@code id}, of this kernel or one of its process spaces, is in {@code kind}. */
+  static void awaitState(Kernel k, long id, IpcState.Kind kind) throws InterruptedException {
+    for (int i = 0; i < 30_000; i++) {
+      if (k.ipcState(id).kind() == kind) {
+        return;
+      }
+      Thread.sleep(1);
+    }
+    throw new AssertionError(ThreadId.toString(id) + " never became " + kind + ", is " + k.ipcState(id));
+  }
+}
