@@ -98,14 +98,16 @@ public final class ProcessSpace implements AutoCloseable {
 
   /**
    * Waits until the component has published its bootstrap id ({@link ProcessContext#publish})
-   * and returns it. Throws TimeoutException after {@code timeout}, IllegalStateException if the
-   * process exits or its component fails first.
+   * and the kernel knows its process (so {@link #pid()} is set: for a process started by other
+   * means, once the kernel has checked that the pid it wrote maps this channel), and returns the
+   * id. Throws TimeoutException after {@code timeout}, IllegalStateException if the process
+   * exits or its component fails first.
    */
   public long awaitPublished(Duration timeout) throws TimeoutException, InterruptedException {
     final long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       final long id = channel.published();
-      if (id != 0 && channel.bState() == ChannelDescriptor.B_RUNNING) {
+      if (id != 0 && channel.bState() == ChannelDescriptor.B_RUNNING && handle != null) {
         return id;
       }
       if (!isAlive() || channel.bState() == ChannelDescriptor.B_FAILED) {
