@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Writes a {@link BenchReport} as JSON in exactly this shape (all times in ns; {@code floor} and
@@ -83,12 +84,31 @@ public final class ReportJson {
    */
   public static void write(BenchReport report, java.util.Map<String, Double> idleCoreFraction, Path file)
       throws IOException {
+    write(report, idleCoreFraction, List.of(), file);
+  }
+
+  /**
+   * Writes the report, {@code idleCoreFraction} under {@code "idle_core_fraction"}, and the
+   * verdicts under {@code "targets"}: {@code [{"target", "met", "detail"}]} (left out when empty).
+   */
+  public static void write(
+      BenchReport report,
+      java.util.Map<String, Double> idleCoreFraction,
+      List<Targets.Verdict> targets,
+      Path file)
+      throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) Files.createDirectories(parent);
     ObjectNode root = toTree(report);
     if (!idleCoreFraction.isEmpty()) {
       ObjectNode idle = root.putObject("idle_core_fraction");
       idleCoreFraction.forEach((k, v) -> idle.put(k, Math.round(v * 100000.0) / 100000.0));
+    }
+    if (!targets.isEmpty()) {
+      ArrayNode array = root.putArray("targets");
+      for (Targets.Verdict v : targets) {
+        array.addObject().put("target", v.target()).put("met", v.met()).put("detail", v.detail());
+      }
     }
     MAPPER.writeValue(file.toFile(), root);
   }

@@ -19,6 +19,14 @@ public final class ReportTable {
 
   /** Writes the table, notes and summary to {@code out}. */
   public static void print(BenchReport report, PrintStream out) {
+    print(report, List.of(), out);
+  }
+
+  /**
+   * Writes the table, notes, the verdict on each target in {@code targets} (none: no such block)
+   * and the summary to {@code out}.
+   */
+  public static void print(BenchReport report, List<Targets.Verdict> targets, PrintStream out) {
     out.println(
         "Round-trip latency in ns; each percentile is the median across runs of that run's"
             + " percentile.");
@@ -67,6 +75,16 @@ public final class ReportTable {
       for (Skipped s : report.skipped()) {
         out.println((s.failed() ? "FAILED  " : "skipped ") + s.name() + ": " + s.reason());
       }
+    }
+    if (!targets.isEmpty()) {
+      out.println();
+      out.println("Targets (docs/performance.md), judged on this bench's figures alone:");
+      int met = 0;
+      for (Targets.Verdict v : targets) {
+        out.println((v.met() ? "  met      " : "  NOT MET  ") + v.target() + ": " + v.detail());
+        if (v.met()) met++;
+      }
+      out.println("targets: " + met + " of " + targets.size() + " met in this bench");
     }
     out.println();
     out.println(summary(report));

@@ -10,6 +10,7 @@ import dev.nucleus.bench.ReportChart;
 import dev.nucleus.bench.IdleCost;
 import dev.nucleus.bench.ReportJson;
 import dev.nucleus.bench.ReportTable;
+import dev.nucleus.bench.Targets;
 import dev.nucleus.bench.UnknownMechanismException;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -45,7 +46,8 @@ import picocli.CommandLine.Spec;
           + " measured in the same bench. Peers (pipes, sockets, POSIX mq, Aeron, gRPC, RMI) run"
           + " their echo side in a child JVM; the Java floor, the Nucleus entries and the in-JVM"
           + " peers run in a fresh JVM per run. A full run (no --quick, no --only) also runs the"
-          + " message-size sweep and writes JSON and a chart to bench/results/."
+          + " message-size sweep and writes JSON and a chart to bench/results/. Ends with the"
+          + " verdict on each target of docs/performance.md that the selection covers."
     })
 final class BenchCommand implements Callable<Integer> {
 
@@ -137,8 +139,9 @@ final class BenchCommand implements Callable<Integer> {
     if (chartFile != null) checkChartName(chartFile);
     BenchReport report = new BenchRunner(System.err::println).run(selected, plan);
     final Map<String, Double> idle = idleCosts(selected);
+    final List<Targets.Verdict> targets = Targets.check(report, idle);
     if (jsonFile != null) {
-      ReportJson.write(report, idle, jsonFile);
+      ReportJson.write(report, idle, targets, jsonFile);
       System.err.println("bench: wrote " + jsonFile);
     }
     if (chartFile != null) {
@@ -148,7 +151,7 @@ final class BenchCommand implements Callable<Integer> {
     System.err.println();
     idle.forEach((setup, fraction) -> System.out.printf(
         "idle server (%s): %.3f%% of a core while waiting for calls%n", setup, 100 * fraction));
-    ReportTable.print(report, System.out); // ends with the one-line summary
+    ReportTable.print(report, targets, System.out); // ends with the one-line summary
     return report.anyFailed() ? 1 : 0;
   }
 

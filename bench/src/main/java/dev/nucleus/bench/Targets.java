@@ -1,0 +1,142 @@
+package dev.nucleus.bench;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The performance targets of {@code docs/performance.md} ("Targets (same run)"), checked against
+ * one bench: every figure compared comes from that bench, as the targets require. A target is
+ * checked only if everything it compares was measured (a {@code --only} bench checks the targets
+ * its selection covers, and says nothing of the others).
+ *
+ * <p>A verdict is only as good as the run: on this VM a spin p50 moves between two phases and a
+ * blocking p50 between two wake-up bands from one run to the next (see performance.md), so a
+ * target between two mechanisms that land within a few percent of each other can be met in one
+ * bench and missed in the next. The verdict reports what this bench measured, nothing more.
+ */
+public final class Targets {
+
+  /**
+   * One target's outcome in a bench.
+   *
+   * @param target the target, as performance.md states it
+   * @param met whether this bench's figures meet it
+   * @param detail the figures it was judged on
+   */
+  public record Verdict(String target, boolean met, String detail) {}
+
+  /** What a Nucleus entry may allocate per round trip and still count as 0 B (the table's 0.00). */
+  static final double ZERO_BYTES = 0.005;
+
+  /** The most of one core an idle ADAPTIVE server may use. */
+  static final double IDLE_CORE_LIMIT = 0.05;
+
+  private Targets() {}
+
+  /**
+   * The verdicts for {@code report}, in the order of performance.md's table; {@code
+   * idleCoreFraction} is what an idle server cost, by mechanism name (see {@code IdleCost}).
+   */
+  public static List<Verdict> check(BenchReport report, Map<String, Double> idleCoreFraction) {
+    final Map<String, MechanismResult> byName = new HashMap<>();
+    for (MechanismResult r : report.results()) byName.put(r.name(), r);
+    final List<Verdict> out = new ArrayList<>();
+    ratio(out, byName, "nucleus-thread-spin", MechanismRegistry.FLOOR_JAVA_SPIN, 2.0);
+    ratio(out, byName, "nucleus-thread-block", MechanismRegistry.FLOOR_C_FUTEX, 1.5);
+    ratio(out, byName, "nucleus-thread-adaptive", MechanismRegistry.FLOOR_JAVA_SPIN, 3.0);
+    ratio(out, byName, "nucleus-process-spin", MechanismRegistry.FLOOR_C_SPIN, 2.0);
+    ratio(out, byName, "nucleus-process-block", MechanismRegistry.FLOOR_C_FUTEX, 1.3);
+    ratio(out, byName, "nucleus-process-adaptive", MechanismRegistry.FLOOR_C_SPIN, 3.0);
+    idleCoreFraction.forEach(
+        (name, fraction) ->
+            out.add(
+                new Verdict(
+                    "an idle " + name + " server uses < 5% of a core",
+                    fraction < IDLE_CORE_LIMIT,
+                    String.format(Locale.ROOT, "%.2f%%", 100 * fraction))));
+    final MechanismResult spin = byName.get("nucleus-process-spin");
+    final MechanismResult aeron = byName.get("aeron-ipc");
+    if (spin != null && aeron != null) {
+      out.add(
+          new Verdict(
+              "nucleus-process-spin p50 below aeron-ipc (busy spin)",
+              p50(spin) < p50(aeron),
+              p50(spin) + " vs " + p50(aeron) + " ns"));
+    }
+    final MechanismResult block = byName.get("nucleus-process-block");
+    final MechanismResult pipe = byName.get("pipe");
+    if (block != null && pipe != null) {
+      out.add(
+          new Verdict(
+              "nucleus-process-block p50 no worse than pipe",
+              p50(block) <= p50(pipe),
+              micros(p50(block)) + " vs " + micros(p50(pipe)) + " µs"));
+    }
+    final MechanismResult adaptive = byName.get("nucleus-process-adaptive");
+    below(out, adaptive, byName.get("unix-socket"), 10);
+    below(out, adaptive, byName.get("grpc-tcp"), 50);
+    allocation(out, report.results());
+    return out;
+  }
+
+  private static void ratio(
+      List<Verdict> out, Map<String, MechanismResult> byName, String name, String floor, double max) {
+    final MechanismResult r = byName.get(name);
+    final MechanismResult f = byName.get(floor);
+    if (r == null || f == null || p50(f) <= 0) {
+      return;
+    }
+    final double ratio = (double) p50(r) / p50(f);
+    out.add(
+        new Verdict(
+            String.format(Locale.ROOT, "%s p50 <= %.1fx %s", name, max, floor),
+            ratio <= max,
+            String.format(Locale.ROOT, "%.2fx (%d / %d ns)", ratio, p50(r), p50(f))));
+  }
+
+  private static void below(List<Verdict> out, MechanismResult r, MechanismResult peer, int factor) {
+    if (r == null || peer == null || p50(r) <= 0) {
+      return;
+    }
+    final double times = (double) p50(peer) / p50(r);
+    out.add(
+        new Verdict(
+            r.name() + " p50 at least " + factor + "x below " + peer.name(),
+            times >= factor,
+            String.format(Locale.ROOT, "%.0fx (%d vs %d ns)", times, p50(r), p50(peer))));
+  }
+
+  private static void allocation(List<Verdict> out, List<MechanismResult> results) {
+    final List<String> offenders = new ArrayList<>();
+    int counted = 0;
+    for (MechanismResult r : results) {
+      if (r.allocation() == null) {
+        continue;
+      }
+      counted++;
+      final double client = r.allocation().clientBytesPerRoundTrip();
+      final double server = r.allocation().serverBytesPerRoundTrip();
+      if (client >= ZERO_BYTES || server >= ZERO_BYTES) {
+        offenders.add(String.format(Locale.ROOT, "%s %.2f / %.2f", r.name(), client, server));
+      }
+    }
+    if (counted > 0) {
+      out.add(
+          new Verdict(
+              "0 B per round trip (every Nucleus entry, client / server)",
+              offenders.isEmpty(),
+              offenders.isEmpty() ? "0.00 / 0.00 in all " + counted : String.join(", ", offenders)));
+    }
+  }
+
+  private static long p50(MechanismResult r) {
+    return r.rttNs().p50();
+  }
+
+  private static String micros(long ns) {
+    return String.format(Locale.ROOT, "%.1f", ns / 1000.0);
+  }
+}
