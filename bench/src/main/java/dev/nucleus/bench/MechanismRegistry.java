@@ -110,6 +110,19 @@ public final class MechanismRegistry {
         ForkedPingPong.of(new NucleusRootServerPingPong(WaitStrategy.SPIN)));
   }
 
+  /**
+   * Whether {@code m} is one of the peers' in-JVM variants ({@code unix-socket-jvm},
+   * {@code tcp-loopback-jvm}, {@code aeron-ipc-jvm}, {@code grpc-inprocess}). {@code nucleus bench
+   * --quick} leaves them out: each run of one starts a JVM, and what the targets judge is the
+   * comparison across processes. Full runs and {@code --only} include them.
+   */
+  public static boolean isInJvmPeer(PingPong m) {
+    return IN_JVM_PEERS.contains(m.name());
+  }
+
+  private static final Set<String> IN_JVM_PEERS =
+      Set.copyOf(Peers.inJvm().stream().map(PingPong::name).toList());
+
   /** A new registry with {@code extras} appended after this one's mechanisms. */
   public MechanismRegistry with(PingPong... extras) {
     List<PingPong> all = new ArrayList<>(byName.values());

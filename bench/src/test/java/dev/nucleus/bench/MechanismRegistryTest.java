@@ -22,6 +22,13 @@ class MechanismRegistryTest {
   }
 
   @Test
+  void quickRunsLeaveOutExactlyThePeersInJvmVariants() {
+    assertThat(MechanismRegistry.defaults().all().stream().filter(MechanismRegistry::isInJvmPeer))
+        .extracting(PingPong::name)
+        .containsExactly("unix-socket-jvm", "tcp-loopback-jvm", "aeron-ipc-jvm", "grpc-inprocess");
+  }
+
+  @Test
   void extrasFollowTheFloors() {
     MechanismRegistry r =
         MechanismRegistry.withFloors(List.of(FakePingPong.constant("x", "floor-java-spin", 1)));

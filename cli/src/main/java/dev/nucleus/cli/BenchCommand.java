@@ -67,7 +67,8 @@ final class BenchCommand implements Callable<Integer> {
               + BenchPlan.QUICK_RUNS
               + ") and 1/"
               + BenchPlan.QUICK_DIVISOR
-              + " of the round trips: a fast check of the whole default set.")
+              + " of the round trips, without the size sweep and the peers' in-JVM variants: a"
+              + " fast check of everything the targets judge.")
   boolean quick;
 
   @Option(
@@ -185,7 +186,13 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     boolean withSizes = sizes != null ? sizes : !quick;
-    return registry.all().stream().filter(m -> withSizes || !isSweep(m)).toList();
+    if (quick) {
+      System.err.println("bench: --quick leaves out the peers' in-JVM variants (run them with --only or a full run)");
+    }
+    return registry.all().stream()
+        .filter(m -> withSizes || !isSweep(m))
+        .filter(m -> !quick || !MechanismRegistry.isInJvmPeer(m))
+        .toList();
   }
 
   private static boolean isSweep(PingPong m) {

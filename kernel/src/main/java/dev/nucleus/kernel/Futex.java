@@ -77,23 +77,33 @@ final class Futex {
   }
 
   /**
-   * Runs each wrapper once on a scratch word, with a value that makes the wait return at once:
-   * an invokeExact call site links (and allocates) the first time it runs, and a sleep path first
-   * taken in the middle of a server's steady state must allocate nothing.
+   * Calls of the wrappers at class load, on a scratch word, with a value that makes the wait return
+   * at once. An invokeExact call site links (and allocates) the first time it runs, and while a
+   * wrapper is interpreted every downcall allocates (about 70 bytes); the JIT's first tier
+   * compiles them after a few hundred calls, and compiled calls allocate nothing. A sleep path
+   * first taken in the middle of a server's steady state should allocate nothing, so the
+   * wrappers run {@value #WARM_CALLS} times each here, about 30 ms at start; measured in a fresh
+   * JVM, the next thousand sleeps then allocate about 1 KB in all instead of 70 KB. (The JIT's
+   * later tier change can still allocate a few KB once.)
    */
   private static void linkCallSites() {
     try (Arena arena = Arena.ofConfined()) {
       final MemorySegment word = arena.allocate(8, 8);
       final MemorySegment ts = newTimespec(arena);
-      await(word.address(), 1, 0, ts);
-      wake(word.address(), 1);
-      if (WAITV_AVAILABLE) {
-        final MemorySegment waitv = arena.allocate(WAITV_SIZE, 8);
-        setWaitv(waitv, 0, word.address(), 1);
-        awaitAny(waitv, 1, 0, ts);
+      final MemorySegment waitv = arena.allocate(WAITV_SIZE, 8);
+      setWaitv(waitv, 0, word.address(), 1);
+      for (int i = 0; i < WARM_CALLS; i++) {
+        await(word.address(), 1, 0, ts);
+        wake(word.address(), 1);
+        if (WAITV_AVAILABLE) {
+          awaitAny(waitv, 1, 0, ts);
+        }
       }
     }
   }
+
+  /** Calls of each wrapper at class load (see {@link #linkCallSites}). */
+  private static final int WARM_CALLS = 300;
 
   /** Whether futex_waitv (Linux 5.16 and later) is there: waiting on several words at once. */
   static final boolean WAITV_AVAILABLE;
