@@ -87,7 +87,7 @@ class TargetsTest {
               case "nucleus-process-spin" -> result(r.name(), 200, r.allocation()); // = aeron-ipc + 10
               case "aeron-ipc" -> result(r.name(), 190);
               case "nucleus-process-block" -> result(r.name(), 27_000, r.allocation()); // 1.35x futex
-              case "nucleus-thread-adaptive" -> result(r.name(), 200, new Allocation(0.33, 0.0));
+              case "nucleus-thread-adaptive" -> result(r.name(), 200, new Allocation(16.0, 0.0));
               case "unix-socket" -> result(r.name(), 1_999); // 9.995x the adaptive p50
               default -> r;
             });
@@ -105,8 +105,22 @@ class TargetsTest {
         .isFalse();
     final Targets.Verdict alloc = verdict(verdicts, "0 B per round trip");
     assertThat(alloc.met()).isFalse();
-    assertThat(alloc.detail()).isEqualTo("nucleus-thread-adaptive 0.33 / 0.00");
+    assertThat(alloc.detail()).isEqualTo("nucleus-thread-adaptive 16.00 / 0.00");
     assertThat(verdict(verdicts, "nucleus-process-spin p50 <= 2.0x").met()).isTrue();
+  }
+
+  @Test
+  void aOneOffAllocationSpreadOverTheWindowIsNotAnAllocationPerRoundTrip() {
+    final List<Targets.Verdict> verdicts =
+        Targets.check(
+            report(
+                result("nucleus-process-spin", 180, new Allocation(0.0, 0.0)),
+                result("nucleus-root-server-spin", 190, new Allocation(0.10, 0.0))),
+            Map.of());
+    final Targets.Verdict alloc = verdict(verdicts, "0 B per round trip");
+    assertThat(alloc.met()).isTrue();
+    assertThat(alloc.detail())
+        .isEqualTo("nucleus-root-server-spin 0.10 / 0.00 (one-off, under 1 B); the others 0.00");
   }
 
   @Test
