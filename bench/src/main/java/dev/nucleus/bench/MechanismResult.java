@@ -18,6 +18,8 @@ import java.util.function.ToLongFunction;
  *     or the floor was not measured in the same bench
  * @param allocation median across runs of the bytes each side allocated per round trip, or {@code
  *     null} for mechanisms that do not count allocation (see {@link PingPong#lastAllocation()})
+ * @param p50PerRun each run's p50 in ns, in run order (runs are interleaved across mechanisms, so
+ *     run i of two mechanisms ran close together in time); empty when not kept
  */
 public record MechanismResult(
     String name,
@@ -27,7 +29,25 @@ public record MechanismResult(
     double opsPerSecond,
     String floor,
     Double ratioToFloor,
-    Allocation allocation) {
+    Allocation allocation,
+    List<Long> p50PerRun) {
+
+  public MechanismResult {
+    p50PerRun = List.copyOf(p50PerRun);
+  }
+
+  /** A result without per-run figures. */
+  public MechanismResult(
+      String name,
+      int runs,
+      long iterations,
+      Percentiles rttNs,
+      double opsPerSecond,
+      String floor,
+      Double ratioToFloor,
+      Allocation allocation) {
+    this(name, runs, iterations, rttNs, opsPerSecond, floor, ratioToFloor, allocation, List.of());
+  }
 
   /** Aggregates per-run stats (at least one) into medians; no ratio yet. */
   public static MechanismResult aggregate(
@@ -41,7 +61,8 @@ public record MechanismResult(
             median(runs, RunStats::p999),
             median(runs, RunStats::max));
     double ops = medianDouble(runs, RunStats::opsPerSecond);
-    return new MechanismResult(name, runs.size(), iterations, p, ops, floor, null, null);
+    return new MechanismResult(
+        name, runs.size(), iterations, p, ops, floor, null, null, runs.stream().map(RunStats::p50).toList());
   }
 
   /** This result with the median of the runs' allocation figures (none: no figure). */
@@ -53,14 +74,14 @@ public record MechanismResult(
         new Allocation(
             Medians.of(perRun.stream().mapToDouble(Allocation::clientBytesPerRoundTrip).toArray()),
             Medians.of(perRun.stream().mapToDouble(Allocation::serverBytesPerRoundTrip).toArray()));
-    return new MechanismResult(name, runs, iterations, rttNs, opsPerSecond, floor, ratioToFloor, median);
+    return new MechanismResult(name, runs, iterations, rttNs, opsPerSecond, floor, ratioToFloor, median, p50PerRun);
   }
 
   /** This result with its ratio to the floor's p50 ({@code null} floor p50 clears it). */
   public MechanismResult withFloorP50(Long floorP50) {
     Double ratio =
         floorP50 == null || floorP50 <= 0 ? null : (double) rttNs.p50() / (double) floorP50;
-    return new MechanismResult(name, runs, iterations, rttNs, opsPerSecond, floor, ratio, allocation);
+    return new MechanismResult(name, runs, iterations, rttNs, opsPerSecond, floor, ratio, allocation, p50PerRun);
   }
 
   private static long median(List<RunStats> runs, ToLongFunction<RunStats> f) {

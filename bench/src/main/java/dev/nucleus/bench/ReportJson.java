@@ -16,13 +16,15 @@ import java.util.List;
  * <pre>{@code
  * {"results":[{"name":"floor-c-spin","runs":5,"iterations":200000,
  *              "rtt_ns":{"p50":131,"p90":150,"p99":261,"p999":900,"max":147044},
+ *              "p50_per_run_ns":[140,131,120,131,150],
  *              "ops_per_s":6600000,"floor":null,"ratio_to_floor":null}, ...
  *             {"name":"nucleus-thread-spin", ..., "ratio_to_floor":1.4,
  *              "alloc_bytes_per_rt":{"client":0.0,"server":0.0}}, ...],
  *  "skipped":[{"name":"floor-c-futex","reason":"no C compiler ('cc' or $CC) on PATH"}]}
  * }</pre>
  *
- * {@code ops_per_s} is rounded to a whole number, {@code ratio_to_floor} to three decimals and
+ * {@code p50_per_run_ns} lists each run's p50 in run order (runs are interleaved across
+ * mechanisms); it is left out when the runs were not kept. {@code ops_per_s} is rounded to a whole number, {@code ratio_to_floor} to three decimals and
  * the bytes allocated per round trip ({@code alloc_bytes_per_rt}, only for mechanisms that count
  * them: see {@link PingPong#lastAllocation()}) to three decimals.
  */
@@ -48,6 +50,10 @@ public final class ReportJson {
       rtt.put("p99", r.rttNs().p99());
       rtt.put("p999", r.rttNs().p999());
       rtt.put("max", r.rttNs().max());
+      if (!r.p50PerRun().isEmpty()) {
+        ArrayNode perRun = o.putArray("p50_per_run_ns");
+        r.p50PerRun().forEach(perRun::add);
+      }
       o.put("ops_per_s", Math.round(r.opsPerSecond()));
       o.put("floor", r.floor());
       if (r.ratioToFloor() == null) {

@@ -71,7 +71,7 @@ public final class Targets {
           new Verdict(
               "nucleus-process-spin p50 below aeron-ipc (busy spin)",
               p50(spin) < p50(aeron),
-              p50(spin) + " vs " + p50(aeron) + " ns"));
+              p50(spin) + " vs " + p50(aeron) + " ns" + byRun(spin, aeron)));
     }
     final MechanismResult block = byName.get("nucleus-process-block");
     final MechanismResult pipe = byName.get("pipe");
@@ -80,7 +80,7 @@ public final class Targets {
           new Verdict(
               "nucleus-process-block p50 no worse than pipe",
               p50(block) <= p50(pipe),
-              micros(p50(block)) + " vs " + micros(p50(pipe)) + " µs"));
+              micros(p50(block)) + " vs " + micros(p50(pipe)) + " µs" + byRun(block, pipe)));
     }
     final MechanismResult adaptive = byName.get("nucleus-process-adaptive");
     below(out, adaptive, byName.get("unix-socket"), 10);
@@ -146,6 +146,30 @@ public final class Targets {
             "0 B per round trip: no Nucleus entry allocates on every round trip (each side < 1 B)",
             met,
             detail));
+  }
+
+  /**
+   * How {@code r} fared against {@code peer} run by run (run i of each ran close together in time,
+   * runs being interleaved), or nothing if their runs were not kept or do not pair up. A median
+   * can be decided by which runs landed in which of the VM's phases; this shows the spread.
+   */
+  static String byRun(MechanismResult r, MechanismResult peer) {
+    final List<Long> a = r.p50PerRun();
+    final List<Long> b = peer.p50PerRun();
+    if (a.isEmpty() || a.size() != b.size()) {
+      return "";
+    }
+    int ahead = 0;
+    int level = 0;
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) < b.get(i)) {
+        ahead++;
+      } else if (a.get(i).equals(b.get(i))) {
+        level++;
+      }
+    }
+    return "; run by run: ahead in " + ahead + ", level in " + level + ", behind in "
+        + (a.size() - ahead - level) + " of " + a.size();
   }
 
   private static long p50(MechanismResult r) {

@@ -33,6 +33,7 @@ class BenchRunnerTest {
     assertThat(m.runs()).isEqualTo(3);
     assertThat(m.iterations()).isEqualTo(100);
     assertThat(m.rttNs().p50()).isEqualTo(300); // median of 300, 250, 1000
+    assertThat(m.p50PerRun()).as("each run's p50, in run order").containsExactly(300L, 250L, 1000L);
     assertThat(m.ratioToFloor()).isEqualTo(3.0);
     assertThat(report.results().get(0).ratioToFloor()).isNull();
     assertThat(report.skipped()).isEmpty();

@@ -41,7 +41,8 @@ class ReportJsonTest {
             4.4e6,
             "floor-java-spin",
             1.5,
-            new Allocation(0.0, 0.25));
+            new Allocation(0.0, 0.25),
+            List.of(230L, 210L, 200L, 210L, 250L));
     return new BenchReport(
         List.of(floor, mech),
         List.of(new Skipped("floor-c-spin", "no C compiler", false)),
@@ -63,8 +64,8 @@ class ReportJsonTest {
     JsonNode mech = results.get(1);
     assertThat(names(mech))
         .containsExactly(
-            "name", "runs", "iterations", "rtt_ns", "ops_per_s", "floor", "ratio_to_floor",
-            "alloc_bytes_per_rt");
+            "name", "runs", "iterations", "rtt_ns", "p50_per_run_ns", "ops_per_s", "floor",
+            "ratio_to_floor", "alloc_bytes_per_rt");
     assertThat(mech.get("name").asText()).isEqualTo("nucleus-thread-spin");
     assertThat(mech.get("runs").asInt()).isEqualTo(5);
     assertThat(mech.get("iterations").asLong()).isEqualTo(200_000);
@@ -75,6 +76,7 @@ class ReportJsonTest {
     assertThat(rtt.get("p99").asLong()).isEqualTo(400);
     assertThat(rtt.get("p999").asLong()).isEqualTo(900);
     assertThat(rtt.get("max").asLong()).isEqualTo(120_000);
+    assertThat(mech.get("p50_per_run_ns")).extracting(JsonNode::asLong).containsExactly(230L, 210L, 200L, 210L, 250L);
     assertThat(mech.get("ops_per_s").isNumber()).isTrue();
     assertThat(mech.get("ops_per_s").asLong()).isEqualTo(4_400_000);
     assertThat(mech.get("floor").asText()).isEqualTo("floor-java-spin");
@@ -87,6 +89,7 @@ class ReportJsonTest {
     JsonNode floor = results.get(0);
     assertThat(floor.get("floor").isNull()).isTrue();
     assertThat(floor.get("ratio_to_floor").isNull()).isTrue();
+    assertThat(floor.has("p50_per_run_ns")).as("left out when the runs were not kept").isFalse();
     assertThat(floor.has("alloc_bytes_per_rt")).as("only for mechanisms that count allocation").isFalse();
 
     JsonNode skipped = root.get("skipped");

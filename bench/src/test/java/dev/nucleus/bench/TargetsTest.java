@@ -124,6 +124,30 @@ class TargetsTest {
   }
 
   @Test
+  void aHeadToHeadSaysHowItWentRunByRun() {
+    final MechanismResult spin =
+        new MechanismResult("nucleus-process-spin", 5, 1000, new Percentiles(591, 0, 0, 0, 0), 1, null, null,
+            null, List.of(591L, 601L, 561L, 171L, 611L));
+    final MechanismResult aeron =
+        new MechanismResult("aeron-ipc", 5, 1000, new Percentiles(601, 0, 0, 0, 0), 1, null, null,
+            null, List.of(601L, 631L, 661L, 171L, 490L));
+    final Targets.Verdict v =
+        verdict(Targets.check(report(spin, aeron), Map.of()), "nucleus-process-spin p50 below aeron-ipc");
+    assertThat(v.met()).isTrue();
+    assertThat(v.detail())
+        .isEqualTo("591 vs 601 ns; run by run: ahead in 3, level in 1, behind in 1 of 5");
+  }
+
+  @Test
+  void runsThatDoNotPairUpAreNotCompared() {
+    final MechanismResult a = result("x", 1);
+    final MechanismResult withRuns =
+        new MechanismResult("y", 2, 1000, new Percentiles(1, 0, 0, 0, 0), 1, null, null, null, List.of(1L, 2L));
+    assertThat(Targets.byRun(a, withRuns)).isEmpty();
+    assertThat(Targets.byRun(withRuns, a)).isEmpty();
+  }
+
+  @Test
   void equalP50sMeetNoWorseThanButNotBelow() {
     final List<Targets.Verdict> verdicts =
         Targets.check(

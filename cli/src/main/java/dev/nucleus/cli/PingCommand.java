@@ -42,6 +42,24 @@ final class PingCommand implements Callable<Integer> {
   @Option(names = "--size", defaultValue = "0", description = "untyped words per message, 0..63 (default ${DEFAULT-VALUE})")
   int size;
 
+  /**
+   * What a failed call says about the server. A server process killed while a call waits fails
+   * it with PEER_DEAD; killed between two calls, the next one finds its id already retired
+   * (STALE_ID), which for a process that has exited is the same death, seen later.
+   */
+  static String diagnosis(int status, boolean processExited) {
+    final int code = Status.code(status);
+    if (code == Status.PEER_DEAD) {
+      return Status.failedInReceive(status) ? " - the server died after taking the request" : " - the server died";
+    }
+    if (code == Status.STALE_ID) {
+      return processExited
+          ? " - the server died (PEER_DEAD): its process exited and its id was retired before this call"
+          : " - the server is gone";
+    }
+    return "";
+  }
+
   @Override
   public Integer call() throws Exception {
     final PrintStream out = System.out;
@@ -68,20 +86,19 @@ final class PingCommand implements Callable<Integer> {
       out.printf("ping: echo server %s in %s; %d calls of %d words, %s waiting%n",
           ThreadId.toString(server), where, count, size, wait);
       final int status;
+      boolean processExited = false;
       final Histogram h = new Histogram(3_600_000_000_000L, 3);
       try (IpcThread self = client.attach("ping")) {
         status = pingLoop(self, server, h, out);
       } finally {
         if (process != null) {
+          processExited = !process.isAlive();
           process.close();
         }
       }
       if (status != Status.OK) {
         System.err.printf("ping: call %d to the echo server %s (%s) failed: %s%s%n", h.getTotalCount() + 1,
-            ThreadId.toString(server), where, Status.toString(status),
-            Status.code(status) == Status.PEER_DEAD || Status.code(status) == Status.STALE_ID
-                ? (Status.failedInReceive(status) ? " - the server died after taking the request" : " - the server is gone")
-                : "");
+            ThreadId.toString(server), where, Status.toString(status), diagnosis(status, processExited));
         return 1;
       }
       out.println();

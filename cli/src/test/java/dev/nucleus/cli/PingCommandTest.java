@@ -2,6 +2,7 @@ package dev.nucleus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nucleus.kernel.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -77,6 +78,18 @@ class PingCommandTest {
     final long millis = (System.nanoTime() - killedAt) / 1_000_000;
     savedErr.println("ping ended " + millis + " ms after kill -9 of its server");
     assertThat(err.toString()).contains("PEER_DEAD").contains("pid " + echo.pid());
+  }
+
+  @Test
+  void aServerKilledBetweenTwoCallsIsReportedAsDeadToo() {
+    assertThat(PingCommand.diagnosis(Status.send(Status.STALE_ID), true))
+        .as("the next call finds the dead process's id retired")
+        .contains("PEER_DEAD")
+        .contains("died");
+    assertThat(PingCommand.diagnosis(Status.send(Status.STALE_ID), false)).isEqualTo(" - the server is gone");
+    assertThat(PingCommand.diagnosis(Status.receive(Status.PEER_DEAD), true))
+        .isEqualTo(" - the server died after taking the request");
+    assertThat(PingCommand.diagnosis(Status.send(Status.TIMEOUT), false)).isEmpty();
   }
 
   @Test
