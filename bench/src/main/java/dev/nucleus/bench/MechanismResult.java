@@ -36,19 +36,6 @@ public record MechanismResult(
     p50PerRun = List.copyOf(p50PerRun);
   }
 
-  /** A result without per-run figures. */
-  public MechanismResult(
-      String name,
-      int runs,
-      long iterations,
-      Percentiles rttNs,
-      double opsPerSecond,
-      String floor,
-      Double ratioToFloor,
-      Allocation allocation) {
-    this(name, runs, iterations, rttNs, opsPerSecond, floor, ratioToFloor, allocation, List.of());
-  }
-
   /** Aggregates per-run stats (at least one) into medians; no ratio yet. */
   public static MechanismResult aggregate(
       String name, String floor, long iterations, List<RunStats> runs) {

@@ -64,24 +64,10 @@ public final class Targets {
                     "an idle " + name + " server uses < 5% of a core",
                     fraction < IDLE_CORE_LIMIT,
                     String.format(Locale.ROOT, "%.2f%%", 100 * fraction))));
-    final MechanismResult spin = byName.get("nucleus-process-spin");
-    final MechanismResult aeron = byName.get("aeron-ipc");
-    if (spin != null && aeron != null) {
-      out.add(
-          new Verdict(
-              "nucleus-process-spin p50 below aeron-ipc (busy spin)",
-              p50(spin) < p50(aeron),
-              p50(spin) + " vs " + p50(aeron) + " ns" + byRun(spin, aeron)));
-    }
-    final MechanismResult block = byName.get("nucleus-process-block");
-    final MechanismResult pipe = byName.get("pipe");
-    if (block != null && pipe != null) {
-      out.add(
-          new Verdict(
-              "nucleus-process-block p50 no worse than pipe",
-              p50(block) <= p50(pipe),
-              micros(p50(block)) + " vs " + micros(p50(pipe)) + " µs" + byRun(block, pipe)));
-    }
+    headToHead(out, byName.get("nucleus-process-spin"), byName.get("aeron-ipc"), true, false,
+        "nucleus-process-spin p50 below aeron-ipc (busy spin)");
+    headToHead(out, byName.get("nucleus-process-block"), byName.get("pipe"), false, true,
+        "nucleus-process-block p50 no worse than pipe");
     final MechanismResult adaptive = byName.get("nucleus-process-adaptive");
     below(out, adaptive, byName.get("unix-socket"), 10);
     below(out, adaptive, byName.get("grpc-tcp"), 50);
@@ -102,6 +88,22 @@ public final class Targets {
             String.format(Locale.ROOT, "%s p50 <= %.1fx %s", name, max, floor),
             ratio <= max,
             String.format(Locale.ROOT, "%.2fx (%d / %d ns)", ratio, p50(r), p50(f))));
+  }
+
+  /**
+   * {@code r}'s p50 below {@code peer}'s ({@code strictly}) or no worse, shown in ns or (for
+   * blocking mechanisms) µs; judged only if both ran.
+   */
+  private static void headToHead(List<Verdict> out, MechanismResult r, MechanismResult peer,
+      boolean strictly, boolean micros, String target) {
+    if (r == null || peer == null) {
+      return;
+    }
+    final boolean met = strictly ? p50(r) < p50(peer) : p50(r) <= p50(peer);
+    final String figures = micros
+        ? String.format(Locale.ROOT, "%.1f vs %.1f µs", p50(r) / 1000.0, p50(peer) / 1000.0)
+        : p50(r) + " vs " + p50(peer) + " ns";
+    out.add(new Verdict(target, met, figures + byRun(r, peer)));
   }
 
   private static void below(List<Verdict> out, MechanismResult r, MechanismResult peer, int factor) {
@@ -174,9 +176,5 @@ public final class Targets {
 
   private static long p50(MechanismResult r) {
     return r.rttNs().p50();
-  }
-
-  private static String micros(long ns) {
-    return String.format(Locale.ROOT, "%.1f", ns / 1000.0);
   }
 }

@@ -65,7 +65,8 @@ class ReportChartTest {
               1e9 / ns,
               m.floor(),
               null,
-              null));
+              null,
+              List.of()));
       ns *= 3;
     }
     return new BenchReport(

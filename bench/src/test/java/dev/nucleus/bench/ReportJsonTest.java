@@ -31,7 +31,8 @@ class ReportJsonTest {
             6.5e6,
             null,
             null,
-            null);
+            null,
+            List.of());
     MechanismResult mech =
         new MechanismResult(
             "nucleus-thread-spin",

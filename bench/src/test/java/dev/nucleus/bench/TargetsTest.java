@@ -23,7 +23,7 @@ class TargetsTest {
 
   private static MechanismResult result(String name, long p50, Allocation allocation) {
     return new MechanismResult(
-        name, 5, 1000, new Percentiles(p50, p50, p50, p50, p50), 1e9 / p50, null, null, allocation);
+        name, 5, 1000, new Percentiles(p50, p50, p50, p50, p50), 1e9 / p50, null, null, allocation, List.of());
   }
 
   private static BenchReport report(MechanismResult... results) {
