@@ -95,6 +95,12 @@ public final class IpcThread implements AutoCloseable {
   Rendezvous[] openTables;
   /** The open receive over several tables, made for the space's current set; null until needed. */
   private PortSet portSet;
+  /**
+   * A caller answered by replyWait that was asleep, and the table it is in: woken once this
+   * thread's receive has published RECEIVING (see {@link #wakeAnsweredCaller}); null when none.
+   */
+  Rendezvous answeredTable;
+  int answeredCaller;
 
   IpcThread(Kernel kernel, Space space, int index, long id, long epoch, String name, WaitStrategy strategy) {
     this.kernel = kernel;
@@ -382,6 +388,7 @@ public final class IpcThread implements AutoCloseable {
     } else {
       status = rv.receivePhase(this, rp, bit, ThreadId.ANY, timeout, false);
     }
+    wakeAnsweredCaller(); // RECEIVING is published, or the receive is over
     final int result = status == Rendezvous.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE) : status;
     rv.endAnswering(this); // a receive that completed without publishing RECEIVING
     return result;
@@ -389,6 +396,7 @@ public final class IpcThread implements AutoCloseable {
 
   /** {@link #receiveOpen} over a set of tables that is not just the current one, or has changed. */
   private int receiveOpenSlow(int rp, int bit, long timeout) {
+    wakeAnsweredCaller(); // before any table change; the receive over several tables may take a while
     while (true) {
       resync(); // after a restart the port is IDLE again
       final Rendezvous[] set = space.tables();
@@ -429,6 +437,21 @@ public final class IpcThread implements AutoCloseable {
     }
   }
 
+  /**
+   * Wakes the caller that this thread's replyWait answered, if that caller was asleep. The wake
+   * waits until the receive of the replyWait has published RECEIVING (or completed without it):
+   * a caller woken earlier would often call again while this thread is still ANSWERING, and where
+   * both share one CPU it would spin there, holding the CPU this thread needs to get on, until it
+   * gave up and queued. Nothing blocks between the reply and this wake.
+   */
+  private void wakeAnsweredCaller() {
+    final Rendezvous table = answeredTable;
+    if (table != null) {
+      answeredTable = null;
+      table.wake(answeredCaller);
+    }
+  }
+
   /** A relative timeout as the absolute one it stands for now, so that a restart does not extend it. */
   private static long absolute(long timeout) {
     if (timeout == Timeout.NEVER || timeout == Timeout.ZERO || (timeout & Timeout.ABSOLUTE_FLAG) != 0) {
@@ -457,7 +480,7 @@ public final class IpcThread implements AutoCloseable {
     if (c < 0) {
       return -c;
     }
-    return rv.releaseCaller(this, c) ? Status.OK : Status.send(Status.NO_PARTNER);
+    return rv.releaseCaller(this, c, false) ? Status.OK : Status.send(Status.NO_PARTNER);
   }
 
   /** Replies to the last call (if any) and waits at this thread's own id. */
@@ -503,7 +526,9 @@ public final class IpcThread implements AutoCloseable {
       rv.endAnswering(this);
       return -c;
     }
-    rv.releaseCaller(this, c); // false only if the caller gave up a stranded reply: serve on
+    // False only if the caller gave up a stranded reply: serve on. A sleeping caller is woken
+    // when the receive below is under way, not now (see wakeAnsweredCaller).
+    rv.releaseCaller(this, c, true);
     return receiveOpen(rp, bit, owner, timeout);
   }
 

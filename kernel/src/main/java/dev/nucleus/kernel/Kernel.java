@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.nio.file.Path;
 
 /**
@@ -104,6 +105,14 @@ public final class Kernel implements AutoCloseable {
   }
 
   public Kernel(Config config) {
+    this(config, UnaryOperator.identity());
+  }
+
+  /**
+   * A kernel whose thread spaces sleep and wake through {@code sleeperView} applied to the real
+   * sleeper: a test's window on who is woken when.
+   */
+  Kernel(Config config, UnaryOperator<Sleeper> sleeperView) {
     this.config = config;
     // Thread spaces: the memory is the JVM's; it is freed when the kernel is unreachable, so a
     // straggling thread of an ended space can never touch unmapped memory.
@@ -114,9 +123,9 @@ public final class Kernel implements AutoCloseable {
     this.channels = new ChannelTable(arena, config.maxSpaces());
     // Futex on the TCB's own SLEEPING word wherever Linux offers it: the same wake-up path for
     // thread and process spaces. Park/unpark elsewhere.
-    this.sleeper = Futex.AVAILABLE
+    this.sleeper = sleeperView.apply(Futex.AVAILABLE
         ? new FutexSleeper(tcbs, stride, config.maxThreads())
-        : new ParkingSleeper(config.maxThreads());
+        : new ParkingSleeper(config.maxThreads()));
     this.rendezvous = new Rendezvous(tcbs, rps, stride, config.maxThreads(), config.maxEndpoints(),
         config.messageRegisters(), config.adaptiveSpin().toNanos(), channels, sleeper);
     rendezvous.clearAll();

@@ -371,12 +371,14 @@ final class Rendezvous {
         return now;
       }
       Thread.onSpinWait();
-      if (timed && i % YIELD_EVERY == 0) {
-        final long t = Timeout.now();
-        waited += Math.min(t - last, ANSWER_STEP_NANOS);
-        last = t;
-        if (waited > ANSWER_PATIENCE_NANOS) {
-          break;
+      if (i % YIELD_EVERY == 0) {
+        if (timed) {
+          final long t = Timeout.now();
+          waited += Math.min(t - last, ANSWER_STEP_NANOS);
+          last = t;
+          if (waited > ANSWER_PATIENCE_NANOS) {
+            break;
+          }
         }
         Thread.yield(); // it may be waiting for this CPU
       }
@@ -654,15 +656,30 @@ final class Rendezvous {
 
   /**
    * Publishes the reply copied by {@link #claimCaller}; false if the caller abandoned the claim
-   * (stranded past its deadline), so the reply did not arrive.
+   * (stranded past its deadline), so the reply did not arrive. A caller found asleep is woken
+   * now, or, {@code deferWake} (a replyWait), recorded in {@code self} for the owner to wake once
+   * its receive is under way; its SLEEPING word is read here either way, while the line is still
+   * this thread's.
    */
-  boolean releaseCaller(IpcThread self, int c) {
+  boolean releaseCaller(IpcThread self, int c, boolean deferWake) {
     final long co = tcbOffset(c);
     if (!casState(tcbs, co, state(self.claimedEpoch, CLAIMED), state(self.claimedEpoch, DELIVERED))) {
       return false;
     }
-    wakeIfSleeping(c, co);
+    if (getIntVolatile(tcbs, co, SLEEPING_OFFSET) != 0) {
+      if (deferWake) {
+        self.answeredTable = this;
+        self.answeredCaller = c;
+      } else {
+        sleeper.wake(c);
+      }
+    }
     return true;
+  }
+
+  /** Wakes thread {@code index} if it is still asleep. */
+  void wake(int index) {
+    wakeIfSleeping(index, tcbOffset(index));
   }
 
   // --- waiting ------------------------------------------------------------------------------
