@@ -354,9 +354,9 @@ final class Rendezvous {
   /**
    * Waits for thread {@code to} to leave ANSWERING (it is between the reply and the receive of a
    * replyWait): {@link #ANSWER_SPINS} spins, or, {@code timed}, up to {@link
-   * #ANSWER_PATIENCE_NANOS}. Returns
-   * its state then, or {@code st} if it is still answering (preempted, stopped, or a peer's
-   * scribble), which the caller treats as not receiving.
+   * #ANSWER_PATIENCE_NANOS}, yielding the CPU every {@link #YIELD_EVERY} spins (the answering
+   * thread may be waiting for this very CPU). Returns its state then, or {@code st} if it is still
+   * answering (preempted, stopped, or a peer's scribble), which the caller treats as not receiving.
    *
    * <p>The timed wait counts only time this thread spent waiting: a gap between two of its clock
    * readings counts for at most {@link #ANSWER_STEP_NANOS}, so a pause of the whole JVM (a GC) or of
