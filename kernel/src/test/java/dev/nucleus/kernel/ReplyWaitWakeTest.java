@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 @org.junit.jupiter.api.Timeout(60)
 class ReplyWaitWakeTest {
 
-  private static final int CALLS = 300;
+  private static final int CALLS = 1000;
 
   /**
    * The real sleeper, and the server's state code at each wake-up of the caller by a reply (the
