@@ -448,7 +448,7 @@ public final class IpcThread implements AutoCloseable {
     final Rendezvous table = answeredTable;
     if (table != null) {
       answeredTable = null;
-      table.wake(answeredCaller);
+      table.wakeIfSleeping(answeredCaller, table.tcbOffset(answeredCaller));
     }
   }
 

@@ -666,20 +666,13 @@ final class Rendezvous {
     if (!casState(tcbs, co, state(self.claimedEpoch, CLAIMED), state(self.claimedEpoch, DELIVERED))) {
       return false;
     }
-    if (getIntVolatile(tcbs, co, SLEEPING_OFFSET) != 0) {
-      if (deferWake) {
-        self.answeredTable = this;
-        self.answeredCaller = c;
-      } else {
-        sleeper.wake(c);
-      }
+    if (!deferWake) {
+      wakeIfSleeping(c, co);
+    } else if (getIntVolatile(tcbs, co, SLEEPING_OFFSET) != 0) {
+      self.answeredTable = this;
+      self.answeredCaller = c;
     }
     return true;
-  }
-
-  /** Wakes thread {@code index} if it is still asleep. */
-  void wake(int index) {
-    wakeIfSleeping(index, tcbOffset(index));
   }
 
   // --- waiting ------------------------------------------------------------------------------
