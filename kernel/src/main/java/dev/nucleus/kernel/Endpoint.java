@@ -1,5 +1,7 @@
 package dev.nucleus.kernel;
 
+import dev.nucleus.kernel.internal.ipc.EndpointPort;
+
 /**
  * A receive point that several server threads of one space wait on (seL4's endpoint; beyond L4
  * X.2), so that a server can run a thread pool. A send or call to {@link #id()} is taken by one
@@ -11,20 +13,18 @@ package dev.nucleus.kernel;
  */
 public final class Endpoint implements AutoCloseable {
 
-  final Kernel kernel;
-  final Space space;
-  final int slot;
-  final int rp;
+  private final ThreadRegistry registry;
+  private final Space space;
+  /** The engine side: slot, receive point, open flag. */
+  final EndpointPort port;
   private final long id;
   private final String name;
-  private volatile boolean open = true;
 
-  Endpoint(Kernel kernel, Space space, int slot, int rp, long id, String name) {
-    this.kernel = kernel;
+  Endpoint(ThreadRegistry registry, Space space, EndpointPort port, String name) {
+    this.registry = registry;
     this.space = space;
-    this.slot = slot;
-    this.rp = rp;
-    this.id = id;
+    this.port = port;
+    this.id = port.id;
     this.name = name;
   }
 
@@ -42,16 +42,13 @@ public final class Endpoint implements AutoCloseable {
   }
 
   public boolean isOpen() {
-    return open;
+    return port.isOpen();
   }
 
   /** Destroys the endpoint: its id becomes stale, queued senders get PEER_DEAD. Idempotent. */
   @Override
   public void close() {
-    if (open) {
-      open = false;
-      kernel.destroyEndpoint(this);
-    }
+    registry.destroyEndpoint(this);
   }
 
   @Override

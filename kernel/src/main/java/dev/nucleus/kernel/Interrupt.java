@@ -114,7 +114,7 @@ public final class Interrupt implements AutoCloseable {
     source.close();
     // Ending the pseudo-thread (rather than aborting its call) cannot be missed: an abort that
     // lands between the loop's check and the call's start would be.
-    pseudo.kernel.exitThread(pseudo);
+    pseudo.close();
     final Thread t = thread;
     if (t != null) {
       LockSupport.unpark(t);

@@ -1,7 +1,17 @@
 package dev.nucleus.kernel;
 
-import static dev.nucleus.kernel.TcbDescriptor.*;
-
+import dev.nucleus.kernel.internal.ipc.ChannelTable;
+import dev.nucleus.kernel.internal.ipc.Rendezvous;
+import dev.nucleus.kernel.internal.layout.LinkDescriptor;
+import dev.nucleus.kernel.internal.layout.ReceivePointDescriptor;
+import dev.nucleus.kernel.internal.layout.TcbDescriptor;
+import dev.nucleus.kernel.internal.link.Link;
+import dev.nucleus.kernel.internal.link.ProcessLauncher;
+import dev.nucleus.kernel.internal.os.Futex;
+import dev.nucleus.kernel.internal.os.FutexSleeper;
+import dev.nucleus.kernel.internal.os.LinkFile;
+import dev.nucleus.kernel.internal.os.ParkingSleeper;
+import dev.nucleus.kernel.internal.os.Sleeper;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -9,23 +19,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
-import java.nio.file.Path;
 
 /**
- * The kernel: owns the spaces, the threads' control blocks, the receive points and the channel
- * table, and provides the mechanisms to create and end them. Policy (who may create what, naming,
- * restart) belongs to user-level servers: whoever holds the Kernel object is the root task.
+ * The root kernel: owns the spaces, the threads' control blocks, the receive points and the
+ * channel table, and provides the mechanisms to create and end them. Policy (who may create what,
+ * naming, restart) belongs to user-level servers: whoever holds the Kernel object is the root
+ * task. Code running in a process space never gets one: {@link Space#kernel()} throws there.
  *
- * <p>All IPC state lives in memory segments laid out by {@link TcbDescriptor} and
- * {@link ReceivePointDescriptor}; this class only allocates and recycles their slots. The
- * rendezvous itself is in {@link Rendezvous}, reached through {@link IpcThread}.
+ * <p>All IPC state lives in memory segments laid out by the engine's descriptor classes; this
+ * class only allocates and recycles their slots. The rendezvous itself is reached through
+ * {@link IpcThread}.
  *
- * <p>Thread-safe: management operations are serialized on the kernel; IPC never takes that lock.
+ * <p>Thread-safe: management operations are serialized on a private lock (never on this object,
+ * so user code that synchronizes on a Kernel cannot stall it); IPC never takes that lock.
  */
 public final class Kernel implements AutoCloseable {
 
   /** Space number of the kernel's own space (interrupt pseudo-threads). */
-  public static final int KERNEL_SPACE = 0;
+  public static final int KERNEL_SPACE = ChannelTable.KERNEL_SPACE;
 
   /**
    * Kernel configuration.
@@ -41,6 +52,12 @@ public final class Kernel implements AutoCloseable {
   public record Config(int maxThreads, int maxSpaces, int maxEndpoints, int messageRegisters,
       WaitStrategy waitStrategy, Duration adaptiveSpin) {
 
+    /**
+     * Validates every limit.
+     *
+     * @throws IllegalArgumentException naming the first limit out of range
+     * @throws NullPointerException if {@code waitStrategy} or {@code adaptiveSpin} is null
+     */
     public Config {
       if (maxThreads < 1 || maxThreads > ThreadId.MAX_INDEX) {
         throw new IllegalArgumentException("maxThreads must be in [1, " + ThreadId.MAX_INDEX + "], got " + maxThreads);
@@ -53,6 +70,7 @@ public final class Kernel implements AutoCloseable {
       }
       TcbDescriptor.checkMessageRegisters(messageRegisters);
       Objects.requireNonNull(waitStrategy, "waitStrategy");
+      Objects.requireNonNull(adaptiveSpin, "adaptiveSpin");
       if (adaptiveSpin.isNegative()) {
         throw new IllegalArgumentException("adaptiveSpin must not be negative, got " + adaptiveSpin);
       }
@@ -63,47 +81,76 @@ public final class Kernel implements AutoCloseable {
       return new Config(1024, 256, 256, 64, WaitStrategy.ADAPTIVE, Duration.ofNanos(25_000));
     }
 
+    /** This configuration with {@code w} as the default wait strategy. */
     public Config withWaitStrategy(WaitStrategy w) {
       return new Config(maxThreads, maxSpaces, maxEndpoints, messageRegisters, w, adaptiveSpin);
     }
 
+    /** This configuration with {@code n} message registers per thread, MR0 included. */
     public Config withMessageRegisters(int n) {
       return new Config(maxThreads, maxSpaces, maxEndpoints, n, waitStrategy, adaptiveSpin);
     }
 
+    /** This configuration with {@code n} thread slots. */
     public Config withMaxThreads(int n) {
       return new Config(n, maxSpaces, maxEndpoints, messageRegisters, waitStrategy, adaptiveSpin);
     }
+
+    /** This configuration with {@code n} spaces, the kernel's own included. */
+    public Config withMaxSpaces(int n) {
+      return new Config(maxThreads, n, maxEndpoints, messageRegisters, waitStrategy, adaptiveSpin);
+    }
+
+    /** This configuration with {@code n} endpoint slots. */
+    public Config withMaxEndpoints(int n) {
+      return new Config(maxThreads, maxSpaces, n, messageRegisters, waitStrategy, adaptiveSpin);
+    }
+
+    /** This configuration with ADAPTIVE waiters spinning {@code spin} before they sleep. */
+    public Config withAdaptiveSpin(Duration spin) {
+      return new Config(maxThreads, maxSpaces, maxEndpoints, messageRegisters, waitStrategy, spin);
+    }
   }
 
+  /** Thread slots given to each process space. */
+  static final int PROCESS_THREADS = 64;
+  /** Endpoint slots given to each process space. */
+  static final int PROCESS_ENDPOINTS = 16;
+  /** How long a new process space may take to map its link. */
+  private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(30);
+  /** How often the liveness of a process we did not start is polled (its exit is then seen within this). */
+  private static final long LIVENESS_POLL_MILLIS = 20;
+
   private final Config config;
-  final Rendezvous rendezvous;
-  final Sleeper sleeper;
+  private final ThreadRegistry registry;
+  /** The management lock (the registry's): spaces, channels, process spaces change under it. */
+  private final Object lock;
+  private final Rendezvous home;
   private final ChannelTable channels;
   private final Space[] spaces;
-  private final Endpoint[] endpoints;
-  private final long[] endpointVersions;
-  private final IpcThread[] threads;
-  /** The last occupant of each free slot, until its Java thread can no longer touch the slot. */
-  private final IpcThread[] retired;
-  private final long[] threadVersions;
   private final List<Channel> channelList = new ArrayList<>();
   private final List<Interrupt> interrupts = new ArrayList<>();
   private final Space kernelSpace;
-  private final Space processSpace;
-  /** Root: the process space of each space number. */
+  /** The process space of each space number, while it holds that number. */
   private final ProcessSpace[] processSpaces;
-  private java.util.concurrent.ExecutorService spawner;
-  /** Thread and endpoint slots that belong to process spaces (or, in a process, to others). */
-  private final boolean[] reservedThreads;
-  private final boolean[] reservedEndpoints;
+  private final ProcessLauncher launcher = new ProcessLauncher();
   private volatile boolean closed;
 
-  /** A kernel with {@link Config#defaults()}. */
+  /**
+   * A kernel with {@link Config#defaults()}.
+   *
+   * @return a new, open kernel; close it to end every space it holds
+   */
   public static Kernel create() {
     return new Kernel(Config.defaults());
   }
 
+  /**
+   * A kernel with {@code config}. Also removes link files in {@code /dev/shm} left by kernels
+   * whose process has died.
+   *
+   * @param config the limits and defaults
+   */
   public Kernel(Config config) {
     this(config, UnaryOperator.identity());
   }
@@ -113,7 +160,7 @@ public final class Kernel implements AutoCloseable {
    * sleeper: a test's window on who is woken when.
    */
   Kernel(Config config, UnaryOperator<Sleeper> sleeperView) {
-    this.config = config;
+    this.config = Objects.requireNonNull(config, "config");
     // Thread spaces: the memory is the JVM's; it is freed when the kernel is unreachable, so a
     // straggling thread of an ended space can never touch unmapped memory.
     final Arena arena = Arena.ofAuto();
@@ -123,266 +170,164 @@ public final class Kernel implements AutoCloseable {
     this.channels = new ChannelTable(arena, config.maxSpaces());
     // Futex on the TCB's own SLEEPING word wherever Linux offers it: the same wake-up path for
     // thread and process spaces. Park/unpark elsewhere.
-    this.sleeper = sleeperView.apply(Futex.AVAILABLE
+    final Sleeper sleeper = sleeperView.apply(Futex.AVAILABLE
         ? new FutexSleeper(tcbs, stride, config.maxThreads())
         : new ParkingSleeper(config.maxThreads()));
-    this.rendezvous = new Rendezvous(tcbs, rps, stride, config.maxThreads(), config.maxEndpoints(),
+    this.home = new Rendezvous(tcbs, rps, stride, config.maxThreads(), config.maxEndpoints(),
         config.messageRegisters(), config.adaptiveSpin().toNanos(), channels, sleeper);
-    rendezvous.clearAll();
-    this.spaces = new Space[config.maxSpaces()];
-    this.endpoints = new Endpoint[config.maxEndpoints()];
-    this.endpointVersions = new long[config.maxEndpoints()];
-    this.threads = new IpcThread[config.maxThreads()];
-    this.retired = new IpcThread[config.maxThreads()];
-    this.threadVersions = new long[config.maxThreads()];
-    this.reservedThreads = new boolean[config.maxThreads()];
-    this.reservedEndpoints = new boolean[config.maxEndpoints()];
-    this.kernelSpace = new Space(this, KERNEL_SPACE, "kernel", rendezvous);
-    spaces[KERNEL_SPACE] = kernelSpace;
-    this.processSpace = null;
+    home.limitSpaces(config.maxSpaces());
+    home.clearAll();
     this.processSpaces = new ProcessSpace[config.maxSpaces()];
-    ChannelFile.reclaimOrphans(ChannelFile.DEFAULT_DIR);
+    this.registry = new ThreadRegistry(config, sleeper, this::linkTableOf, this::allTables);
+    this.lock = registry.lock;
+    this.spaces = new Space[config.maxSpaces()];
+    this.kernelSpace = new Space(registry, this, KERNEL_SPACE, "kernel", home);
+    spaces[KERNEL_SPACE] = kernelSpace;
+    LinkFile.reclaimOrphans(LinkFile.DEFAULT_DIR);
   }
 
   /**
-   * The kernel of a process space, inside its own process: one space, whose threads have their
-   * ports in {@code channel}'s table, within the index ranges the root assigned.
+   * The configuration this kernel was created with.
+   *
+   * @return the configuration; immutable
    */
-  Kernel(Config config, ChannelSegment channel, String spaceName) {
-    this.config = config;
-    this.rendezvous = channel.table();
-    this.sleeper = rendezvous.sleeper();
-    this.channels = null;
-    this.spaces = new Space[Math.max(channel.spaceA(), channel.spaceB()) + 1];
-    this.endpoints = new Endpoint[config.maxEndpoints()];
-    this.endpointVersions = new long[config.maxEndpoints()];
-    this.threads = new IpcThread[config.maxThreads()];
-    this.retired = new IpcThread[config.maxThreads()];
-    this.threadVersions = new long[config.maxThreads()];
-    this.reservedThreads = new boolean[config.maxThreads()];
-    this.reservedEndpoints = new boolean[config.maxEndpoints()];
-    // Everything outside the ranges the root gave us belongs to others.
-    java.util.Arrays.fill(reservedThreads, true);
-    java.util.Arrays.fill(reservedEndpoints, true);
-    final int first = channel.header(ChannelDescriptor.B_FIRST_INDEX_OFFSET);
-    java.util.Arrays.fill(reservedThreads, first, first + channel.header(ChannelDescriptor.B_INDEX_COUNT_OFFSET), false);
-    final int firstEp = channel.header(ChannelDescriptor.B_FIRST_EP_OFFSET);
-    java.util.Arrays.fill(reservedEndpoints, firstEp, firstEp + channel.header(ChannelDescriptor.B_EP_COUNT_OFFSET), false);
-    this.kernelSpace = null;
-    this.processSpaces = new ProcessSpace[0];
-    this.processSpace = new Space(this, channel.spaceB(), spaceName, rendezvous);
-    spaces[channel.spaceB()] = processSpace;
-  }
-
-  /** In a process space's own process: its space. Null in the root kernel. */
-  Space processSpace() {
-    return processSpace;
-  }
-
   public Config config() {
     return config;
   }
 
-  /** Message registers per thread, MR0 included. */
+  /**
+   * Message registers per thread, MR0 included.
+   *
+   * @return {@code config().messageRegisters()}
+   */
   public int messageRegisters() {
     return config.messageRegisters();
   }
 
+  /**
+   * Whether {@link #close()} has been called.
+   *
+   * @return true once closed
+   */
   public boolean isClosed() {
     return closed;
   }
 
   // --- spaces and channels ----------------------------------------------------------------
 
-  /** Creates a thread space. Throws IllegalStateException if the kernel is closed or full. */
-  public synchronized Space createSpace(String name) {
-    checkOpen();
-    checkRoot();
-    for (int n = 1; n < spaces.length; n++) {
-      if (spaces[n] == null && processSpaces[n] == null) {
-        final Space s = new Space(this, n, name, rendezvous);
-        spaces[n] = s;
-        return s;
-      }
+  /**
+   * Creates a thread space. Never blocks on IPC.
+   *
+   * @param name a name for tools and messages
+   * @return the new space, alive
+   * @throws IllegalStateException if the kernel is closed or its space table is full
+   */
+  public Space createSpace(String name) {
+    synchronized (lock) {
+      checkOpen();
+      final int n = freeSpaceNumber();
+      final Space s = new Space(registry, this, n, name, home);
+      spaces[n] = s;
+      return s;
     }
-    throw new IllegalStateException("space table full (" + spaces.length + " spaces)");
   }
 
-  /** The live spaces, the kernel's own included. */
-  public synchronized List<Space> spaces() {
-    final List<Space> out = new ArrayList<>();
-    for (Space s : spaces) {
-      if (s != null) {
-        out.add(s);
+  /**
+   * The live thread spaces, the kernel's own included.
+   *
+   * @return a snapshot
+   */
+  public List<Space> spaces() {
+    synchronized (lock) {
+      final List<Space> out = new ArrayList<>();
+      for (Space s : spaces) {
+        if (s != null) {
+          out.add(s);
+        }
       }
+      return out;
     }
-    return out;
   }
 
   /**
    * Creates a channel between spaces {@code a} and {@code b}: from now on their threads may
-   * exchange IPC and notifications. Throws IllegalArgumentException for the same space twice or
-   * a space of another kernel, IllegalStateException if either has ended or a channel exists.
+   * exchange IPC and notifications.
+   *
+   * @return the channel; closing it revokes the permission, also for IPC already queued through it
+   * @throws IllegalArgumentException for the same space twice or a space of another kernel
+   * @throws IllegalStateException if the kernel is closed, either space has ended, or a channel exists
    */
-  public synchronized Channel createChannel(Space a, Space b) {
-    checkOpen();
-    checkRoot();
-    if (a.kernel() != this || b.kernel() != this) {
-      throw new IllegalArgumentException("spaces belong to another kernel");
-    }
-    if (a == b) {
-      throw new IllegalArgumentException("a space needs no channel to itself: " + a);
-    }
-    if (!a.isAlive() || !b.isAlive()) {
-      throw new IllegalStateException("cannot connect an ended space: " + a + ", " + b);
-    }
-    for (Channel c : channelList) {
-      if ((c.first() == a && c.second() == b) || (c.first() == b && c.second() == a)) {
-        throw new IllegalStateException("channel exists: " + c);
+  public Channel createChannel(Space a, Space b) {
+    synchronized (lock) {
+      checkOpen();
+      if (a.kernelOrNull() != this || b.kernelOrNull() != this) {
+        throw new IllegalArgumentException("spaces belong to another kernel");
       }
+      if (a == b) {
+        throw new IllegalArgumentException("a space needs no channel to itself: " + a);
+      }
+      if (!a.isAlive() || !b.isAlive()) {
+        throw new IllegalStateException("cannot connect an ended space: " + a + ", " + b);
+      }
+      for (Channel c : channelList) {
+        if ((c.first() == a && c.second() == b) || (c.first() == b && c.second() == a)) {
+          throw new IllegalStateException("channel exists: " + c);
+        }
+      }
+      final Channel c = new Channel(this, a, b);
+      channelList.add(c);
+      channels.set(a.number(), b.number(), true);
+      return c;
     }
-    final Channel c = new Channel(this, a, b);
-    channelList.add(c);
-    channels.set(a.number(), b.number(), true);
-    return c;
   }
 
-  synchronized void closeChannel(Channel c) {
-    if (channelList.remove(c)) {
+  /**
+   * Revokes channel {@code c}: new IPC between its spaces is NOT_PERMITTED, and so is IPC queued
+   * through it: receivers no longer take such a sender, and the wake-up below makes each one
+   * cancel itself with NOT_PERMITTED (send phase) at once.
+   */
+  void closeChannel(Channel c) {
+    synchronized (lock) {
+      if (!channelList.remove(c)) {
+        return;
+      }
       channels.set(c.first().number(), c.second().number(), false);
     }
+    registry.wakeAllSleepers();
   }
 
-  /** Whether a channel connects the two spaces (or they are the same). */
+  /**
+   * Whether a channel connects the two spaces (or they are the same, or {@code a} is the kernel's
+   * own space, which reaches every space). Lock-free.
+   *
+   * @return whether threads of {@code a} may send to threads of {@code b}
+   */
   public boolean connected(Space a, Space b) {
     return channels.permitted(a.number(), b.number());
-  }
-
-  // --- threads ------------------------------------------------------------------------------
-
-  synchronized IpcThread createThread(Space space, String name, WaitStrategy wait) {
-    checkOpen();
-    Objects.requireNonNull(wait, "wait strategy");
-    if (!space.isAlive()) {
-      throw new IllegalStateException("cannot create a thread in an ended " + space);
-    }
-    for (int i = 0; i < threads.length; i++) {
-      if (threads[i] != null || reservedThreads[i] || (retired[i] != null && !retired[i].isReleased())) {
-        continue; // occupied, or the previous occupant's Java thread may still touch the slot
-      }
-      if (!space.tablesReusable(i)) {
-        continue; // senders queued at the previous occupant have not left yet
-      }
-      final long version = nextVersion(threadVersions[i]);
-      threadVersions[i] = version;
-      final long id = ThreadId.of(space.number(), i, version);
-      final long epoch = space.initPorts(i, id);
-      final IpcThread t = new IpcThread(this, space, i, id, epoch, name, wait);
-      threads[i] = t;
-      space.addThread(t);
-      return t;
-    }
-    throw new IllegalStateException("thread table full (" + threads.length + " threads)");
-  }
-
-  /** Ends thread {@code t}: stale id, PEER_DEAD for partners blocked on it. Idempotent. */
-  void exitThread(IpcThread t) {
-    synchronized (this) {
-      if (threads[t.index] != t) {
-        return;
-      }
-      retire(t);
-    }
-    wakeAllSleepers();
-  }
-
-  /** Kills {@code t} and frees its slot for reuse once its Java thread lets go. Holds the lock. */
-  private void retire(IpcThread t) {
-    kill(t);
-    threads[t.index] = null;
-    retired[t.index] = t;
-    t.space.removeThread(t);
-    sleeper.bind(t.index, null);
-  }
-
-  /** Wakes every sleeping thread of this kernel, in every table, to re-check its partner. */
-  void wakeAllSleepers() {
-    rendezvous.wakeAllSleepers();
-    for (ProcessSpace ps : processSpaces()) {
-      ps.channel().table().wakeAllSleepers();
-    }
-  }
-
-  /** Marks {@code t} dead in every table of its space. Caller holds the kernel lock and wakes sleepers after. */
-  private void kill(IpcThread t) {
-    t.ended = true;
-    final int[] endpointRps = t.joined.stream().mapToInt(e -> e.rp).toArray();
-    for (Rendezvous table : t.space.tables()) {
-      table.killPort(t.index, endpointRps);
-    }
-  }
-
-  // --- endpoints ----------------------------------------------------------------------------
-
-  synchronized Endpoint createEndpoint(Space space, String name) {
-    checkOpen();
-    if (!space.isAlive()) {
-      throw new IllegalStateException("cannot create an endpoint in an ended " + space);
-    }
-    for (int j = 0; j < endpoints.length; j++) {
-      final int rp = config.maxThreads() + j;
-      if (endpoints[j] != null || reservedEndpoints[j] || !space.endpointReusable(j)) {
-        continue;
-      }
-      final long version = nextVersion(endpointVersions[j]);
-      endpointVersions[j] = version;
-      final long id = ThreadId.endpoint(space.number(), j, version);
-      final Endpoint e = new Endpoint(this, space, j, rp, id, name);
-      endpoints[j] = e;
-      space.openEndpoint(j, id);
-      return e;
-    }
-    throw new IllegalStateException("endpoint table full (" + endpoints.length + " endpoints)");
-  }
-
-  void destroyEndpoint(Endpoint e) {
-    synchronized (this) {
-      if (endpoints[e.slot] != e) {
-        return;
-      }
-      retire(e);
-    }
-    wakeAllSleepers();
-  }
-
-  /** Closes {@code e} in every table of its space and frees its slot. Holds the lock. */
-  private void retire(Endpoint e) {
-    e.space.closeEndpoint(e.slot);
-    endpoints[e.slot] = null;
-    e.space.removeEndpoint(e);
-  }
-
-  /** The next version of a slot: versions never repeat until they wrap, and are never 0. */
-  private static long nextVersion(long version) {
-    return version >= ThreadId.MAX_VERSION ? 1 : version + 1;
   }
 
   // --- interrupts -------------------------------------------------------------------------
 
   /**
    * Binds {@code source} to thread {@code handler}: each firing arrives as an IPC from the
-   * returned interrupt's pseudo-thread (see {@link Interrupt}). Throws IllegalArgumentException
-   * if {@code handler} is not a live thread.
+   * returned interrupt's pseudo-thread (see {@link Interrupt}).
+   *
+   * @param name a name for the pseudo-thread
+   * @param source the event source; started now
+   * @param handler the id of the thread that receives the interrupt messages
+   * @return the attached interrupt; close it to detach
+   * @throws IllegalArgumentException if {@code handler} is not a live thread
+   * @throws IllegalStateException if the kernel is closed
    */
   public Interrupt attachInterrupt(String name, InterruptSource source, long handler) {
-    synchronized (this) {
+    synchronized (lock) {
       checkOpen();
-      if (ThreadId.isEndpoint(handler) || !ThreadId.isWellFormed(handler) || !rendezvous.alive(handler)) {
+      if (ThreadId.isEndpoint(handler) || !ThreadId.isWellFormed(handler) || !home.alive(handler)) {
         throw new IllegalArgumentException("interrupt handler is not a live thread: " + ThreadId.toString(handler));
       }
     }
     final Interrupt irq = new Interrupt(kernelSpace, name, source, handler);
-    synchronized (this) {
+    synchronized (lock) {
       interrupts.add(irq);
     }
     return irq;
@@ -390,39 +335,38 @@ public final class Kernel implements AutoCloseable {
 
   // --- process spaces -------------------------------------------------------------------
 
-  /** Thread slots given to each process space. */
-  static final int PROCESS_THREADS = 64;
-  /** Endpoint slots given to each process space. */
-  static final int PROCESS_ENDPOINTS = 16;
-  /** How long a new process space may take to map its channel. */
-  private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(30);
-
   /**
-   * Starts a process space: a new JVM (this JDK, this class path, native access enabled) that
-   * runs {@code component} in a space of its own, connected by a channel segment to
-   * {@code peer}, a thread space of this kernel. Returns once the process has mapped the
-   * channel; use {@link ProcessSpace#awaitPublished} to learn the id its component offers.
-   * Threads of {@code peer} then talk to it with the usual IPC operations.
+   * Starts a process space: a new JVM (this JDK, this module and class path, native access
+   * granted to the kernel) that runs {@code component} in a space of its own, connected by a
+   * link to {@code peer}, a thread space of this kernel. Returns once the process has mapped the
+   * link; use {@link ProcessSpace#awaitPublished} to learn the ids its component offers. Threads
+   * of {@code peer} then talk to it with the usual IPC operations.
    *
    * <p>A thread space may be the peer of any number of process spaces, and keep its channels to
-   * other thread spaces: its threads reach each partner through that partner's channel, and an
-   * open receive ({@link IpcThread#waitAny}, an endpoint wait) takes messages from all of them.
-   * A process space has one channel, to its peer.
+   * other thread spaces: its threads reach each partner through that partner's link, and an open
+   * receive ({@link IpcThread#waitAny}, an endpoint wait) takes messages from all of them. A
+   * process space has one link, to its peer.
    *
+   * <p>Blocks until the child has attached (at most 30 s).
+   *
+   * @param component a public class with a public no-argument constructor, in a package its
+   *     module exports or opens to {@code dev.nucleus.kernel}
+   * @param args strings handed to the component ({@link ProcessContext#args()})
    * @throws IllegalArgumentException if {@code peer} is not a live thread space of this kernel
    * @throws IllegalStateException if the kernel is closed or full, or the process does not start
+   *     or attach
    */
   public ProcessSpace spawnProcessSpace(String name, Class<? extends ProcessComponent> component, Space peer,
       String... args) {
     final ProcessSpace ps = prepareProcessSpace(name, peer);
-    final ChannelSegment channel = ps.channel();
+    final Link link = ps.link();
     final Process process;
     try {
-      process = spawner().submit(() -> new ProcessBuilder(childCommand(channel, name, component, args))
-          .inheritIO().start()).get();
-    } catch (Exception e) {
+      process = launcher.start(launcher.command(true, ProcessSpaceMain.class.getName(), link.path().toString(), name,
+          component.getName(), config.waitStrategy().name(), Long.toString(config.adaptiveSpin().toNanos()), List.of(args)));
+    } catch (RuntimeException e) {
       ps.close();
-      throw new IllegalStateException("cannot start process space " + name, e);
+      throw new IllegalStateException("cannot start process space " + name + ": " + e.getMessage(), e);
     }
     ps.started(process);
     // A thread of our own waits for the exit: Process.onExit() completes on the common pool,
@@ -437,25 +381,25 @@ public final class Kernel implements AutoCloseable {
       exited(ps);
     });
     final long deadline = System.nanoTime() + ATTACH_TIMEOUT.toNanos();
-    while (channel.bState() == ChannelDescriptor.B_BOOTING && process.isAlive() && System.nanoTime() < deadline) {
+    while (link.bState() == LinkDescriptor.B_BOOTING && process.isAlive() && System.nanoTime() < deadline) {
       java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
     }
-    if (channel.bState() == ChannelDescriptor.B_BOOTING) {
+    if (link.bState() == LinkDescriptor.B_BOOTING) {
       ps.close();
-      throw new IllegalStateException("process space " + name + " did not attach to its channel"
+      throw new IllegalStateException("process space " + name + " did not attach to its link"
           + (process.isAlive() ? " within " + ATTACH_TIMEOUT : " (exit code " + process.exitValue() + ")"));
     }
-    channel.unlink(); // both sides have it mapped: nothing need stay in /dev/shm
+    link.unlink(); // both sides have it mapped: nothing need stay in /dev/shm
     return ps;
   }
 
   /**
    * Prepares a process space for a process started by other means (a service manager, a shell,
-   * another machine's deployment tool): creates its channel to {@code peer} and returns at once.
-   * The process attaches by running {@link ProcessSpace#attachCommand}; the kernel then watches
-   * its pid (polling, as it is not our child) and fails everything blocked on it when it exits.
-   * Until it attaches, the channel file exists in {@code /dev/shm}; {@link ProcessSpace#close}
-   * removes it.
+   * another deployment tool): creates its link to {@code peer} and returns at once. The process
+   * attaches by running {@link ProcessSpace#attachCommand} (or, for a peer written in another
+   * language, by following docs/protocol.md); the kernel then watches its pid (polling, as it is
+   * not our child) and fails everything blocked on it when it exits. Until it attaches, the link
+   * file exists in {@code /dev/shm}; {@link ProcessSpace#close} removes it.
    *
    * @throws IllegalArgumentException if {@code peer} is not a live thread space of this kernel
    * @throws IllegalStateException if the kernel is closed or full
@@ -466,25 +410,31 @@ public final class Kernel implements AutoCloseable {
     return ps;
   }
 
+  /** The command line that runs {@code component} in process space {@code ps}'s process. */
+  List<String> attachCommand(Link link, String name, Class<?> component, String[] args) {
+    return launcher.command(false, ProcessSpaceMain.class.getName(), link.path().toString(), name, component.getName(),
+        config.waitStrategy().name(), Long.toString(config.adaptiveSpin().toNanos()), List.of(args));
+  }
+
   /** For a process we did not start: waits for it to attach, then polls its liveness. */
   private void watchAttached(ProcessSpace ps) {
-    final ChannelSegment channel = ps.channel();
+    final Link link = ps.link();
     try {
-      while (channel.bState() == ChannelDescriptor.B_BOOTING) {
+      while (link.bState() == LinkDescriptor.B_BOOTING) {
         if (ps.isClosed()) {
           return;
         }
         Thread.sleep(5);
       }
-      // The pid comes from shared memory: believe it only if that process maps our channel.
-      final long pid = channel.pidB();
+      // The pid comes from shared memory: believe it only if that process maps our link.
+      final long pid = link.pidB();
       final ProcessHandle handle = ProcessHandle.of(pid).orElse(null);
-      if (handle == null || !ProcessSpace.mapsChannel(pid, channel.path())) {
+      if (handle == null || !ProcessLauncher.mapsFile(pid, link.path())) {
         exited(ps); // gone already, or a pid that is not the attached process
         return;
       }
       ps.attached(handle);
-      channel.unlink();
+      link.unlink();
       while (handle.isAlive()) {
         Thread.sleep(LIVENESS_POLL_MILLIS);
       }
@@ -494,68 +444,65 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
-  /** How often the liveness of a process we did not start is polled (its exit is then seen within this). */
-  private static final long LIVENESS_POLL_MILLIS = 20;
-
   private static void exited(ProcessSpace ps) {
     try {
       ps.exited();
     } catch (RuntimeException | Error e) {
       System.err.println("nucleus: cleaning up after " + ps + " failed: " + e);
-      e.printStackTrace();
     }
   }
 
-  /** Reserves a space number and slot ranges, creates the channel, gives {@code peer} ports in it. */
+  /** Reserves a space number and slot ranges, creates the link, gives {@code peer} ports in it. */
   private ProcessSpace prepareProcessSpace(String name, Space peer) {
-    synchronized (this) {
+    synchronized (lock) {
       checkOpen();
-      checkRoot();
-      if (peer.kernel() != this || !peer.isAlive() || peer.number() == KERNEL_SPACE) {
+      if (peer.kernelOrNull() != this || !peer.isAlive() || peer.number() == KERNEL_SPACE) {
         throw new IllegalArgumentException("peer must be a live thread space of this kernel: " + peer);
       }
       final int number = freeSpaceNumber();
-      final int first = reserveRange(reservedThreads, threads, PROCESS_THREADS, "thread");
-      final int firstEp = reserveRange(reservedEndpoints, endpoints, PROCESS_ENDPOINTS, "endpoint");
-      final ChannelSegment channel = ChannelSegment.create(ChannelFile.DEFAULT_DIR, config, peer.number(), number,
-          first, PROCESS_THREADS, firstEp, PROCESS_ENDPOINTS);
+      final int first = registry.reserveThreads(PROCESS_THREADS);
+      final int firstEp;
       try {
-        peer.addChannelTable(number, channel.table());
+        firstEp = registry.reserveEndpoints(PROCESS_ENDPOINTS);
       } catch (RuntimeException e) {
-        channel.close();
-        java.util.Arrays.fill(reservedThreads, first, first + PROCESS_THREADS, false);
-        java.util.Arrays.fill(reservedEndpoints, firstEp, firstEp + PROCESS_ENDPOINTS, false);
+        registry.releaseThreads(first, PROCESS_THREADS);
         throw e;
       }
-      final ProcessSpace ps = new ProcessSpace(this, number, name, peer, channel);
+      Link link = null;
+      try {
+        link = Link.create(LinkFile.DEFAULT_DIR, config.messageRegisters(), config.maxThreads(), config.maxEndpoints(),
+            config.adaptiveSpin().toNanos(), peer.number(), number, first, PROCESS_THREADS, firstEp, PROCESS_ENDPOINTS);
+        peer.tables.addLinkTable(number, link.table());
+      } catch (RuntimeException e) {
+        if (link != null) {
+          link.close();
+        }
+        registry.releaseThreads(first, PROCESS_THREADS);
+        registry.releaseEndpoints(firstEp, PROCESS_ENDPOINTS);
+        throw e;
+      }
+      final ProcessSpace ps = new ProcessSpace(this, number, name, peer, link);
       processSpaces[number] = ps;
       return ps;
     }
   }
 
-  List<String> childCommand(ChannelSegment channel, String name, Class<?> component, String[] args) {
-    final String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // The marker property comes first so that tools see it even in a truncated command line.
-    final List<String> cmd = new ArrayList<>(List.of(java, "-Ddev.nucleus.processSpace=" + name,
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ProcessSpaceMain.class.getName(),
-        channel.path().toString(), name, component.getName()));
-    cmd.add(config.waitStrategy().name());
-    cmd.add(Long.toString(config.adaptiveSpin().toNanos()));
-    cmd.addAll(List.of(args));
-    return cmd;
+  /** The link table of process space {@code number}, while it is alive; else null. */
+  private Rendezvous linkTableOf(int number) {
+    synchronized (lock) {
+      final ProcessSpace ps = number >= 0 && number < processSpaces.length ? processSpaces[number] : null;
+      return ps != null && ps.isAlive() ? ps.link().table() : null;
+    }
   }
 
-  /**
-   * A long-lived thread starts child processes: Linux's parent-death signal follows the thread
-   * that forked, so a short-lived caller thread must not be the parent.
-   */
-  private synchronized java.util.concurrent.ExecutorService spawner() {
-    if (spawner == null) {
-      spawner = java.util.concurrent.Executors.newSingleThreadExecutor(
-          r -> Thread.ofPlatform().daemon().name("nucleus-spawner").unstarted(r));
+  /** Every table of this kernel: home and each process space's link. */
+  private List<Rendezvous> allTables() {
+    final List<Rendezvous> all = new ArrayList<>();
+    all.add(home);
+    for (ProcessSpace ps : processSpaces()) {
+      all.add(ps.link().table());
     }
-    return spawner;
+    return all;
   }
 
   private int freeSpaceNumber() {
@@ -567,64 +514,53 @@ public final class Kernel implements AutoCloseable {
     throw new IllegalStateException("space table full (" + spaces.length + " spaces)");
   }
 
-  private static int reserveRange(boolean[] reserved, Object[] used, int count, String what) {
-    for (int first = 0; first + count <= reserved.length; first++) {
-      boolean free = true;
-      for (int i = first; i < first + count && free; i++) {
-        free = !reserved[i] && used[i] == null;
-      }
-      if (free) {
-        java.util.Arrays.fill(reserved, first, first + count, true);
-        return first;
-      }
-    }
-    throw new IllegalStateException("no " + count + " free " + what + " slots left for a process space");
-  }
-
   /**
-   * The process spaces started by this kernel. A dead one's space number and slot ranges stay
-   * reserved while the kernel lives, so that ids of the dead process never alias a later space's.
+   * The process spaces started or opened by this kernel. A dead one's space number and slot
+   * ranges stay reserved while the kernel lives, so that ids of the dead process never alias a
+   * later space's.
+   *
+   * @return a snapshot
    */
-  public synchronized List<ProcessSpace> processSpaces() {
-    final List<ProcessSpace> out = new ArrayList<>();
-    for (ProcessSpace ps : processSpaces) {
-      if (ps != null) {
-        out.add(ps);
+  public List<ProcessSpace> processSpaces() {
+    synchronized (lock) {
+      final List<ProcessSpace> out = new ArrayList<>();
+      for (ProcessSpace ps : processSpaces) {
+        if (ps != null) {
+          out.add(ps);
+        }
       }
+      return out;
     }
-    return out;
   }
 
   // --- ending ---------------------------------------------------------------------------------
 
-  void endSpace(Space space) {
-    synchronized (this) {
-      for (IpcThread t : space.threads()) {
-        retire(t);
-      }
-      for (Endpoint e : space.endpoints()) {
-        retire(e);
-      }
-      for (Channel c : List.copyOf(channelList)) {
+  /** After space {@code space} ended (its threads and endpoints are retired): its channels go. */
+  void spaceEnded(Space space) {
+    final List<Channel> toClose = new ArrayList<>();
+    synchronized (lock) {
+      for (Channel c : channelList) {
         if (c.first() == space || c.second() == space) {
-          c.close();
+          toClose.add(c);
         }
       }
       if (space.number() != KERNEL_SPACE) {
         spaces[space.number()] = null;
       }
     }
-    wakeAllSleepers();
+    toClose.forEach(Channel::close);
   }
 
   /**
-   * Closes the kernel: stops interrupts and ends every space, so every thread's IPC returns
-   * CLOSED or PEER_DEAD. Later management calls throw IllegalStateException. Idempotent.
+   * Closes the kernel: stops interrupts, closes every process space and ends every space, so
+   * every thread's IPC returns CLOSED or PEER_DEAD. Later management calls throw
+   * IllegalStateException. Idempotent. Blocks while process spaces exit (up to about 1 s each
+   * for one that ignores SIGTERM).
    */
   @Override
   public void close() {
     final List<Interrupt> irqs;
-    synchronized (this) {
+    synchronized (lock) {
       if (closed) {
         return;
       }
@@ -638,17 +574,7 @@ public final class Kernel implements AutoCloseable {
     for (Space s : spaces()) {
       s.end();
     }
-    synchronized (this) {
-      if (spawner != null) {
-        spawner.shutdownNow();
-      }
-    }
-  }
-
-  private void checkRoot() {
-    if (processSpace != null) {
-      throw new UnsupportedOperationException("only the root kernel creates spaces and channels");
-    }
+    launcher.shutdown();
   }
 
   private void checkOpen() {
@@ -661,54 +587,36 @@ public final class Kernel implements AutoCloseable {
 
   /**
    * What thread {@code id} is doing in IPC (ExchangeRegisters' view), also for threads of
-   * process spaces (read from their channel). A stale or unknown id reads as DEAD. Thread-safe; a consistent snapshot of one moment.
+   * process spaces (read from their link). A stale or unknown id reads as DEAD. Thread-safe and
+   * lock-free on the IPC state: a consistent snapshot of one moment per table.
+   *
+   * @throws IllegalArgumentException if {@code id} is an endpoint's id
    */
   public IpcState ipcState(long id) {
-    if (ThreadId.isEndpoint(id)) {
-      throw new IllegalArgumentException("not a thread id: " + ThreadId.toString(id));
-    }
-    final int i = ThreadId.index(id);
-    if (!ThreadId.isWellFormed(id) || i >= config.maxThreads()) {
-      return new IpcState(IpcState.Kind.DEAD, ThreadId.NIL, ThreadId.NIL);
-    }
-    final IpcThread t = threadAt(i);
-    if (t == null || t.id != id) {
-      for (ProcessSpace ps : processSpaces()) { // a thread of a process space: read its port
-        if (ps.number() == ThreadId.space(id) && ps.isAlive()) {
-          return ps.channel().table().ipcState(i, id);
-        }
-      }
-      return new IpcState(IpcState.Kind.DEAD, ThreadId.NIL, ThreadId.NIL);
-    }
-    // A thread does IPC in one of its tables at a time, except an open receive, which waits in
-    // all of them (PortSet): it is receiving once it waits in every one, and not before.
-    IpcState idle = null;
-    IpcState receiving = null;
-    for (Rendezvous table : t.space.tables()) {
-      final IpcState s = table.ipcState(i, id);
-      switch (s.kind()) {
-        case IDLE -> idle = s;
-        case RECEIVING, WAITING_FOR_NOTIFICATION -> receiving = s;
-        default -> {
-          return s;
-        }
-      }
-    }
-    return idle != null || receiving == null ? idle : receiving;
+    return registry.ipcState(id);
   }
 
-  private synchronized IpcThread threadAt(int i) {
-    return threads[i];
+  /**
+   * The live IPC threads of the root's spaces, for tools.
+   *
+   * @return a snapshot
+   */
+  public List<IpcThread> threads() {
+    return registry.threads();
   }
 
-  /** The live IPC threads, for tools. */
-  public synchronized List<IpcThread> threads() {
-    final List<IpcThread> out = new ArrayList<>();
-    for (IpcThread t : threads) {
-      if (t != null) {
-        out.add(t);
-      }
-    }
-    return out;
+  /** The table of IPC among the root's thread spaces (tests look into it). */
+  Rendezvous home() {
+    return home;
+  }
+
+  /** Thread and endpoint slots, for the process-space code and tests. */
+  ThreadRegistry registry() {
+    return registry;
+  }
+
+  /** Ends thread {@code t} (its close). */
+  void exitThread(IpcThread t) {
+    registry.exitThread(t);
   }
 }

@@ -1,5 +1,6 @@
 package dev.nucleus.kernel;
 
+import dev.nucleus.kernel.internal.link.Link;
 import java.util.List;
 
 /**
@@ -9,12 +10,12 @@ import java.util.List;
 public final class ProcessContext {
 
   private final Space space;
-  private final ChannelSegment channel;
+  private final Link link;
   private final List<String> args;
 
-  ProcessContext(Space space, ChannelSegment channel, List<String> args) {
+  ProcessContext(Space space, Link link, List<String> args) {
     this.space = space;
-    this.channel = channel;
+    this.link = link;
     this.args = List.copyOf(args);
   }
 
@@ -25,7 +26,7 @@ public final class ProcessContext {
 
   /** The number of the root-side space this process space is connected to. */
   public int peerSpace() {
-    return channel.spaceA();
+    return link.spaceA();
   }
 
   /** The arguments given to {@link Kernel#spawnProcessSpace}. */
@@ -41,6 +42,6 @@ public final class ProcessContext {
     if (!ThreadId.isWellFormed(id) || ThreadId.space(id) != space.number()) {
       throw new IllegalArgumentException("can only publish an id of this space: " + ThreadId.toString(id));
     }
-    channel.publish(id);
+    link.publish(id);
   }
 }

@@ -1,5 +1,7 @@
 package dev.nucleus.kernel;
 
+import dev.nucleus.kernel.internal.layout.LinkDescriptor;
+import dev.nucleus.kernel.internal.link.Link;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,18 +30,18 @@ public final class ProcessSpace implements AutoCloseable {
   private final int number;
   private final String name;
   private final Space peer;
-  private final ChannelSegment channel;
+  private final Link link;
   private volatile Process process;
   private volatile ProcessHandle handle;
   private volatile boolean closed;
   private volatile boolean exitHandled;
 
-  ProcessSpace(Kernel kernel, int number, String name, Space peer, ChannelSegment channel) {
+  ProcessSpace(Kernel kernel, int number, String name, Space peer, Link link) {
     this.kernel = kernel;
     this.number = number;
     this.name = name;
     this.peer = peer;
-    this.channel = channel;
+    this.link = link;
   }
 
   /** The kernel started {@code p} for this space. */
@@ -74,8 +76,8 @@ public final class ProcessSpace implements AutoCloseable {
   }
 
   /** The channel file a process started by other means attaches to (see {@link #attachCommand}). */
-  public Path channelPath() {
-    return channel.path();
+  public Path linkPath() {
+    return link.path();
   }
 
   /**
@@ -83,7 +85,7 @@ public final class ProcessSpace implements AutoCloseable {
    * {@code args}: this JDK's {@code java}, this JVM's class path, native access enabled.
    */
   public List<String> attachCommand(Class<? extends ProcessComponent> component, String... args) {
-    return kernel.childCommand(channel, name, component, args);
+    return kernel.attachCommand(link, name, component, args);
   }
 
   /** Whether the process runs (a stopped one does); before attaching, whether still awaited. */
@@ -106,11 +108,11 @@ public final class ProcessSpace implements AutoCloseable {
   public long awaitPublished(Duration timeout) throws TimeoutException, InterruptedException {
     final long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      final long id = channel.published();
-      if (id != 0 && channel.bState() == ChannelDescriptor.B_RUNNING && handle != null) {
+      final long id = link.published();
+      if (id != 0 && link.bState() == LinkDescriptor.B_RUNNING && handle != null) {
         return id;
       }
-      if (!isAlive() || channel.bState() == ChannelDescriptor.B_FAILED) {
+      if (!isAlive() || link.bState() == LinkDescriptor.B_FAILED) {
         throw new IllegalStateException("process space " + name + " (pid " + pid() + ") ended before publishing"
             + (process != null && !process.isAlive() ? ", exit code " + process.exitValue() : ""));
       }
@@ -169,27 +171,20 @@ public final class ProcessSpace implements AutoCloseable {
       }
       exitHandled = true;
     }
-    channel.unlink();
-    channel.markSpaceDead(number, ChannelSegment.SIDE_B); // also wakes every sleeper of the channel
-    peer.removeChannelTable(channel.table()); // its open receives stop waiting in it
+    link.unlink();
+    link.markSpaceDead(number, Link.SIDE_B); // also wakes every sleeper of the link
+    peer.tables.removeLinkTable(link.table()); // its open receives stop waiting in it
   }
 
-  ChannelSegment channel() {
-    return channel;
+  Link link() {
+    return link;
   }
 
-  /** Whether process {@code pid} maps the channel file: proof that it is the one that attached. */
-  static boolean mapsChannel(long pid, Path channelFile) {
-    try {
-      return Files.readString(Path.of("/proc", Long.toString(pid), "maps")).contains(channelFile.toString());
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
-  }
+
 
   /**
    * Ends the process space: asks the process to exit, kills it if it has not within a second,
-   * and releases the channel. Idempotent.
+   * and releases the link. Idempotent.
    */
   @Override
   public void close() {

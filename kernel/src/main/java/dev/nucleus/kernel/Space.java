@@ -1,8 +1,11 @@
 package dev.nucleus.kernel;
 
+import dev.nucleus.kernel.internal.ipc.Rendezvous;
+import dev.nucleus.kernel.internal.ipc.SpaceTables;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An address space: a unit of isolation holding IPC threads and endpoints. This is a
@@ -21,170 +24,23 @@ public final class Space {
     void run(IpcThread self) throws Exception;
   }
 
+  private final ThreadRegistry registry;
+  /** The root kernel; null in a process space, whose code has no access to root operations. */
   private final Kernel kernel;
   private final int number;
   private final String name;
-  private final List<IpcThread> threads = new CopyOnWriteArrayList<>();
+  /** The engine side: this space's port tables and routes. */
+  final SpaceTables tables;
   private final List<Thread> javaThreads = new CopyOnWriteArrayList<>();
-  private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
-  private volatile boolean alive = true;
+  private final AtomicBoolean alive = new AtomicBoolean(true);
   private volatile Throwable failure;
-  /** The table of IPC within this space and with other thread spaces of the kernel. */
-  private final Rendezvous home;
-  /**
-   * The tables this space's threads have ports in and receive from: home first, then one per
-   * live channel to a process space. Replaced, never changed in place: a waiter compares its copy
-   * with the current one to learn that the set changed.
-   */
-  private volatile Rendezvous[] tables;
-  /** The table IPC with each space number goes through; null entries (and no array): home. */
-  private volatile Rendezvous[] routes;
 
-  Space(Kernel kernel, int number, String name, Rendezvous home) {
+  Space(ThreadRegistry registry, Kernel kernel, int number, String name, Rendezvous home) {
+    this.registry = registry;
     this.kernel = kernel;
     this.number = number;
     this.name = name;
-    this.home = home;
-    this.tables = new Rendezvous[] {home};
-  }
-
-  /** The tables this space's threads have ports in and receive from; home first. */
-  Rendezvous[] tables() {
-    return tables;
-  }
-
-  /** The table IPC with space {@code spaceNumber} goes through. Any number is accepted. */
-  Rendezvous route(int spaceNumber) {
-    final Rendezvous[] r = routes;
-    if (r == null || spaceNumber < 0 || spaceNumber >= r.length) {
-      return home;
-    }
-    final Rendezvous t = r[spaceNumber];
-    return t == null ? home : t;
-  }
-
-  /**
-   * Gives this space ports in {@code table}, the table of its channel to process space
-   * {@code processSpace}: every thread and endpoint of the space gets its port there, IPC with
-   * that space goes through it, and open receives wait in it too. The caller holds the kernel
-   * lock (no thread or endpoint comes or goes meanwhile).
-   */
-  void addChannelTable(int processSpace, Rendezvous table) {
-    if (tables.length >= Futex.WAITV_MAX) { // an open receive sleeps on one futex word per table
-      throw new IllegalStateException(this + " is the peer of " + (tables.length - 1)
-          + " process spaces already, the most one space can wait on at once");
-    }
-    for (IpcThread t : threads) {
-      table.initPort(t.index, t.id, table.portEpoch(t.index) + 1);
-      table.setNotificationMask(t.index, home.notificationMask(t.index));
-    }
-    for (Endpoint e : endpoints) {
-      table.openEndpoint(e.slot, e.id());
-      for (int k = 0; k < ReceivePointDescriptor.MAX_MEMBERS; k++) {
-        final int m = home.member(e.rp, k);
-        if (m >= 0) {
-          table.setMember(e.rp, k, m);
-        }
-      }
-    }
-    final Rendezvous[] r = routes == null ? new Rendezvous[kernel.config().maxSpaces()] : routes.clone();
-    r[processSpace] = table;
-    routes = r;
-    final Rendezvous[] grown = java.util.Arrays.copyOf(tables, tables.length + 1);
-    grown[tables.length] = table;
-    tables = grown;
-    wakeThreads(); // open receives in progress start again over the new set
-  }
-
-  /**
-   * Stops receiving from {@code table}, whose process space has died. IPC naming that space
-   * still goes through it, and fails there: its ids are stale.
-   */
-  void removeChannelTable(Rendezvous table) {
-    synchronized (kernel) {
-      final Rendezvous[] now = tables;
-      int kept = 0;
-      final Rendezvous[] fewer = new Rendezvous[now.length];
-      for (Rendezvous t : now) {
-        if (t != table) {
-          fewer[kept++] = t;
-        }
-      }
-      if (kept == now.length) {
-        return;
-      }
-      tables = java.util.Arrays.copyOf(fewer, kept);
-    }
-    wakeThreads();
-  }
-
-  private void wakeThreads() {
-    for (IpcThread t : threads) {
-      for (Rendezvous table : tables) {
-        table.wakeIfSleeping(t.index, table.tcbOffset(t.index));
-      }
-    }
-  }
-
-  /**
-   * Joins thread slot {@code t} to endpoint point {@code rp} in every table, with the same member
-   * bit in each; the bit, or -1 if all are taken.
-   */
-  int join(int rp, int t) {
-    synchronized (kernel) {
-      final int bit = home.join(rp, t);
-      if (bit >= 0) {
-        for (Rendezvous table : tables) {
-          if (table != home) {
-            table.setMember(rp, bit, t);
-          }
-        }
-      }
-      return bit;
-    }
-  }
-
-  boolean tablesReusable(int slot) {
-    for (Rendezvous t : tables) {
-      if (!t.portReusable(slot)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Creates the ports of thread {@code id} at {@code slot} in every table; its first epoch. */
-  long initPorts(int slot, long id) {
-    long first = -1;
-    for (Rendezvous t : tables) {
-      final long epoch = t.portEpoch(slot) + 1;
-      t.initPort(slot, id, epoch);
-      if (first < 0) {
-        first = epoch;
-      }
-    }
-    return first;
-  }
-
-  boolean endpointReusable(int slot) {
-    for (Rendezvous t : tables) {
-      if (!t.endpointReusable(slot)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  void openEndpoint(int slot, long id) {
-    for (Rendezvous t : tables) {
-      t.openEndpoint(slot, id);
-    }
-  }
-
-  void closeEndpoint(int slot) {
-    for (Rendezvous t : tables) {
-      t.closeEndpoint(slot);
-    }
+    this.tables = new SpaceTables(registry.lock, number, registry.config.maxSpaces(), home);
   }
 
   /** The space number encoded in its threads' ids. */
@@ -197,11 +53,20 @@ public final class Space {
   }
 
   public Kernel kernel() {
+    if (kernel == null) {
+      throw new IllegalStateException(this + " is a process space: its code has no access to the root kernel;"
+          + " spaces and channels are created by the root task");
+    }
+    return kernel;
+  }
+
+  /** The root kernel, or null in a process space. */
+  Kernel kernelOrNull() {
     return kernel;
   }
 
   public boolean isAlive() {
-    return alive;
+    return alive.get();
   }
 
   /** The uncaught exception that ended this space, or null. */
@@ -211,12 +76,12 @@ public final class Space {
 
   /** The IPC threads currently in this space. */
   public List<IpcThread> threads() {
-    return List.copyOf(threads);
+    return registry.threads(this);
   }
 
   /** {@link #spawn(String, WaitStrategy, Body)} with the kernel's default wait strategy. */
   public IpcThread spawn(String name, Body body) {
-    return spawn(name, kernel.config().waitStrategy(), body);
+    return spawn(name, registry.config.waitStrategy(), body);
   }
 
   /**
@@ -225,10 +90,10 @@ public final class Space {
    * the kernel's thread table is full.
    */
   public IpcThread spawn(String name, WaitStrategy wait, Body body) {
-    final IpcThread self = kernel.createThread(this, name, wait);
+    final IpcThread self = registry.createThread(this, name, wait);
     final Thread t = Thread.ofPlatform().daemon().name(this.name + "/" + name).unstarted(() -> run(self, body));
     self.bindOwner(t);
-    kernel.sleeper.bind(self.index, t);
+    registry.sleeper.bind(self.engine.index, t);
     javaThreads.add(t);
     t.start();
     return self;
@@ -239,33 +104,31 @@ public final class Space {
    * For tests, main threads and adapters.
    */
   public IpcThread attach(String name, WaitStrategy wait) {
-    final IpcThread self = kernel.createThread(this, name, wait);
+    final IpcThread self = registry.createThread(this, name, wait);
     self.bindOwner(Thread.currentThread());
-    kernel.sleeper.bind(self.index, Thread.currentThread());
+    registry.sleeper.bind(self.engine.index, Thread.currentThread());
     return self;
   }
 
   /** {@link #attach(String, WaitStrategy)} with the kernel's default wait strategy. */
   public IpcThread attach(String name) {
-    return attach(name, kernel.config().waitStrategy());
+    return attach(name, registry.config.waitStrategy());
   }
 
   /** Creates an endpoint owned by this space. */
   public Endpoint createEndpoint(String name) {
-    final Endpoint e = kernel.createEndpoint(this, name);
-    endpoints.add(e);
-    return e;
+    return registry.createEndpoint(this, name);
   }
 
   /** The endpoints this space owns. */
   public List<Endpoint> endpoints() {
-    return List.copyOf(endpoints);
+    return registry.endpoints(this);
   }
 
   private void run(IpcThread self, Body body) {
     try {
       body.run(self);
-      kernel.exitThread(self);
+      registry.exitThread(self);
     } catch (Throwable t) {
       fail(t);
     } finally {
@@ -287,13 +150,14 @@ public final class Space {
    * wait for its Java threads to finish; see {@link #awaitTermination}. Idempotent.
    */
   public void end() {
-    synchronized (this) {
-      if (!alive) {
-        return;
-      }
-      alive = false;
+    if (!alive.compareAndSet(true, false)) {
+      return;
     }
-    kernel.endSpace(this);
+    registry.retireAll(this);
+    if (kernel != null) {
+      kernel.spaceEnded(this);
+    }
+    registry.wakeAllSleepers();
     for (Thread t : javaThreads) {
       if (t != Thread.currentThread()) {
         t.interrupt();
@@ -313,20 +177,8 @@ public final class Space {
     return true;
   }
 
-  void removeThread(IpcThread t) {
-    threads.remove(t);
-  }
-
-  void addThread(IpcThread t) {
-    threads.add(t);
-  }
-
-  void removeEndpoint(Endpoint e) {
-    endpoints.remove(e);
-  }
-
   @Override
   public String toString() {
-    return "space " + number + " (" + name + (alive ? "" : ", ended") + ")";
+    return "space " + number + " (" + name + (isAlive() ? "" : ", ended") + ")";
   }
 }

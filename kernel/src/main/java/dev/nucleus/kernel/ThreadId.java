@@ -31,20 +31,46 @@ public final class ThreadId {
   /** Wildcard source of an open receive. */
   public static final long ANY = -1L;
 
-  static final int INDEX_BITS = 16;
-  static final int SPACE_BITS = 15;
-  static final int MAX_INDEX = (1 << INDEX_BITS) - 1;
-  static final int MAX_SPACE = (1 << SPACE_BITS) - 1;
-  static final long ENDPOINT_FLAG = 1L << 31;
-  static final long MAX_VERSION = 0xFFFF_FFFEL;
+  /** Bits of the index field (bits 0..15). */
+  public static final int INDEX_BITS = 16;
+  /** Bits of the space field (bits 16..30). */
+  public static final int SPACE_BITS = 15;
+  /** The largest thread or endpoint index. */
+  public static final int MAX_INDEX = (1 << INDEX_BITS) - 1;
+  /** The largest space number. */
+  public static final int MAX_SPACE = (1 << SPACE_BITS) - 1;
+  /** Bit 31: set in an endpoint's id. */
+  public static final long ENDPOINT_FLAG = 1L << 31;
+  /** The largest version (bits 32..63); versions start at 1, so a well-formed id is never NIL or ANY. */
+  public static final long MAX_VERSION = 0xFFFF_FFFEL;
 
   private ThreadId() {}
 
-  static long of(int space, int index, long version) {
+  /**
+   * The id of thread {@code index} of space {@code space} at {@code version}. Ids are made by
+   * the kernel; this is for tools, tests and peers that decode or compare them.
+   *
+   * @throws IllegalArgumentException if a field is out of range
+   */
+  public static long of(int space, int index, long version) {
+    if (space < 0 || space > MAX_SPACE || index < 0 || index > MAX_INDEX || version < 1 || version > MAX_VERSION) {
+      throw new IllegalArgumentException("thread id fields out of range: space " + space + ", index " + index
+          + ", version " + version);
+    }
+    return compose(space, index, version);
+  }
+
+  /** {@link #of} without the range checks, for the kernel's own valid fields. */
+  static long compose(int space, int index, long version) {
     return (version << 32) | ((long) space << INDEX_BITS) | index;
   }
 
-  static long endpoint(int space, int index, long version) {
+  /**
+   * The id of endpoint {@code index} of space {@code space} at {@code version}.
+   *
+   * @throws IllegalArgumentException if a field is out of range
+   */
+  public static long endpoint(int space, int index, long version) {
     return of(space, index, version) | ENDPOINT_FLAG;
   }
 

@@ -66,8 +66,11 @@ public final class Timeout {
   /**
    * The deadline of a phase starting now on the {@link #now()} clock, or {@code Long.MAX_VALUE}
    * for NEVER. Only for valid, non-zero encodings.
+   *
+   * @param t a valid timeout other than ZERO
+   * @return the deadline on the {@link #now()} clock
    */
-  static long deadline(long t) {
+  public static long deadline(long t) {
     if (t == NEVER) {
       return Long.MAX_VALUE;
     }
@@ -76,6 +79,23 @@ public final class Timeout {
     }
     final long d = now() + t;
     return d < 0 ? Long.MAX_VALUE : d;
+  }
+
+  /**
+   * The timeout {@code t} as the absolute one it stands for now: NEVER, ZERO and absolute
+   * timeouts unchanged, a relative one as {@code at(now + t)}, or NEVER if that is beyond the
+   * clock's range. A wait that may start again (after a restart) uses it so as not to extend its
+   * deadline.
+   *
+   * @param t a valid timeout
+   * @return NEVER, ZERO or an absolute timeout
+   */
+  public static long absolute(long t) {
+    if (t == NEVER || t == ZERO || (t & ABSOLUTE_FLAG) != 0) {
+      return t;
+    }
+    final long deadline = deadline(t);
+    return deadline > VALUE_MASK ? NEVER : at(deadline);
   }
 
   /** e.g. {@code never}, {@code zero}, {@code 5000000ns}, {@code at 123ns}. */

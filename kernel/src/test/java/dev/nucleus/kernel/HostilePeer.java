@@ -1,5 +1,9 @@
 package dev.nucleus.kernel;
 
+import dev.nucleus.kernel.internal.layout.LinkDescriptor;
+import dev.nucleus.kernel.internal.layout.ReceivePointDescriptor;
+import dev.nucleus.kernel.internal.layout.TcbDescriptor;
+import dev.nucleus.kernel.internal.link.Link;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.function.IntSupplier;
@@ -29,11 +33,11 @@ final class HostilePeer {
   };
 
   private final MemorySegment segment;
-  private final ChannelDescriptor.Geometry g;
+  private final LinkDescriptor.Geometry g;
   private final int[] targets;
 
   /** Scribbles on the ports and receive points of the TCB indices in {@code targets}. */
-  HostilePeer(ChannelSegment channel, int... targets) {
+  HostilePeer(Link channel, int... targets) {
     this.segment = channel.segment();
     this.g = channel.geometry();
     this.targets = targets;

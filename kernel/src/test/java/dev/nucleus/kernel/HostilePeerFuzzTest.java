@@ -40,7 +40,7 @@ class HostilePeerFuzzTest {
     ensureEcho();
     final long timeout = Timeout.relative(Duration.ofMillis(5));
     try (IpcThread me = echo.peer().attach("me")) {
-      final HostilePeer peer = new HostilePeer(echo.channel(), ThreadId.index(server), me.index);
+      final HostilePeer peer = new HostilePeer(echo.link(), ThreadId.index(server), me.engine.index);
       while (data.remainingBytes() > 0) {
         if (data.consumeBoolean()) {
           peer.scribble(() -> data.consumeInt(), data::consumeLong);

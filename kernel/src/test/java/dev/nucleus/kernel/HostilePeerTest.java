@@ -1,5 +1,9 @@
 package dev.nucleus.kernel;
 
+import dev.nucleus.kernel.internal.layout.LinkDescriptor;
+import dev.nucleus.kernel.internal.layout.ReceivePointDescriptor;
+import dev.nucleus.kernel.internal.layout.TcbDescriptor;
+import dev.nucleus.kernel.internal.link.Link;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -30,7 +34,7 @@ class HostilePeerTest {
         final ProcessSpace echo = kernel.spawnProcessSpace("echo-" + episode, EchoComponent.class, client);
         final long server = echo.awaitPublished(Duration.ofSeconds(30));
         try (IpcThread me = client.attach("me")) {
-          final HostilePeer peer = new HostilePeer(echo.channel(), ThreadId.index(server), me.index);
+          final HostilePeer peer = new HostilePeer(echo.link(), ThreadId.index(server), me.engine.index);
           for (int round = 0; round < 80; round++) {
             if (random.nextInt(8) == 0) {
               peer.scribble(random::nextInt, random::nextLong);
@@ -87,14 +91,14 @@ class HostilePeerTest {
       }
       // Play the process: queue a fake sender at the victim's receive point in the channel,
       // claiming to be a thread of the victim's own space (which the process cannot be).
-      final ChannelSegment channel = echo.channel();
+      final Link channel = echo.link();
       final java.lang.foreign.MemorySegment seg = channel.segment();
-      final ChannelDescriptor.Geometry g = channel.geometry();
-      final int fake = channel.header(ChannelDescriptor.B_FIRST_INDEX_OFFSET)
-          + channel.header(ChannelDescriptor.B_INDEX_COUNT_OFFSET) - 1;
-      final long forged = ThreadId.of(client.number(), victim.index + 1, 1);
+      final LinkDescriptor.Geometry g = channel.geometry();
+      final int fake = channel.header(LinkDescriptor.B_FIRST_INDEX_OFFSET)
+          + channel.header(LinkDescriptor.B_INDEX_COUNT_OFFSET) - 1;
+      final long forged = ThreadId.of(client.number(), victim.engine.index + 1, 1);
       final long t = g.tcbOffset() + fake * g.stride();
-      final long rp = g.rpOffset() + victim.index * ReceivePointDescriptor.SIZE;
+      final long rp = g.rpOffset() + victim.engine.index * ReceivePointDescriptor.SIZE;
       final java.lang.foreign.ValueLayout.OfLong L = java.lang.foreign.ValueLayout.JAVA_LONG;
       final java.lang.foreign.ValueLayout.OfInt I = java.lang.foreign.ValueLayout.JAVA_INT;
       seg.set(L, t + TcbDescriptor.ID_OFFSET, forged);
@@ -102,8 +106,8 @@ class HostilePeerTest {
       seg.set(I, t + TcbDescriptor.FLAGS_OFFSET, TcbDescriptor.FLAG_CALL);
       seg.set(I, t + TcbDescriptor.Q_NEXT_OFFSET, -1);
       seg.set(I, t + TcbDescriptor.Q_PREV_OFFSET, -1);
-      seg.set(I, t + TcbDescriptor.WAIT_RP_OFFSET, victim.index);
-      seg.set(I, t + TcbDescriptor.LINKED_RP_OFFSET, victim.index);
+      seg.set(I, t + TcbDescriptor.WAIT_RP_OFFSET, victim.engine.index);
+      seg.set(I, t + TcbDescriptor.LINKED_RP_OFFSET, victim.engine.index);
       seg.set(L, t + TcbDescriptor.STATE_OFFSET, TcbDescriptor.state(7, TcbDescriptor.SENDING));
       seg.set(I, rp + ReceivePointDescriptor.HEAD_OFFSET, fake);
       seg.set(I, rp + ReceivePointDescriptor.TAIL_OFFSET, fake);

@@ -758,7 +758,7 @@ public abstract class IpcConformanceSuite {
   }
 
   @Test
-  @DisplayName("IPC0407 invalid timeout encodings: INVALID_ARGUMENT in the phase they belong to")
+  @DisplayName("IPC0407 invalid timeout encodings: INVALID_ARGUMENT, in the SEND phase wherever nothing was sent yet")
   void invalidTimeoutEncodings() {
     final World f = world(WaitStrategy.ADAPTIVE);
     final IpcThread me = f.me();
@@ -771,10 +771,11 @@ public abstract class IpcConformanceSuite {
       final String t = " with timeout " + bad;
       assertStatus(me.send(r.id(), bad), Status.send(Status.INVALID_ARGUMENT), "send" + t);
       assertStatus(me.call(r.id(), bad, Timeout.NEVER), Status.send(Status.INVALID_ARGUMENT), "call send" + t);
-      assertStatus(me.call(r.id(), Timeout.NEVER, bad), Status.receive(Status.INVALID_ARGUMENT), "call receive" + t);
+      assertStatus(me.call(r.id(), Timeout.NEVER, bad), Status.send(Status.INVALID_ARGUMENT),
+          "call receive" + t + ": found before the send, so nothing was delivered");
       assertStatus(me.receive(r.id(), bad), Status.receive(Status.INVALID_ARGUMENT), "receive" + t);
       assertStatus(me.waitAny(bad), Status.receive(Status.INVALID_ARGUMENT), "waitAny" + t);
-      assertStatus(me.wait(e, bad), Status.receive(Status.INVALID_ARGUMENT), "wait" + t);
+      assertStatus(me.waitAt(e, bad), Status.receive(Status.INVALID_ARGUMENT), "wait" + t);
       assertStatus(me.replyWait(bad), Status.receive(Status.INVALID_ARGUMENT), "replyWait" + t);
       assertStatus(me.waitNotifications(bad), Status.receive(Status.INVALID_ARGUMENT), "waitNotifications" + t);
     }
@@ -830,7 +831,7 @@ public abstract class IpcConformanceSuite {
     // b2 is not b: it queues too; r still waits for b.
     awaitState(b2, Kind.SENDING);
     assertThat(r.ipcState().kind()).isEqualTo(Kind.RECEIVING);
-    assertStatus(f.me().notify(b.id(), 1), Status.OK, "release b");
+    assertStatus(f.me().notifyBits(b.id(), 1), Status.OK, "release b");
     awaitExit(b);
     // b has exited without sending: r's closed receive names a thread that is gone.
     final long[] first = awaitReport(f, r);
@@ -915,8 +916,8 @@ public abstract class IpcConformanceSuite {
   void waitingOnForeignEndpointNotPermitted() {
     final World f = world(WaitStrategy.ADAPTIVE);
     final Endpoint foreign = f.remote().createEndpoint("theirs");
-    assertStatus(f.me().wait(foreign, Timeout.ZERO), Status.receive(Status.NOT_PERMITTED), "wait");
-    assertStatus(f.me().wait(foreign, Timeout.NEVER), Status.receive(Status.NOT_PERMITTED), "wait, never");
+    assertStatus(f.me().waitAt(foreign, Timeout.ZERO), Status.receive(Status.NOT_PERMITTED), "wait");
+    assertStatus(f.me().waitAt(foreign, Timeout.NEVER), Status.receive(Status.NOT_PERMITTED), "wait, never");
     assertStatus(f.me().replyWait(foreign, Timeout.NEVER), Status.receive(Status.NOT_PERMITTED), "replyWait");
   }
 
@@ -935,7 +936,7 @@ public abstract class IpcConformanceSuite {
       senders.add(s);
     }
     for (int i = 0; i < senders.size(); i++) {
-      assertOk(f.me().wait(e, PATIENT), "wait " + i);
+      assertOk(f.me().waitAt(e, PATIENT), "wait " + i);
       assertMessage(f.me(), senders.get(i).id(), 0x603, i);
     }
   }
@@ -1027,11 +1028,11 @@ public abstract class IpcConformanceSuite {
     message(me, 0x607, 3);
     assertStatus(me.send(old.id(), Timeout.NEVER), Status.send(Status.STALE_ID), "send to the old endpoint id");
 
-    assertOk(me.notify(waiter.id(), 1), "let the former waiter wait on the old endpoint again");
+    assertOk(me.notifyBits(waiter.id(), 1), "let the former waiter wait on the old endpoint again");
     final long[] again = awaitReport(f, waiter);
     assertStatus((int) again[0], Status.receive(Status.STALE_ID),
         "a wait on the closed endpoint (it got a message from " + ThreadId.toString(again[1]) + ")");
-    assertOk(me.wait(fresh, Timeout.ZERO), "the new endpoint's own server takes its message");
+    assertOk(me.waitAt(fresh, Timeout.ZERO), "the new endpoint's own server takes its message");
     assertMessage(me, s.id(), 0x6071, 2);
   }
 
@@ -1093,9 +1094,9 @@ public abstract class IpcConformanceSuite {
     final IpcThread me = f.me();
     final IpcThread waiter = spawn(f.remote(), "waiter", WaitStrategy.BLOCK, Partners.notificationWaiter(0b01, f.id()));
     awaitState(waiter, Kind.WAITING_FOR_NOTIFICATION);
-    assertOk(me.notify(waiter.id(), 0b10), "masked notify");
+    assertOk(me.notifyBits(waiter.id(), 0b10), "masked notify");
     assertStays(waiter, Kind.WAITING_FOR_NOTIFICATION);
-    assertOk(me.notify(waiter.id(), 0b01), "accepted notify");
+    assertOk(me.notifyBits(waiter.id(), 0b01), "accepted notify");
     final long[] delivered = awaitReport(f, waiter);
     assertOk((int) delivered[0], "waitNotifications");
     assertThat(delivered[1]).as("sender").isEqualTo(ThreadId.NIL);
@@ -1120,7 +1121,7 @@ public abstract class IpcConformanceSuite {
     final World f = world(w);
     final IpcThread waiter = spawn(f.remote(), "waiter", w, Partners.notificationWaiter(-1L, f.id()));
     awaitState(waiter, Kind.WAITING_FOR_NOTIFICATION);
-    assertOk(f.me().notify(waiter.id(), 0x80), "notify");
+    assertOk(f.me().notifyBits(waiter.id(), 0x80), "notify");
     final long[] r = awaitReport(f, waiter);
     assertOk((int) r[0], "waitNotifications");
     assertThat(r[3]).isEqualTo(0x80);
@@ -1154,7 +1155,7 @@ public abstract class IpcConformanceSuite {
     final World f = world(w);
     final IpcThread r = spawn(f.remote(), "receiver", w, Partners.acceptingReceiveAndReport(f.id()));
     awaitState(r, Kind.RECEIVING);
-    assertOk(f.me().notify(r.id(), 0x40), "notify");
+    assertOk(f.me().notifyBits(r.id(), 0x40), "notify");
     final long[] got = awaitReport(f, r);
     assertOk((int) got[0], "receive");
     assertThat(got[1]).as("sender").isEqualTo(ThreadId.NIL);
@@ -1168,7 +1169,7 @@ public abstract class IpcConformanceSuite {
     final World f = world(WaitStrategy.ADAPTIVE);
     final IpcThread r = spawn(f.remote(), "receiver", WaitStrategy.BLOCK, Partners.receiveThenPollAndReport(f.id()));
     awaitState(r, Kind.RECEIVING);
-    assertOk(f.me().notify(r.id(), 0x1), "notify");
+    assertOk(f.me().notifyBits(r.id(), 0x1), "notify");
     assertStays(r, Kind.RECEIVING);
     message(f.me(), 0x807, 9);
     assertOk(f.me().send(r.id(), Timeout.NEVER), "send");
@@ -1183,11 +1184,11 @@ public abstract class IpcConformanceSuite {
     final Space stranger = otherSpace(f, "stranger");
     final IpcThread t = spawn(stranger, "t", WaitStrategy.BLOCK, Partners.untilNotified());
     awaitState(t, Kind.WAITING_FOR_NOTIFICATION);
-    assertStatus(f.me().notify(t.id(), 1), Status.send(Status.NOT_PERMITTED), "notify without a channel");
+    assertStatus(f.me().notifyBits(t.id(), 1), Status.send(Status.NOT_PERMITTED), "notify without a channel");
     assertStays(t, Kind.WAITING_FOR_NOTIFICATION);
     final Endpoint e = f.local().createEndpoint("ep");
-    assertStatus(f.me().notify(e.id(), 1), Status.send(Status.INVALID_ID), "notify an endpoint");
-    assertStatus(f.me().notify(ThreadId.NIL, 1), Status.send(Status.INVALID_ID), "notify nil");
+    assertStatus(f.me().notifyBits(e.id(), 1), Status.send(Status.INVALID_ID), "notify an endpoint");
+    assertStatus(f.me().notifyBits(ThreadId.NIL, 1), Status.send(Status.INVALID_ID), "notify nil");
   }
 
   // ============================================================================================
@@ -1309,7 +1310,7 @@ public abstract class IpcConformanceSuite {
       message(me, 0x1001, 1);
       checks.status(me.send(t.id(), Timeout.NEVER), "send to " + t, Status.send(Status.STALE_ID))
           .status(me.call(t.id()), "call to " + t, Status.send(Status.STALE_ID))
-          .status(me.notify(t.id(), 1), "notify " + t, Status.send(Status.STALE_ID))
+          .status(me.notifyBits(t.id(), 1), "notify " + t, Status.send(Status.STALE_ID))
           .status(me.receive(t.id(), Timeout.NEVER), "receive from " + t, Status.receive(Status.STALE_ID));
       assertThat(f.kernel().ipcState(t.id()).kind()).isEqualTo(Kind.DEAD);
     }
@@ -1334,7 +1335,7 @@ public abstract class IpcConformanceSuite {
     message(me, 0xDEAD, 1);
     assertStatus(me.send(old.id(), Timeout.NEVER), Status.send(Status.STALE_ID), "send to the old id");
     assertStatus(me.call(old.id()), Status.send(Status.STALE_ID), "call to the old id");
-    assertStatus(me.notify(old.id(), 1), Status.send(Status.STALE_ID), "notify the old id");
+    assertStatus(me.notifyBits(old.id(), 1), Status.send(Status.STALE_ID), "notify the old id");
     assertThat(fresh.ipcState().kind()).isEqualTo(Kind.RECEIVING);
     message(me, 0x1002, 2);
     assertOk(me.send(fresh.id(), Timeout.NEVER), "send to the new id");
@@ -1363,8 +1364,14 @@ public abstract class IpcConformanceSuite {
     assertStatus(me.receive(outOfRange, Timeout.NEVER), Status.receive(Status.INVALID_ID), "receive, index out of range");
     assertStatus(me.send(ThreadId.endpoint(space, maxEndpoints, 1), Timeout.NEVER), Status.send(Status.INVALID_ID),
         "endpoint index out of range");
-    assertStatus(me.send(ThreadId.of(space, ThreadId.index(live.id()), 0), Timeout.NEVER), Status.send(Status.INVALID_ID),
+    assertStatus(me.send(ThreadId.compose(space, ThreadId.index(live.id()), 0), Timeout.NEVER), Status.send(Status.INVALID_ID),
         "version 0");
+    final long spaceOutOfRange = ThreadId.of(f.kernel().config().maxSpaces() + 5, 1, 1);
+    assertStatus(me.send(spaceOutOfRange, Timeout.NEVER), Status.send(Status.INVALID_ID), "space number out of range");
+    assertStatus(me.call(spaceOutOfRange), Status.send(Status.INVALID_ID), "call, space number out of range");
+    assertStatus(me.notifyBits(spaceOutOfRange, 1), Status.send(Status.INVALID_ID), "notify, space number out of range");
+    assertStatus(me.receive(spaceOutOfRange, Timeout.ZERO), Status.receive(Status.INVALID_ID),
+        "receive, space number out of range");
     assertStatus(me.send(ThreadId.of(space, ThreadId.index(live.id()), liveVersion + 1), Timeout.NEVER),
         Status.send(Status.STALE_ID), "a live slot with another version");
     assertStatus(me.send(ThreadId.of(space, ThreadId.index(live.id()) + 1, liveVersion), Timeout.NEVER),
@@ -1387,7 +1394,7 @@ public abstract class IpcConformanceSuite {
       assertStatusIn(send, "send to" + what, Status.send(Status.INVALID_ID), Status.send(Status.STALE_ID));
       assertStatusIn(me.receive(id, Timeout.NEVER), "receive from" + what,
           Status.receive(Status.INVALID_ID), Status.receive(Status.STALE_ID));
-      assertStatusIn(me.notify(id, 1), "notify" + what, Status.send(Status.INVALID_ID), Status.send(Status.STALE_ID));
+      assertStatusIn(me.notifyBits(id, 1), "notify" + what, Status.send(Status.INVALID_ID), Status.send(Status.STALE_ID));
       if (!ThreadId.isEndpoint(id)) {
         assertThat(f.kernel().ipcState(id).kind()).as("state of" + what).isEqualTo(Kind.DEAD);
       }
@@ -1414,7 +1421,7 @@ public abstract class IpcConformanceSuite {
     message(me, 0x1101, 1);
     assertStatus(me.send(r.id(), Timeout.NEVER), Status.send(Status.NOT_PERMITTED), "send");
     assertStatus(me.call(r.id()), Status.send(Status.NOT_PERMITTED), "call");
-    assertStatus(me.notify(r.id(), 1), Status.send(Status.NOT_PERMITTED), "notify");
+    assertStatus(me.notifyBits(r.id(), 1), Status.send(Status.NOT_PERMITTED), "notify");
     assertStatus(me.receive(r.id(), Timeout.NEVER), Status.receive(Status.NOT_PERMITTED), "receive");
     assertThat(r.ipcState().kind()).as("nothing reached the receiver").isEqualTo(Kind.RECEIVING);
 
@@ -1429,7 +1436,7 @@ public abstract class IpcConformanceSuite {
     assertThat(f.kernel().connected(f.local(), f.remote())).isFalse();
     message(me, 0x1101, 3);
     assertStatus(me.send(busy.id(), Timeout.NEVER), Status.send(Status.NOT_PERMITTED), "send after close");
-    assertStatus(me.notify(busy.id(), 1), Status.send(Status.NOT_PERMITTED), "notify after close");
+    assertStatus(me.notifyBits(busy.id(), 1), Status.send(Status.NOT_PERMITTED), "notify after close");
     assertStatus(me.receive(busy.id(), Timeout.NEVER), Status.receive(Status.NOT_PERMITTED), "receive after close");
     assertThat(busy.ipcState().kind()).isEqualTo(Kind.WAITING_FOR_NOTIFICATION);
   }
@@ -1620,7 +1627,7 @@ public abstract class IpcConformanceSuite {
     checks()
         .status(me.send(outside.id(), Timeout.NEVER), "send to another space", Status.send(Status.CLOSED))
         .status(me.call(outside.id()), "call to another space", Status.send(Status.CLOSED))
-        .status(me.notify(outside.id(), 1), "notify another space", Status.send(Status.CLOSED))
+        .status(me.notifyBits(outside.id(), 1), "notify another space", Status.send(Status.CLOSED))
         .status(me.receive(outside.id(), Timeout.NEVER), "closed receive from another space", Status.receive(Status.CLOSED))
         .status(me.send(neighbour.id(), Timeout.NEVER), "send to a thread of the same ended space", Status.send(Status.CLOSED))
         .status(me.waitAny(Timeout.NEVER), "open receive", Status.receive(Status.CLOSED))
@@ -1678,7 +1685,7 @@ public abstract class IpcConformanceSuite {
     final IpcThread s = spawn(f.local(), "sender", WaitStrategy.BLOCK,
         Partners.sendOnce(busy.id(), 0x1308, 1, Timeout.NEVER, f.id()));
     awaitState(s, Kind.SENDING);
-    assertOk(f.me().notify(busy.id(), 1), "let it exit");
+    assertOk(f.me().notifyBits(busy.id(), 1), "let it exit");
     assertStatus((int) awaitReport(f, s)[0], Status.send(Status.PEER_DEAD), "queued send");
   }
 
@@ -1749,11 +1756,11 @@ public abstract class IpcConformanceSuite {
         t -> t.call(partner.id(), Timeout.ZERO, Timeout.ZERO),
         t -> t.receive(partner.id(), Timeout.ZERO),
         t -> t.waitAny(Timeout.ZERO),
-        t -> t.wait(e, Timeout.ZERO),
+        t -> t.waitAt(e, Timeout.ZERO),
         t -> t.reply(),
         t -> t.replyWait(Timeout.ZERO),
         t -> t.replyWait(e, Timeout.ZERO),
-        t -> t.notify(partner.id(), 1),
+        t -> t.notifyBits(partner.id(), 1),
         t -> t.pollNotifications(),
         t -> t.waitNotifications(Timeout.ZERO),
         t -> t.setNotificationMask(0),
@@ -1822,10 +1829,10 @@ public abstract class IpcConformanceSuite {
         .status(t.call(partner.id()), "call", closedSend, staleSend)
         .status(t.receive(partner.id(), Timeout.NEVER), "receive", closedReceive, staleReceive)
         .status(t.waitAny(Timeout.NEVER), "waitAny", closedReceive, staleReceive)
-        .status(t.wait(e, Timeout.NEVER), "wait on an endpoint", closedReceive, staleReceive)
+        .status(t.waitAt(e, Timeout.NEVER), "wait on an endpoint", closedReceive, staleReceive)
         .status(t.replyWait(Timeout.NEVER), "replyWait", closedReceive, staleReceive)
         .status(t.waitNotifications(Timeout.NEVER), "waitNotifications", closedReceive, staleReceive)
-        .status(t.notify(partner.id(), 1), "notify", closedSend, staleSend);
+        .status(t.notifyBits(partner.id(), 1), "notify", closedSend, staleSend);
     checks.that(partner.ipcState().kind() == Kind.WAITING_FOR_NOTIFICATION,
         "nothing reached the partner, but it is " + partner.ipcState() + " (a notification woke it)");
     checks.verify();

@@ -91,7 +91,7 @@ public final class PartnerComponent implements ProcessComponent {
     final Endpoint endpoint = context.space().createEndpoint("pool");
     for (int i = 0; i < threads; i++) {
       context.space().spawn("worker-" + i, self -> {
-        int status = self.wait(endpoint, Timeout.NEVER);
+        int status = self.waitAt(endpoint, Timeout.NEVER);
         while (Status.code(status) != Status.CLOSED) {
           if (status == Status.OK) {
             self.setMr(1, self.mr(1) + self.mr(2));
@@ -107,7 +107,7 @@ public final class PartnerComponent implements ProcessComponent {
   private static void notify(ProcessContext context, long target, long bits) {
     final IpcThread self = context.space().attach("notifier");
     context.publish(self.id());
-    check(self.notify(target, bits), "notify");
+    check(self.notifyBits(target, bits), "notify");
     self.waitNotifications(Timeout.NEVER); // stay until the test ends us
   }
 

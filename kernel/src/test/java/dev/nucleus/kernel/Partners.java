@@ -184,7 +184,7 @@ final class Partners {
    */
   static Space.Body endpointThenOwn(Endpoint endpoint, long reportTo) {
     return self -> {
-      final int first = self.wait(endpoint, Timeout.NEVER);
+      final int first = self.waitAt(endpoint, Timeout.NEVER);
       if (Status.code(first) != Status.CLOSED && reportReceived(self, reportTo, first) == Status.OK) {
         final int second = self.waitAny(Timeout.NEVER);
         if (Status.code(second) != Status.CLOSED) {
@@ -202,13 +202,13 @@ final class Partners {
   static Space.Body endpointWaiterAfterClose(Endpoint endpoint, long reportTo) {
     return self -> {
       for (int i = 0; i < 2; i++) {
-        final int status = self.wait(endpoint, Timeout.NEVER);
+        final int status = self.waitAt(endpoint, Timeout.NEVER);
         if (Status.code(status) == Status.CLOSED || reportReceived(self, reportTo, status) != Status.OK) {
           return;
         }
       }
       if (ok(self.waitNotifications(Timeout.NEVER), "endpointWaiterAfterClose: hold")) {
-        final int status = self.wait(endpoint, Timeout.ZERO);
+        final int status = self.waitAt(endpoint, Timeout.ZERO);
         if (Status.code(status) != Status.CLOSED) {
           reportReceived(self, reportTo, status);
         }
@@ -219,7 +219,7 @@ final class Partners {
   /** Waits once on {@code endpoint} and reports {@code [status, sender, tag, MR1]}. */
   static Space.Body endpointWaitAndReport(Endpoint endpoint, long reportTo) {
     return self -> {
-      final int status = self.wait(endpoint, Timeout.NEVER);
+      final int status = self.waitAt(endpoint, Timeout.NEVER);
       if (Status.code(status) != Status.CLOSED) {
         reportReceived(self, reportTo, status);
       }
@@ -318,7 +318,7 @@ final class Partners {
   static Space.Body notifier(long to, long... bits) {
     return self -> {
       for (long b : bits) {
-        if (!ok(self.notify(to, b), "notify")) {
+        if (!ok(self.notifyBits(to, b), "notify")) {
           return;
         }
       }

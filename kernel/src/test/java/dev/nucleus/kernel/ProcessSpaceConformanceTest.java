@@ -121,7 +121,7 @@ class ProcessSpaceConformanceTest {
         Thread.sleep(1);
       }
       assertThat(kernel.threads()).anyMatch(t -> t.ipcState().kind() == IpcState.Kind.SENDING);
-      assertThat(me.notify(p.id(), 1)).isEqualTo(Status.OK);
+      assertThat(me.notifyBits(p.id(), 1)).isEqualTo(Status.OK);
       final long[] r = call.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
       assertThat((int) r[0]).as(Status.toString((int) r[0])).isEqualTo(Status.OK);
       assertThat(r[1]).isEqualTo(42);
@@ -142,7 +142,7 @@ class ProcessSpaceConformanceTest {
       ProcessTests.awaitState(kernel, p.id(), IpcState.Kind.WAITING_FOR_NOTIFICATION);
       me.setTag(MessageTag.of(0x1004, 0));
       assertThat(me.send(p.id(), Timeout.ZERO)).as("nobody receiving").isEqualTo(Status.send(Status.NO_PARTNER));
-      assertThat(me.notify(p.id(), 1)).isEqualTo(Status.OK);
+      assertThat(me.notifyBits(p.id(), 1)).isEqualTo(Status.OK);
       assertThat(me.receive(p.id(), PATIENT)).isEqualTo(Status.OK);
       assertThat(MessageTag.label(me.tag())).isEqualTo(PartnerComponent.LATE_REPLY_LABEL);
       assertThat((int) me.mr(1)).as("the late reply").isEqualTo(Status.send(Status.NO_PARTNER));

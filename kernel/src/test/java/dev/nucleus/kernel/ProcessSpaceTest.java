@@ -89,7 +89,7 @@ class ProcessSpaceTest {
     final Space client = kernel.createSpace("client");
     final ProcessSpace space = kernel.openProcessSpace("external", client);
     assertThat(space.pid()).as("nobody attached yet").isEqualTo(-1);
-    assertThat(Files.exists(space.channelPath())).as("the handle exists until a process attaches").isTrue();
+    assertThat(Files.exists(space.linkPath())).as("the handle exists until a process attaches").isTrue();
 
     // Some other launcher starts the process with the handle.
     final Process external = new ProcessBuilder(space.attachCommand(EchoComponent.class)).inheritIO().start();
@@ -107,7 +107,7 @@ class ProcessSpaceTest {
         final int status = me.call(server, Timeout.NEVER, Timeout.NEVER);
         assertThat(Status.code(status)).as(Status.toString(status)).isIn(Status.PEER_DEAD, Status.STALE_ID);
       }
-      assertThat(Files.exists(space.channelPath())).isFalse();
+      assertThat(Files.exists(space.linkPath())).isFalse();
     } finally {
       external.destroyForcibly().waitFor();
     }
@@ -117,7 +117,7 @@ class ProcessSpaceTest {
   void closingAnUnattachedProcessSpaceRemovesItsChannel() throws Exception {
     kernel = Kernel.create();
     final ProcessSpace space = kernel.openProcessSpace("never", kernel.createSpace("client"));
-    final Path path = space.channelPath();
+    final Path path = space.linkPath();
     space.close();
     assertThat(Files.exists(path)).isFalse();
     assertThat(space.isAlive()).isFalse();

@@ -1,5 +1,6 @@
 package dev.nucleus.kernel;
 
+import dev.nucleus.kernel.internal.os.LinkFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -31,8 +32,8 @@ final class ProcessTests {
 
   /** The channel files in /dev/shm that this process created. */
   static List<Path> segmentsOfThisProcess() throws IOException {
-    try (Stream<Path> files = Files.list(ChannelFile.DEFAULT_DIR)) {
-      final String mine = ChannelFile.PREFIX + ProcessHandle.current().pid() + "-";
+    try (Stream<Path> files = Files.list(LinkFile.DEFAULT_DIR)) {
+      final String mine = LinkFile.PREFIX + ProcessHandle.current().pid() + "-";
       return files.filter(f -> f.getFileName().toString().startsWith(mine)).toList();
     }
   }

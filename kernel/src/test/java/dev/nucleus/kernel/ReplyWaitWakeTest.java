@@ -1,5 +1,8 @@
 package dev.nucleus.kernel;
 
+import dev.nucleus.kernel.internal.ipc.Rendezvous;
+import dev.nucleus.kernel.internal.layout.TcbDescriptor;
+import dev.nucleus.kernel.internal.os.Sleeper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -51,7 +54,7 @@ class ReplyWaitWakeTest {
     }
 
     private int code(int tcbIndex) {
-      return TcbDescriptor.code(TcbDescriptor.stateAcquire(table.tcbs, table.tcbOffset(tcbIndex)));
+      return TcbDescriptor.code(TcbDescriptor.stateAcquire(table.tcbs(), table.tcbOffset(tcbIndex)));
     }
 
     @Override
@@ -70,7 +73,7 @@ class ReplyWaitWakeTest {
       return r;
     })) {
       WakeRecorder recorder = recorders.getFirst();
-      recorder.table = kernel.rendezvous;
+      recorder.table = kernel.home();
       Space serverSpace = kernel.createSpace("server");
       Space clientSpace = kernel.createSpace("client");
       kernel.createChannel(serverSpace, clientSpace);
@@ -82,8 +85,8 @@ class ReplyWaitWakeTest {
         }
       });
       IpcThread client = clientSpace.attach("caller", WaitStrategy.BLOCK);
-      recorder.server = server.index;
-      recorder.caller = client.index;
+      recorder.server = server.engine.index;
+      recorder.caller = client.engine.index;
 
       for (int i = 0; i < CALLS; i++) {
         client.setTag(MessageTag.of(1, 1));

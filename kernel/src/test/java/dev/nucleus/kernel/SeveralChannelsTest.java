@@ -1,5 +1,6 @@
 package dev.nucleus.kernel;
 
+import dev.nucleus.kernel.internal.ipc.PortSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -50,7 +51,7 @@ class SeveralChannelsTest {
     final Endpoint endpoint = space.createEndpoint("echo");
     for (int i = 0; i < threads; i++) {
       space.spawn("echo-" + i, self -> {
-        int status = self.wait(endpoint, Timeout.NEVER);
+        int status = self.waitAt(endpoint, Timeout.NEVER);
         while (Status.code(status) != Status.CLOSED) {
           if (status == Status.OK) {
             if (!seen.add(ThreadId.toString(self.sender()) + "/" + self.mr(1))) {
@@ -296,8 +297,8 @@ class SeveralChannelsTest {
     final Endpoint endpoint = echoPool(server, 2, seen, duplicates, failures);
     final ProcessSpace hostile = kernel.spawnProcessSpace("hostile", EchoComponent.class, server);
     hostile.awaitPublished(PATIENCE);
-    final int[] serverThreads = server.threads().stream().mapToInt(t -> t.index).toArray();
-    final HostilePeer peer = new HostilePeer(hostile.channel(), serverThreads);
+    final int[] serverThreads = server.threads().stream().mapToInt(t -> t.engine.index).toArray();
+    final HostilePeer peer = new HostilePeer(hostile.link(), serverThreads);
     final ProcessSpace caller = kernel.spawnProcessSpace("caller", CallerComponent.class, server,
         hex(endpoint.id()), "2", "2000");
     final java.util.random.RandomGenerator random =

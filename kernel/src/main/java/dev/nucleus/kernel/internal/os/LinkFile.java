@@ -1,4 +1,4 @@
-package dev.nucleus.kernel;
+package dev.nucleus.kernel.internal.os;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,11 +28,11 @@ import java.util.regex.Pattern;
  *
  * <p>Not thread-safe: one owner opens and closes it.
  */
-final class ChannelFile implements AutoCloseable {
+public final class LinkFile implements AutoCloseable {
 
   /** Where segments live unless told otherwise. */
-  static final Path DEFAULT_DIR = Path.of("/dev/shm");
-  static final String PREFIX = "nucleus-";
+  public static final Path DEFAULT_DIR = Path.of("/dev/shm");
+  public static final String PREFIX = "nucleus-";
   private static final Pattern NAME = Pattern.compile("nucleus-(\\d+)-[0-9a-f]{32}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -41,7 +41,7 @@ final class ChannelFile implements AutoCloseable {
   private final MemorySegment segment;
   private final boolean creator;
 
-  private ChannelFile(Path path, Arena arena, MemorySegment segment, boolean creator) {
+  private LinkFile(Path path, Arena arena, MemorySegment segment, boolean creator) {
     this.path = path;
     this.arena = arena;
     this.segment = segment;
@@ -49,7 +49,7 @@ final class ChannelFile implements AutoCloseable {
   }
 
   /** Creates and maps a new zero-filled file of {@code size} bytes in {@code dir}. */
-  static ChannelFile create(Path dir, long size) {
+  public static LinkFile create(Path dir, long size) {
     final byte[] random = new byte[16];
     RANDOM.nextBytes(random);
     final Path path = dir.resolve(PREFIX + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random));
@@ -70,7 +70,7 @@ final class ChannelFile implements AutoCloseable {
    * Maps an existing file created by the peer. Throws IllegalArgumentException if it is not a
    * regular file of at least {@code minSize} bytes, UncheckedIOException if it cannot be opened.
    */
-  static ChannelFile open(Path path, long minSize) {
+  public static LinkFile open(Path path, long minSize) {
     try {
       final long size = Files.size(path);
       if (!Files.isRegularFile(path) || size < minSize) {
@@ -84,7 +84,7 @@ final class ChannelFile implements AutoCloseable {
     }
   }
 
-  private static ChannelFile map(Path path, long size, boolean creator) {
+  private static LinkFile map(Path path, long size, boolean creator) {
     final Arena arena = Arena.ofShared();
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       if (creator) {
@@ -96,23 +96,23 @@ final class ChannelFile implements AutoCloseable {
       // segment class in thread and process spaces alike, and the JIT keeps its accesses
       // monomorphic (a mapped segment class next to the native one slows both by a third).
       final MemorySegment view = MemorySegment.ofAddress(mapped.address()).reinterpret(size, arena, null);
-      return new ChannelFile(path, arena, view, creator);
+      return new LinkFile(path, arena, view, creator);
     } catch (IOException | RuntimeException e) {
       arena.close();
       throw e instanceof IOException io ? new UncheckedIOException("cannot map " + path, io) : (RuntimeException) e;
     }
   }
 
-  Path path() {
+  public Path path() {
     return path;
   }
 
-  MemorySegment segment() {
+  public MemorySegment segment() {
     return segment;
   }
 
   /** Removes the file name (the creator does this once both sides have mapped it, or at close). */
-  void unlink() {
+  public void unlink() {
     deleteQuietly(path);
   }
 
@@ -131,7 +131,7 @@ final class ChannelFile implements AutoCloseable {
    * Deletes segment files in {@code dir} whose creating process no longer runs: what a crash
    * left behind. Returns how many were removed. Files of live processes are left alone.
    */
-  static int reclaimOrphans(Path dir) {
+  public static int reclaimOrphans(Path dir) {
     int removed = 0;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*")) {
       for (Path f : files) {

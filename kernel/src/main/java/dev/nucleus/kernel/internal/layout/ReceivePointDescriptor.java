@@ -1,4 +1,4 @@
-package dev.nucleus.kernel;
+package dev.nucleus.kernel.internal.layout;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -28,106 +28,106 @@ import java.lang.invoke.VarHandle;
  * lock only when LENGTH is 0, and re-reads LENGTH afterwards (a Dekker pair with the sender, who
  * increments LENGTH before scanning WAITERS), so neither side can miss the other.
  */
-final class ReceivePointDescriptor {
+public final class ReceivePointDescriptor {
 
-  static final int MAX_MEMBERS = 64;
+  public static final int MAX_MEMBERS = 64;
 
-  static final long WAITERS_OFFSET = 0;
-  static final long OWNER_OFFSET = WAITERS_OFFSET + 8;
-  static final long LOCK_OFFSET = 64;
-  static final long LENGTH_OFFSET = LOCK_OFFSET + 4;
-  static final long HEAD_OFFSET = LENGTH_OFFSET + 4;
-  static final long TAIL_OFFSET = HEAD_OFFSET + 4;
-  static final long MEMBERS_OFFSET = 128;
-  static final long SIZE = MEMBERS_OFFSET + MAX_MEMBERS * 4L;
+  public static final long WAITERS_OFFSET = 0;
+  public static final long OWNER_OFFSET = WAITERS_OFFSET + 8;
+  public static final long LOCK_OFFSET = 64;
+  public static final long LENGTH_OFFSET = LOCK_OFFSET + 4;
+  public static final long HEAD_OFFSET = LENGTH_OFFSET + 4;
+  public static final long TAIL_OFFSET = HEAD_OFFSET + 4;
+  public static final long MEMBERS_OFFSET = 128;
+  public static final long SIZE = MEMBERS_OFFSET + MAX_MEMBERS * 4L;
 
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
   private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
   private ReceivePointDescriptor() {}
 
-  static long waitersAcquire(MemorySegment s, long rp) {
+  public static long waitersAcquire(MemorySegment s, long rp) {
     return (long) LONG.getAcquire(s, rp + WAITERS_OFFSET);
   }
 
-  static void orWaiters(MemorySegment s, long rp, long bits) {
+  public static void orWaiters(MemorySegment s, long rp, long bits) {
     LONG.getAndBitwiseOr(s, rp + WAITERS_OFFSET, bits);
   }
 
-  static void clearWaiters(MemorySegment s, long rp, long bits) {
+  public static void clearWaiters(MemorySegment s, long rp, long bits) {
     LONG.getAndBitwiseAnd(s, rp + WAITERS_OFFSET, ~bits);
   }
 
-  static long ownerVolatile(MemorySegment s, long rp) {
+  public static long ownerVolatile(MemorySegment s, long rp) {
     return (long) LONG.getVolatile(s, rp + OWNER_OFFSET);
   }
 
-  static void ownerVolatile(MemorySegment s, long rp, long id) {
+  public static void ownerVolatile(MemorySegment s, long rp, long id) {
     LONG.setVolatile(s, rp + OWNER_OFFSET, id);
   }
 
-  static int lengthVolatile(MemorySegment s, long rp) {
+  public static int lengthVolatile(MemorySegment s, long rp) {
     return (int) INT.getVolatile(s, rp + LENGTH_OFFSET);
   }
 
-  static int lengthAcquire(MemorySegment s, long rp) {
+  public static int lengthAcquire(MemorySegment s, long rp) {
     return (int) INT.getAcquire(s, rp + LENGTH_OFFSET);
   }
 
   /** Adds {@code delta} to LENGTH with a full fence (the sender's half of the Dekker pair). */
-  static void addLength(MemorySegment s, long rp, int delta) {
+  public static void addLength(MemorySegment s, long rp, int delta) {
     INT.getAndAdd(s, rp + LENGTH_OFFSET, delta);
   }
 
   /** Takes LOCK, writing {@code holder} (the locking side: 1 or 2) so a survivor can break it. */
-  static boolean tryLock(MemorySegment s, long rp, int holder) {
+  public static boolean tryLock(MemorySegment s, long rp, int holder) {
     return INT.compareAndSet(s, rp + LOCK_OFFSET, 0, holder);
   }
 
   /** Releases LOCK if {@code holder} holds it (a dead peer's lock, broken by the survivor). */
-  static void breakLock(MemorySegment s, long rp, int holder) {
+  public static void breakLock(MemorySegment s, long rp, int holder) {
     INT.compareAndSet(s, rp + LOCK_OFFSET, holder, 0);
   }
 
   /** The side holding LOCK (0: free). */
-  static int holder(MemorySegment s, long rp) {
+  public static int holder(MemorySegment s, long rp) {
     return (int) INT.getOpaque(s, rp + LOCK_OFFSET);
   }
 
-  static void unlockRelease(MemorySegment s, long rp) {
+  public static void unlockRelease(MemorySegment s, long rp) {
     INT.setRelease(s, rp + LOCK_OFFSET, 0);
   }
 
-  static int head(MemorySegment s, long rp) {
+  public static int head(MemorySegment s, long rp) {
     return (int) INT.get(s, rp + HEAD_OFFSET);
   }
 
-  static void head(MemorySegment s, long rp, int v) {
+  public static void head(MemorySegment s, long rp, int v) {
     INT.set(s, rp + HEAD_OFFSET, v);
   }
 
-  static int tail(MemorySegment s, long rp) {
+  public static int tail(MemorySegment s, long rp) {
     return (int) INT.get(s, rp + TAIL_OFFSET);
   }
 
-  static void tail(MemorySegment s, long rp, int v) {
+  public static void tail(MemorySegment s, long rp, int v) {
     INT.set(s, rp + TAIL_OFFSET, v);
   }
 
-  static int memberVolatile(MemorySegment s, long rp, int k) {
+  public static int memberVolatile(MemorySegment s, long rp, int k) {
     return (int) INT.getVolatile(s, rp + MEMBERS_OFFSET + k * 4L);
   }
 
-  static int member(MemorySegment s, long rp, int k) {
+  public static int member(MemorySegment s, long rp, int k) {
     return (int) INT.getAcquire(s, rp + MEMBERS_OFFSET + k * 4L);
   }
 
-  static void memberVolatile(MemorySegment s, long rp, int k, int tcbIndex) {
+  public static void memberVolatile(MemorySegment s, long rp, int k, int tcbIndex) {
     INT.setVolatile(s, rp + MEMBERS_OFFSET + k * 4L, tcbIndex);
   }
 
   /** Resets a slot to an empty, unowned point. */
-  static void clear(MemorySegment s, long rp) {
+  public static void clear(MemorySegment s, long rp) {
     s.asSlice(rp, SIZE).fill((byte) 0);
     INT.set(s, rp + HEAD_OFFSET, -1);
     INT.set(s, rp + TAIL_OFFSET, -1);

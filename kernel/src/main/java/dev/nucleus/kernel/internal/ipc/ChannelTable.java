@@ -1,4 +1,4 @@
-package dev.nucleus.kernel;
+package dev.nucleus.kernel.internal.ipc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -16,22 +16,25 @@ import java.lang.invoke.VarHandle;
  *
  * Thread-safe: bits are set and cleared atomically and read with acquire loads.
  */
-final class ChannelTable {
+public final class ChannelTable {
+
+  /** The kernel's own space (Kernel.KERNEL_SPACE): its interrupt pseudo-threads reach every space. */
+  public static final int KERNEL_SPACE = 0;
 
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
   private final int maxSpaces;
   private final MemorySegment bits;
 
-  ChannelTable(Arena arena, int maxSpaces) {
+  public ChannelTable(Arena arena, int maxSpaces) {
     this.maxSpaces = maxSpaces;
     final long words = ((long) maxSpaces * maxSpaces + 63) / 64;
     this.bits = arena.allocate(words * 8, 64);
   }
 
   /** Whether threads of {@code a} may send to threads of {@code b}. */
-  boolean permitted(int a, int b) {
-    if (a == b || a == Kernel.KERNEL_SPACE) {
+  public boolean permitted(int a, int b) {
+    if (a == b || a == KERNEL_SPACE) {
       return true;
     }
     if (a >= maxSpaces || b >= maxSpaces) {
@@ -41,7 +44,7 @@ final class ChannelTable {
     return (((long) LONG.getAcquire(bits, (bit >>> 6) * 8)) & (1L << bit)) != 0;
   }
 
-  void set(int a, int b, boolean on) {
+  public void set(int a, int b, boolean on) {
     flip(a, b, on);
     flip(b, a, on);
   }

@@ -1,4 +1,4 @@
-package dev.nucleus.kernel;
+package dev.nucleus.kernel.internal.layout;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -43,85 +43,85 @@ import java.lang.invoke.VarHandle;
  * Everything a partner writes into the record (SENDER, MRs, STATUS, PARTNER) is written before
  * the releasing store of STATE and read after the acquiring load of it.
  */
-final class TcbDescriptor {
+public final class TcbDescriptor {
 
   // State codes (low 8 bits of STATE).
-  static final int FREE = 0;
-  static final int IDLE = 1;
+  public static final int FREE = 0;
+  public static final int IDLE = 1;
   /** Waiting on WAIT_RP for a sender matching PARTNER. Senders claim it by CAS. */
-  static final int RECEIVING = 2;
+  public static final int RECEIVING = 2;
   /** A partner won the claim and is writing the message into this TCB. */
-  static final int CLAIMED = 3;
+  public static final int CLAIMED = 3;
   /** A message (or a reply) has been written; STATUS holds the outcome. */
-  static final int DELIVERED = 4;
+  public static final int DELIVERED = 4;
   /** Queued at WAIT_RP with a message in its own registers. Receivers take it by CAS. */
-  static final int SENDING = 5;
+  public static final int SENDING = 5;
   /** A receiver won the take and is copying this TCB's registers. */
-  static final int TAKEN = 6;
+  public static final int TAKEN = 6;
   /** The call's request was delivered; waiting for a reply from PARTNER. Repliers claim it by CAS. */
-  static final int WAIT_REPLY = 7;
+  public static final int WAIT_REPLY = 7;
   /** A queued send completed; STATUS holds the outcome. */
-  static final int DONE = 8;
+  public static final int DONE = 8;
   /** The thread has exited or its space ended. Terminal until the slot is reused. */
-  static final int DEAD = 9;
+  public static final int DEAD = 9;
   /**
    * Inside replyWait, between its reply and its receive: the thread is answering a caller and
    * receives within a few instructions. A sender that finds it so waits briefly for RECEIVING
    * (see Rendezvous#claimWaiter), which keeps replyWait atomic for its callers, as in L4.
    */
-  static final int ANSWERING = 10;
+  public static final int ANSWERING = 10;
   /**
    * Waiting at WAIT_RP in this table and in the other tables of its space at once (an open
    * receive of a thread whose space has channels to process spaces). Senders never claim it: they
    * queue at WAIT_RP and wake it; the owner takes queued senders itself (see PortSet).
    */
-  static final int POLLING = 11;
+  public static final int POLLING = 11;
 
-  static final int FLAG_CALL = 1;
-  static final int FLAG_ACCEPT_NOTIFY = 2;
+  public static final int FLAG_CALL = 1;
+  public static final int FLAG_ACCEPT_NOTIFY = 2;
 
   // Line 0: the rendezvous line.
-  static final long STATE_OFFSET = 0;
-  static final long SENDER_OFFSET = STATE_OFFSET + 8;
-  static final long MR0_OFFSET = SENDER_OFFSET + 8;
+  public static final long STATE_OFFSET = 0;
+  public static final long SENDER_OFFSET = STATE_OFFSET + 8;
+  public static final long MR0_OFFSET = SENDER_OFFSET + 8;
   /** MR0 and MR1 share the rendezvous line with the state. */
-  static final int MRS_IN_LINE_0 = 2;
-  static final long PARTNER_OFFSET = MR0_OFFSET + MRS_IN_LINE_0 * 8L;
-  static final long REPLY_TO_OFFSET = PARTNER_OFFSET + 8;
-  static final long REPLY_EPOCH_OFFSET = REPLY_TO_OFFSET + 8;
-  static final long STATUS_OFFSET = REPLY_EPOCH_OFFSET + 8;
-  static final long SLEEPING_OFFSET = STATUS_OFFSET + 4;
+  public static final int MRS_IN_LINE_0 = 2;
+  public static final long PARTNER_OFFSET = MR0_OFFSET + MRS_IN_LINE_0 * 8L;
+  public static final long REPLY_TO_OFFSET = PARTNER_OFFSET + 8;
+  public static final long REPLY_EPOCH_OFFSET = REPLY_TO_OFFSET + 8;
+  public static final long STATUS_OFFSET = REPLY_EPOCH_OFFSET + 8;
+  public static final long SLEEPING_OFFSET = STATUS_OFFSET + 4;
   // Line 1: control.
-  static final long ABORT_EPOCH_OFFSET = 64;
-  static final long ID_OFFSET = ABORT_EPOCH_OFFSET + 8;
-  static final long WAIT_RP_OFFSET = ID_OFFSET + 8;
-  static final long WAIT_BIT_OFFSET = WAIT_RP_OFFSET + 4;
-  static final long FLAGS_OFFSET = WAIT_BIT_OFFSET + 4;
-  static final long Q_NEXT_OFFSET = FLAGS_OFFSET + 4;
-  static final long Q_PREV_OFFSET = Q_NEXT_OFFSET + 4;
-  static final long LINKED_RP_OFFSET = Q_PREV_OFFSET + 4;
+  public static final long ABORT_EPOCH_OFFSET = 64;
+  public static final long ID_OFFSET = ABORT_EPOCH_OFFSET + 8;
+  public static final long WAIT_RP_OFFSET = ID_OFFSET + 8;
+  public static final long WAIT_BIT_OFFSET = WAIT_RP_OFFSET + 4;
+  public static final long FLAGS_OFFSET = WAIT_BIT_OFFSET + 4;
+  public static final long Q_NEXT_OFFSET = FLAGS_OFFSET + 4;
+  public static final long Q_PREV_OFFSET = Q_NEXT_OFFSET + 4;
+  public static final long LINKED_RP_OFFSET = Q_PREV_OFFSET + 4;
   // Line 2: notifications.
-  static final long NOTIFY_BITS_OFFSET = 128;
-  static final long NOTIFY_MASK_OFFSET = NOTIFY_BITS_OFFSET + 8;
+  public static final long NOTIFY_BITS_OFFSET = 128;
+  public static final long NOTIFY_MASK_OFFSET = NOTIFY_BITS_OFFSET + 8;
   // Line 3 on: MR2 and up.
-  static final long MR2_OFFSET = 192;
+  public static final long MR2_OFFSET = 192;
 
-  static final int MIN_MESSAGE_REGISTERS = 8;
-  static final int MAX_MESSAGE_REGISTERS = 64;
+  public static final int MIN_MESSAGE_REGISTERS = 8;
+  public static final int MAX_MESSAGE_REGISTERS = 64;
 
-  static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-  static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+  public static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+  public static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
   private TcbDescriptor() {}
 
   /** Bytes per TCB for {@code mrCount} message registers (MR0 included), a multiple of 64. */
-  static long stride(int mrCount) {
+  public static long stride(int mrCount) {
     checkMessageRegisters(mrCount);
     final long end = MR2_OFFSET + Math.max(0, mrCount - MRS_IN_LINE_0) * 8L;
     return (end + 63) & ~63L;
   }
 
-  static void checkMessageRegisters(int mrCount) {
+  public static void checkMessageRegisters(int mrCount) {
     if (mrCount < MIN_MESSAGE_REGISTERS || mrCount > MAX_MESSAGE_REGISTERS) {
       throw new IllegalArgumentException(
           "message registers must be in [" + MIN_MESSAGE_REGISTERS + ", " + MAX_MESSAGE_REGISTERS + "], got " + mrCount);
@@ -129,82 +129,82 @@ final class TcbDescriptor {
   }
 
   /** Offset of MR{@code i} within a TCB. */
-  static long mrOffset(int i) {
+  public static long mrOffset(int i) {
     return i < MRS_IN_LINE_0 ? MR0_OFFSET + i * 8L : MR2_OFFSET + (i - MRS_IN_LINE_0) * 8L;
   }
 
-  static long state(long epoch, int code) {
+  public static long state(long epoch, int code) {
     return (epoch << 8) | code;
   }
 
-  static int code(long state) {
+  public static int code(long state) {
     return (int) (state & 0xFF);
   }
 
-  static long epoch(long state) {
+  public static long epoch(long state) {
     return state >>> 8;
   }
 
   // --- accessors; the suffix names the memory mode -------------------------------------------
 
-  static long stateAcquire(MemorySegment s, long tcb) {
+  public static long stateAcquire(MemorySegment s, long tcb) {
     return (long) LONG.getAcquire(s, tcb + STATE_OFFSET);
   }
 
-  static long stateVolatile(MemorySegment s, long tcb) {
+  public static long stateVolatile(MemorySegment s, long tcb) {
     return (long) LONG.getVolatile(s, tcb + STATE_OFFSET);
   }
 
   /** Publishes a state and orders it before later loads (the waker's store-load barrier). */
-  static void stateVolatile(MemorySegment s, long tcb, long v) {
+  public static void stateVolatile(MemorySegment s, long tcb, long v) {
     LONG.setVolatile(s, tcb + STATE_OFFSET, v);
   }
 
-  static boolean casState(MemorySegment s, long tcb, long expected, long v) {
+  public static boolean casState(MemorySegment s, long tcb, long expected, long v) {
     return LONG.compareAndSet(s, tcb + STATE_OFFSET, expected, v);
   }
 
-  static long getLong(MemorySegment s, long tcb, long field) {
+  public static long getLong(MemorySegment s, long tcb, long field) {
     return (long) LONG.get(s, tcb + field);
   }
 
-  static void setLong(MemorySegment s, long tcb, long field, long v) {
+  public static void setLong(MemorySegment s, long tcb, long field, long v) {
     LONG.set(s, tcb + field, v);
   }
 
-  static long getLongVolatile(MemorySegment s, long tcb, long field) {
+  public static long getLongVolatile(MemorySegment s, long tcb, long field) {
     return (long) LONG.getVolatile(s, tcb + field);
   }
 
-  static void setLongVolatile(MemorySegment s, long tcb, long field, long v) {
+  public static void setLongVolatile(MemorySegment s, long tcb, long field, long v) {
     LONG.setVolatile(s, tcb + field, v);
   }
 
-  static int getInt(MemorySegment s, long tcb, long field) {
+  public static int getInt(MemorySegment s, long tcb, long field) {
     return (int) INT.get(s, tcb + field);
   }
 
-  static void setInt(MemorySegment s, long tcb, long field, int v) {
+  public static void setInt(MemorySegment s, long tcb, long field, int v) {
     INT.set(s, tcb + field, v);
   }
 
-  static int getIntVolatile(MemorySegment s, long tcb, long field) {
+  public static int getIntVolatile(MemorySegment s, long tcb, long field) {
     return (int) INT.getVolatile(s, tcb + field);
   }
 
-  static void setIntVolatile(MemorySegment s, long tcb, long field, int v) {
+  public static void setIntVolatile(MemorySegment s, long tcb, long field, int v) {
     INT.setVolatile(s, tcb + field, v);
   }
 
-  static long idVolatile(MemorySegment s, long tcb) {
+  public static long idVolatile(MemorySegment s, long tcb) {
     return (long) LONG.getVolatile(s, tcb + ID_OFFSET);
   }
 
-  static long orNotifyBits(MemorySegment s, long tcb, long bits) {
+  public static long orNotifyBits(MemorySegment s, long tcb, long bits) {
     return (long) LONG.getAndBitwiseOr(s, tcb + NOTIFY_BITS_OFFSET, bits);
   }
 
-  static long takeNotifyBits(MemorySegment s, long tcb, long mask) {
+  public static long takeNotifyBits(MemorySegment s, long tcb, long mask) {
     return (long) LONG.getAndBitwiseAnd(s, tcb + NOTIFY_BITS_OFFSET, ~mask) & mask;
   }
 
@@ -212,7 +212,7 @@ final class TcbDescriptor {
    * Copies the tag and {@code words} message registers of TCB {@code tcb} from one table to
    * another (a thread changing the table it does IPC in; see IpcThread).
    */
-  static void copyRegisters(MemorySegment from, MemorySegment to, long tcb, long tag, int words) {
+  public static void copyRegisters(MemorySegment from, MemorySegment to, long tcb, long tag, int words) {
     LONG.set(to, tcb + MR0_OFFSET, tag);
     final int inLine = Math.min(words, MRS_IN_LINE_0 - 1);
     for (int i = 1; i <= inLine; i++) {
@@ -225,7 +225,7 @@ final class TcbDescriptor {
   }
 
   /** Copies the tag and {@code words} message registers from one TCB to another, in order. */
-  static void copyMessage(MemorySegment s, long from, long to, long tag, int words) {
+  public static void copyMessage(MemorySegment s, long from, long to, long tag, int words) {
     LONG.set(s, to + MR0_OFFSET, tag);
     final int inLine = Math.min(words, MRS_IN_LINE_0 - 1);
     for (int i = 1; i <= inLine; i++) {

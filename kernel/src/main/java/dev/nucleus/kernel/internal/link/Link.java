@@ -1,14 +1,23 @@
-package dev.nucleus.kernel;
+package dev.nucleus.kernel.internal.link;
 
-import static dev.nucleus.kernel.TcbDescriptor.*;
+import dev.nucleus.kernel.ThreadId;
+import dev.nucleus.kernel.internal.ipc.ChannelTable;
+import dev.nucleus.kernel.internal.ipc.Rendezvous;
+import dev.nucleus.kernel.internal.layout.LinkDescriptor;
+import dev.nucleus.kernel.internal.layout.ReceivePointDescriptor;
+import dev.nucleus.kernel.internal.os.Futex;
+import dev.nucleus.kernel.internal.os.FutexSleeper;
+import dev.nucleus.kernel.internal.os.LinkFile;
+import dev.nucleus.kernel.internal.os.Sleeper;
+import static dev.nucleus.kernel.internal.layout.TcbDescriptor.*;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
 /**
- * One channel between two processes: the mapped {@link ChannelFile}, its header
- * ({@link ChannelDescriptor}) and the IPC table (a {@link Rendezvous}) over the rest. Side A
+ * One channel between two processes: the mapped {@link LinkFile}, its header
+ * ({@link LinkDescriptor}) and the IPC table (a {@link Rendezvous}) over the rest. Side A
  * (the root kernel) creates it; side B (the process space) attaches to it.
  *
  * <pre>
@@ -24,27 +33,27 @@ import java.nio.file.Path;
  * Each side's spin locks hold its side number ({@link #SIDE_A} or {@link #SIDE_B}), so that the
  * survivor can break the locks a dead peer held. Thread-safe after construction.
  */
-final class ChannelSegment implements AutoCloseable {
+public final class Link implements AutoCloseable {
 
-  static final int SIDE_A = 1;
-  static final int SIDE_B = 2;
+  public static final int SIDE_A = 1;
+  public static final int SIDE_B = 2;
 
   /** How long markSpaceDead lets this side's own partners finish copies in flight. */
   private static final long GRACE_NANOS = 20_000_000L;
 
-  private final ChannelFile file;
+  private final LinkFile file;
   private final MemorySegment segment;
-  private final ChannelDescriptor.Geometry geometry;
+  private final LinkDescriptor.Geometry geometry;
   private final Rendezvous table;
   private final int spaceA;
   private final int spaceB;
 
-  private ChannelSegment(ChannelFile file, ChannelDescriptor.Geometry g, int side, long adaptiveSpinNanos) {
+  private Link(LinkFile file, LinkDescriptor.Geometry g, int side, long adaptiveSpinNanos) {
     this.file = file;
     this.segment = file.segment();
     this.geometry = g;
-    this.spaceA = ChannelDescriptor.getInt(segment, ChannelDescriptor.SPACE_A_OFFSET);
-    this.spaceB = ChannelDescriptor.getInt(segment, ChannelDescriptor.SPACE_B_OFFSET);
+    this.spaceA = LinkDescriptor.getInt(segment, LinkDescriptor.SPACE_A_OFFSET);
+    this.spaceB = LinkDescriptor.getInt(segment, LinkDescriptor.SPACE_B_OFFSET);
     final MemorySegment tcbs = segment.asSlice(g.tcbOffset(), g.stride() * g.maxThreads());
     final MemorySegment rps = segment.asSlice(g.rpOffset(), ReceivePointDescriptor.SIZE * (g.maxThreads() + g.maxEndpoints()));
     final ChannelTable permitted = new ChannelTable(Arena.ofAuto(), Math.max(spaceA, spaceB) + 1);
@@ -56,19 +65,18 @@ final class ChannelSegment implements AutoCloseable {
     this.table = new Rendezvous(tcbs, rps, g.stride(), g.maxThreads(), g.maxEndpoints(), g.mrCount(),
         adaptiveSpinNanos, permitted, sleeper, side);
     if (side == SIDE_A) {
-      table.senderSpace = spaceB; // see Rendezvous.senderSpace
+      table.acceptSendersOnlyFrom(spaceB);
     }
   }
 
   /** Side A: creates the segment for process space {@code spaceB} and its index ranges. */
-  static ChannelSegment create(Path dir, Kernel.Config config, int spaceA, int spaceB,
-      int bFirstIndex, int bIndexCount, int bFirstEndpoint, int bEndpointCount) {
-    final ChannelDescriptor.Geometry g =
-        new ChannelDescriptor.Geometry(config.messageRegisters(), config.maxThreads(), config.maxEndpoints());
-    final ChannelFile file = ChannelFile.create(dir, g.totalSize());
+  public static Link create(Path dir, int messageRegisters, int maxThreads, int maxEndpoints, long adaptiveSpinNanos,
+      int spaceA, int spaceB, int bFirstIndex, int bIndexCount, int bFirstEndpoint, int bEndpointCount) {
+    final LinkDescriptor.Geometry g = new LinkDescriptor.Geometry(messageRegisters, maxThreads, maxEndpoints);
+    final LinkFile file = LinkFile.create(dir, g.totalSize());
     try {
-      ChannelDescriptor.writeHeader(file.segment(), g, spaceA, spaceB, bFirstIndex, bIndexCount, bFirstEndpoint, bEndpointCount);
-      final ChannelSegment c = new ChannelSegment(file, g, SIDE_A, config.adaptiveSpin().toNanos());
+      LinkDescriptor.writeHeader(file.segment(), g, spaceA, spaceB, bFirstIndex, bIndexCount, bFirstEndpoint, bEndpointCount);
+      final Link c = new Link(file, g, SIDE_A, adaptiveSpinNanos);
       c.table.clearAll();
       return c;
     } catch (RuntimeException e) {
@@ -78,13 +86,13 @@ final class ChannelSegment implements AutoCloseable {
   }
 
   /** Side B: maps and validates the segment at {@code path}. */
-  static ChannelSegment attach(Path path, long adaptiveSpinNanos) {
-    final ChannelFile file = ChannelFile.open(path, ChannelDescriptor.PAGE);
+  public static Link attach(Path path, long adaptiveSpinNanos) {
+    final LinkFile file = LinkFile.open(path, LinkDescriptor.PAGE);
     try {
-      final ChannelDescriptor.Geometry g = ChannelDescriptor.validate(file.segment(), file.segment().byteSize());
-      final ChannelSegment c = new ChannelSegment(file, g, SIDE_B, adaptiveSpinNanos);
-      ChannelDescriptor.setLongVolatile(c.segment, ChannelDescriptor.PID_B_OFFSET, ProcessHandle.current().pid());
-      ChannelDescriptor.setIntVolatile(c.segment, ChannelDescriptor.B_STATE_OFFSET, ChannelDescriptor.B_ATTACHED);
+      final LinkDescriptor.Geometry g = LinkDescriptor.validate(file.segment(), file.segment().byteSize());
+      final Link c = new Link(file, g, SIDE_B, adaptiveSpinNanos);
+      LinkDescriptor.setLongVolatile(c.segment, LinkDescriptor.PID_B_OFFSET, ProcessHandle.current().pid());
+      LinkDescriptor.setIntVolatile(c.segment, LinkDescriptor.B_STATE_OFFSET, LinkDescriptor.B_ATTACHED);
       return c;
     } catch (RuntimeException e) {
       file.close();
@@ -92,62 +100,67 @@ final class ChannelSegment implements AutoCloseable {
     }
   }
 
-  Rendezvous table() {
+  public Rendezvous table() {
     return table;
   }
 
   /** The whole mapped segment (tests play a hostile peer with it). */
-  MemorySegment segment() {
+  public MemorySegment segment() {
     return segment;
   }
 
-  ChannelDescriptor.Geometry geometry() {
+  public LinkDescriptor.Geometry geometry() {
     return geometry;
   }
 
-  Path path() {
+  public Path path() {
     return file.path();
   }
 
-  int spaceA() {
+  public int spaceA() {
     return spaceA;
   }
 
-  int spaceB() {
+  public int spaceB() {
     return spaceB;
   }
 
-  int header(long offset) {
-    return ChannelDescriptor.getInt(segment, offset);
+  public int header(long offset) {
+    return LinkDescriptor.getInt(segment, offset);
+  }
+
+  /** The pid of side A, the root, as it wrote it when it created the link. */
+  public long pidA() {
+    return LinkDescriptor.getLong(segment, LinkDescriptor.PID_A_OFFSET);
   }
 
   /** The pid side B wrote when it attached (0 before). */
-  long pidB() {
-    return ChannelDescriptor.getLong(segment, ChannelDescriptor.PID_B_OFFSET);
+  public long pidB() {
+    return LinkDescriptor.getLong(segment, LinkDescriptor.PID_B_OFFSET);
   }
 
-  int bState() {
-    return ChannelDescriptor.getInt(segment, ChannelDescriptor.B_STATE_OFFSET);
+  public int bState() {
+    return LinkDescriptor.getInt(segment, LinkDescriptor.B_STATE_OFFSET);
   }
 
-  void bState(int state) {
-    ChannelDescriptor.setIntVolatile(segment, ChannelDescriptor.B_STATE_OFFSET, state);
+  public void bState(int state) {
+    LinkDescriptor.setIntVolatile(segment, LinkDescriptor.B_STATE_OFFSET, state);
   }
 
   /** Side B: offers {@code id} as its bootstrap service and marks itself running. */
-  void publish(long id) {
-    ChannelDescriptor.setLongVolatile(segment, ChannelDescriptor.PUBLISHED_OFFSET, id);
-    bState(ChannelDescriptor.B_RUNNING);
+  public void publish(long id) {
+    LinkDescriptor.setLongVolatile(segment, LinkDescriptor.PUBLISHED_OFFSET, id);
+    bState(LinkDescriptor.B_RUNNING);
   }
 
   /** The id side B published, validated to be one of B's (0 until published). */
-  long published() {
-    final long id = ChannelDescriptor.getLong(segment, ChannelDescriptor.PUBLISHED_OFFSET);
+  public long published() {
+    final long id = LinkDescriptor.getLong(segment, LinkDescriptor.PUBLISHED_OFFSET);
     return ThreadId.isWellFormed(id) && ThreadId.space(id) == spaceB ? id : 0;
   }
 
   /** Removes the file name; the mappings stay. */
-  void unlink() {
+  public void unlink() {
     file.unlink();
   }
 
@@ -157,7 +170,7 @@ final class ChannelSegment implements AutoCloseable {
    * check), locks it held are broken, and copies it left half done into or out of this side's
    * ports complete with PEER_DEAD. Then every sleeper is woken.
    */
-  void markSpaceDead(int space, int deadSide) {
+  public void markSpaceDead(int space, int deadSide) {
     final Rendezvous t = table;
     t.breakLocks(deadSide);
     for (int i = 0; i < geometry.maxThreads(); i++) {

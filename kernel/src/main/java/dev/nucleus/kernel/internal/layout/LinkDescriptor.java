@@ -1,5 +1,6 @@
-package dev.nucleus.kernel;
+package dev.nucleus.kernel.internal.layout;
 
+import dev.nucleus.kernel.ThreadId;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -39,57 +40,57 @@ import java.lang.invoke.VarHandle;
  * Side B validates the whole header against the file size before trusting any offset
  * ({@link #validate}); fields B writes are read by A with acquire loads and validated too.
  */
-final class ChannelDescriptor {
+public final class LinkDescriptor {
 
-  static final long MAGIC = 0x3153_5545_4C43_554EL;
-  static final int VERSION = 1;
-  static final long PAGE = 4096;
+  public static final long MAGIC = 0x3153_5545_4C43_554EL;
+  public static final int VERSION = 1;
+  public static final long PAGE = 4096;
 
-  static final long MAGIC_OFFSET = 0;
-  static final long VERSION_OFFSET = 8;
-  static final long MR_COUNT_OFFSET = 12;
-  static final long MAX_THREADS_OFFSET = 16;
-  static final long MAX_ENDPOINTS_OFFSET = 20;
-  static final long STRIDE_OFFSET = 24;
-  static final long TCB_OFFSET_OFFSET = 32;
-  static final long RP_OFFSET_OFFSET = 40;
-  static final long TOTAL_SIZE_OFFSET = 48;
-  static final long SPACE_A_OFFSET = 56;
-  static final long SPACE_B_OFFSET = 60;
-  static final long PID_A_OFFSET = 64;
-  static final long PID_B_OFFSET = 72;
-  static final long B_FIRST_INDEX_OFFSET = 80;
-  static final long B_INDEX_COUNT_OFFSET = 84;
-  static final long B_FIRST_EP_OFFSET = 88;
-  static final long B_EP_COUNT_OFFSET = 92;
-  static final long PUBLISHED_OFFSET = 96;
-  static final long B_STATE_OFFSET = 104;
+  public static final long MAGIC_OFFSET = 0;
+  public static final long VERSION_OFFSET = 8;
+  public static final long MR_COUNT_OFFSET = 12;
+  public static final long MAX_THREADS_OFFSET = 16;
+  public static final long MAX_ENDPOINTS_OFFSET = 20;
+  public static final long STRIDE_OFFSET = 24;
+  public static final long TCB_OFFSET_OFFSET = 32;
+  public static final long RP_OFFSET_OFFSET = 40;
+  public static final long TOTAL_SIZE_OFFSET = 48;
+  public static final long SPACE_A_OFFSET = 56;
+  public static final long SPACE_B_OFFSET = 60;
+  public static final long PID_A_OFFSET = 64;
+  public static final long PID_B_OFFSET = 72;
+  public static final long B_FIRST_INDEX_OFFSET = 80;
+  public static final long B_INDEX_COUNT_OFFSET = 84;
+  public static final long B_FIRST_EP_OFFSET = 88;
+  public static final long B_EP_COUNT_OFFSET = 92;
+  public static final long PUBLISHED_OFFSET = 96;
+  public static final long B_STATE_OFFSET = 104;
 
-  static final int B_BOOTING = 0;
-  static final int B_ATTACHED = 1;
-  static final int B_RUNNING = 2;
-  static final int B_FAILED = 3;
+  public static final int B_BOOTING = 0;
+  public static final int B_ATTACHED = 1;
+  public static final int B_RUNNING = 2;
+  public static final int B_FAILED = 3;
 
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
   private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
-  private ChannelDescriptor() {}
+  private LinkDescriptor() {}
 
   /** Geometry of a channel segment. */
-  record Geometry(int mrCount, int maxThreads, int maxEndpoints) {
-    long stride() {
+  public record Geometry(int mrCount, int maxThreads, int maxEndpoints) {
+    public long stride() {
       return TcbDescriptor.stride(mrCount);
     }
 
-    long tcbOffset() {
+    public long tcbOffset() {
       return PAGE;
     }
 
-    long rpOffset() {
+    public long rpOffset() {
       return roundUp(tcbOffset() + stride() * maxThreads);
     }
 
-    long totalSize() {
+    public long totalSize() {
       return roundUp(rpOffset() + ReceivePointDescriptor.SIZE * (long) (maxThreads + maxEndpoints));
     }
 
@@ -99,7 +100,7 @@ final class ChannelDescriptor {
   }
 
   /** Writes the header of a new segment (side A, before anyone else maps it). */
-  static void writeHeader(MemorySegment s, Geometry g, int spaceA, int spaceB, int bFirstIndex,
+  public static void writeHeader(MemorySegment s, Geometry g, int spaceA, int spaceB, int bFirstIndex,
       int bIndexCount, int bFirstEndpoint, int bEndpointCount) {
     LONG.set(s, MAGIC_OFFSET, MAGIC);
     INT.set(s, VERSION_OFFSET, VERSION);
@@ -125,7 +126,7 @@ final class ChannelDescriptor {
    * Checks a header read from a segment of {@code fileSize} bytes and returns its geometry, or
    * throws IllegalArgumentException naming the first field that is wrong.
    */
-  static Geometry validate(MemorySegment s, long fileSize) {
+  public static Geometry validate(MemorySegment s, long fileSize) {
     if (fileSize < PAGE) {
       throw new IllegalArgumentException("channel segment too small: " + fileSize + " bytes");
     }
@@ -174,19 +175,19 @@ final class ChannelDescriptor {
     }
   }
 
-  static int getInt(MemorySegment s, long offset) {
+  public static int getInt(MemorySegment s, long offset) {
     return (int) INT.getAcquire(s, offset);
   }
 
-  static long getLong(MemorySegment s, long offset) {
+  public static long getLong(MemorySegment s, long offset) {
     return (long) LONG.getAcquire(s, offset);
   }
 
-  static void setIntVolatile(MemorySegment s, long offset, int v) {
+  public static void setIntVolatile(MemorySegment s, long offset, int v) {
     INT.setVolatile(s, offset, v);
   }
 
-  static void setLongVolatile(MemorySegment s, long offset, long v) {
+  public static void setLongVolatile(MemorySegment s, long offset, long v) {
     LONG.setVolatile(s, offset, v);
   }
 }

@@ -1,4 +1,4 @@
-package dev.nucleus.kernel;
+package dev.nucleus.kernel.internal.os;
 
 /**
  * How a waiting thread sleeps and how a partner wakes it: the one thing that differs between
@@ -10,16 +10,16 @@ package dev.nucleus.kernel;
  * {@link #wake} only if it is set. The two store-load pairs cannot both miss, so no wake-up is
  * lost and no wake call is made when nobody sleeps.
  */
-interface Sleeper {
+public interface Sleeper {
 
   /**
    * Sleeps until woken, interrupted, spuriously, or until {@code deadline} on the
    * {@link Timeout#now()} clock. May return early; callers re-check their condition.
    */
-  void park(int tcbIndex, long deadline);
+  public void park(int tcbIndex, long deadline);
 
   /** Wakes the thread of TCB {@code tcbIndex} if it is parked (or makes its next park return). */
-  void wake(int tcbIndex);
+  public void wake(int tcbIndex);
 
   /** Binds TCB {@code tcbIndex} to the Java thread that runs it (null: unbind), if this sleeper needs to know. */
   default void bind(int tcbIndex, Thread thread) {}

@@ -1,17 +1,18 @@
-package dev.nucleus.kernel;
+package dev.nucleus.kernel.internal.os;
 
+import dev.nucleus.kernel.Timeout;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 /** The thread-space {@link Sleeper}: {@link LockSupport} park and unpark. Thread-safe. */
-final class ParkingSleeper implements Sleeper {
+public final class ParkingSleeper implements Sleeper {
 
   /** Longest single park; a safety net only, every waker that matters unparks explicitly. */
   private static final long MAX_PARK_NANOS = 1_000_000_000L;
 
   private final AtomicReferenceArray<Thread> threads;
 
-  ParkingSleeper(int maxThreads) {
+  public ParkingSleeper(int maxThreads) {
     this.threads = new AtomicReferenceArray<>(maxThreads);
   }
 

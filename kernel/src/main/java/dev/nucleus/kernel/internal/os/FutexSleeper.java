@@ -1,5 +1,7 @@
-package dev.nucleus.kernel;
+package dev.nucleus.kernel.internal.os;
 
+import dev.nucleus.kernel.Timeout;
+import dev.nucleus.kernel.internal.layout.TcbDescriptor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -17,17 +19,17 @@ import java.lang.foreign.MemorySegment;
  * {@link #MAX_SLICE_NANOS} so that a sleeper re-checks its partner's liveness regularly even if
  * a dead peer can no longer wake it. Thread-safe; one scratch timespec per thread index.
  */
-final class FutexSleeper implements Sleeper {
+public final class FutexSleeper implements Sleeper {
 
   /** Longest single futex wait: the bound on how late a sleeper notices a dead peer. */
-  static final long MAX_SLICE_NANOS = 50_000_000L;
+  public static final long MAX_SLICE_NANOS = 50_000_000L;
 
   private final MemorySegment tcbs;
   private final long stride;
   private final long base;
   private final MemorySegment[] timespecs;
 
-  FutexSleeper(MemorySegment tcbs, long stride, int maxThreads) {
+  public FutexSleeper(MemorySegment tcbs, long stride, int maxThreads) {
     this.tcbs = tcbs;
     this.stride = stride;
     this.base = tcbs.address();

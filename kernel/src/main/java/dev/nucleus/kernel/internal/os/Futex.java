@@ -1,4 +1,4 @@
-package dev.nucleus.kernel;
+package dev.nucleus.kernel.internal.os;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -18,7 +18,7 @@ import java.lang.invoke.MethodHandle;
  * <p>x86-64 only ({@code SYS_futex = 202}); {@link #AVAILABLE} is false elsewhere, and callers
  * fall back to sleeping in short slices.
  */
-final class Futex {
+public final class Futex {
 
   private static final long SYS_FUTEX = 202;
   private static final long SYS_FUTEX_WAITV = 449;
@@ -40,16 +40,16 @@ final class Futex {
    *  20  reserved  u32  0
    * </pre>
    */
-  static final long WAITV_SIZE = 24;
+  public static final long WAITV_SIZE = 24;
   private static final long WAITV_VAL_OFFSET = 0;
   private static final long WAITV_UADDR_OFFSET = 8;
   private static final long WAITV_FLAGS_OFFSET = 16;
   /** The most words one futex_waitv takes (FUTEX_WAITV_MAX). */
-  static final int WAITV_MAX = 128;
+  public static final int WAITV_MAX = 128;
 
   private static final MethodHandle SYSCALL;
   /** Whether futex calls work on this platform. */
-  static final boolean AVAILABLE;
+  public static final boolean AVAILABLE;
 
   static {
     MethodHandle h = null;
@@ -106,7 +106,7 @@ final class Futex {
   private static final int WARM_CALLS = 300;
 
   /** Whether futex_waitv (Linux 5.16 and later) is there: waiting on several words at once. */
-  static final boolean WAITV_AVAILABLE;
+  public static final boolean WAITV_AVAILABLE;
 
   /** Calls futex_waitv with no words: EINVAL where the call exists, ENOSYS where it does not. */
   private static boolean probeWaitv() {
@@ -133,7 +133,7 @@ final class Futex {
    * signal or a timeout: callers always re-check their condition. {@code timespec} is a 16-byte
    * scratch segment owned by the calling thread (so that waiting allocates nothing).
    */
-  static long await(long word, int expected, long timeoutNanos, MemorySegment timespec) {
+  public static long await(long word, int expected, long timeoutNanos, MemorySegment timespec) {
     final MemorySegment ts;
     if (timeoutNanos < 0) {
       ts = MemorySegment.NULL;
@@ -155,7 +155,7 @@ final class Futex {
    * (FUTEX_WAKE, shared) ends the wait. Returns as {@link #await} does; callers re-check.
    * {@code timespec} is the calling thread's scratch. Needs {@link #WAITV_AVAILABLE}.
    */
-  static long awaitAny(MemorySegment waitv, int count, long timeoutNanos, MemorySegment timespec) {
+  public static long awaitAny(MemorySegment waitv, int count, long timeoutNanos, MemorySegment timespec) {
     // futex_waitv takes an absolute CLOCK_MONOTONIC time: the clock of System.nanoTime on Linux.
     final long at = System.nanoTime() + timeoutNanos;
     timespec.set(JAVA_LONG, 0, at / 1_000_000_000L);
@@ -169,7 +169,7 @@ final class Futex {
   }
 
   /** Sets entry {@code i} of a futex_waitv array: wait while the word at {@code word} holds {@code value}. */
-  static void setWaitv(MemorySegment waitv, int i, long word, int value) {
+  public static void setWaitv(MemorySegment waitv, int i, long word, int value) {
     final long e = i * WAITV_SIZE;
     waitv.set(JAVA_LONG, e + WAITV_VAL_OFFSET, value & 0xFFFF_FFFFL);
     waitv.set(JAVA_LONG, e + WAITV_UADDR_OFFSET, word);
@@ -178,7 +178,7 @@ final class Futex {
   }
 
   /** Wakes up to {@code count} waiters on the word at native address {@code word}. */
-  static long wake(long word, int count) {
+  public static long wake(long word, int count) {
     try {
       return (long) SYSCALL.invokeExact(SYS_FUTEX, word, FUTEX_WAKE, (long) count, MemorySegment.NULL, MemorySegment.NULL, 0L);
     } catch (Throwable t) {
@@ -187,7 +187,7 @@ final class Futex {
   }
 
   /** A timespec scratch buffer for {@link #await}. */
-  static MemorySegment newTimespec(Arena arena) {
+  public static MemorySegment newTimespec(Arena arena) {
     return arena.allocate(16, 8);
   }
 }

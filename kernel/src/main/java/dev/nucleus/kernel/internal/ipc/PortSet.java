@@ -1,6 +1,13 @@
-package dev.nucleus.kernel;
+package dev.nucleus.kernel.internal.ipc;
 
-import static dev.nucleus.kernel.TcbDescriptor.*;
+
+import dev.nucleus.kernel.Status;
+import dev.nucleus.kernel.ThreadId;
+import dev.nucleus.kernel.Timeout;
+import dev.nucleus.kernel.WaitStrategy;
+import dev.nucleus.kernel.internal.layout.ReceivePointDescriptor;
+import dev.nucleus.kernel.internal.os.Futex;
+import static dev.nucleus.kernel.internal.layout.TcbDescriptor.*;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -42,25 +49,25 @@ import java.lang.foreign.MemorySegment;
  * the thread makes a new one when its space's set changes, which ends a receive in progress with
  * {@link Rendezvous#RESTART}.
  */
-final class PortSet {
+public final class PortSet {
 
   /** Spins between checks of deadline, abort, liveness and the table set. */
   private static final int CHECK_EVERY = 128;
   /** Spins between yields (see Rendezvous.YIELD_EVERY). */
   private static final int YIELD_EVERY = 32;
   /** Longest single sleep: the bound on how late a sleeper sees a change nobody woke it for. */
-  static final long MAX_SLICE_NANOS = 50_000_000L;
+  public static final long MAX_SLICE_NANOS = 50_000_000L;
   /**
    * The sleep slice in use: {@link #MAX_SLICE_NANOS}, except in tests that lengthen it to show
    * that every wake-up a correct partner owes actually comes (the slice would hide a missing one).
    */
-  static volatile long sliceNanos = MAX_SLICE_NANOS;
+  public static volatile long sliceNanos = MAX_SLICE_NANOS;
   /** Sleep slice where futex_waitv is missing and only the first table's word can be waited on. */
   private static final long FALLBACK_SLICE_NANOS = 1_000_000L;
   /** Internal: no message yet, go on waiting. */
   private static final int WAITING = -1;
 
-  private final IpcThread self;
+  private final ThreadEngine self;
   final Rendezvous[] tables;
   /** The epoch of this receive's state in each table. */
   private final long[] epochs;
@@ -84,7 +91,7 @@ final class PortSet {
   /** Where the next poll starts: the table after the last one served, so that none starves. */
   private int next;
 
-  PortSet(IpcThread self, Rendezvous[] tables) {
+  PortSet(ThreadEngine self, Rendezvous[] tables) {
     // Space.addChannelTable keeps tables.length <= Futex.WAITV_MAX.
     this.self = self;
     this.tables = tables;

@@ -1,7 +1,17 @@
-package dev.nucleus.kernel;
+package dev.nucleus.kernel.internal.ipc;
 
-import static dev.nucleus.kernel.ReceivePointDescriptor.MAX_MEMBERS;
-import static dev.nucleus.kernel.TcbDescriptor.*;
+import dev.nucleus.kernel.IpcState;
+
+import dev.nucleus.kernel.MessageTag;
+import dev.nucleus.kernel.Status;
+import dev.nucleus.kernel.ThreadId;
+import dev.nucleus.kernel.Timeout;
+import dev.nucleus.kernel.WaitStrategy;
+import dev.nucleus.kernel.internal.layout.ReceivePointDescriptor;
+import dev.nucleus.kernel.internal.link.Link;
+import dev.nucleus.kernel.internal.os.Sleeper;
+import static dev.nucleus.kernel.internal.layout.ReceivePointDescriptor.MAX_MEMBERS;
+import static dev.nucleus.kernel.internal.layout.TcbDescriptor.*;
 
 import java.lang.foreign.MemorySegment;
 
@@ -61,7 +71,7 @@ import java.lang.foreign.MemorySegment;
  * <p>Not thread-safe per TCB: each operation runs on the thread that owns the TCB; the
  * rendezvous itself is safe against any number of concurrent partners.
  */
-final class Rendezvous {
+public final class Rendezvous {
 
   /** Spins between checks of deadline, abort and peer liveness while waiting. */
   private static final int CHECK_EVERY = 128;
@@ -91,31 +101,31 @@ final class Rendezvous {
   /** Spins before a lock waiter starts yielding. */
   private static final int LOCK_SPINS = 64;
   /** How long a receive-point lock may stay taken before a waiter breaks it (see {@link #lock}). */
-  static final long LOCK_PATIENCE_NANOS = 1_000_000_000L;
+  public static final long LOCK_PATIENCE_NANOS = 1_000_000_000L;
 
   /** How long past its deadline a thread waits for a copy into or out of it to finish. */
-  static final long STRANDED_GRACE_NANOS = 100_000_000L;
+  public static final long STRANDED_GRACE_NANOS = 100_000_000L;
 
   /** Internal result of a send phase that left the sender queued. */
-  static final int QUEUED = -1;
+  public static final int QUEUED = -1;
   /**
    * Internal result of a zero-timeout send phase that queued at a POLLING receiver (one that
    * waits in several tables and takes its senders itself): the sender waits up to
    * {@link #POLL_PATIENCE_NANOS} for it, then gives up with NO_PARTNER.
    */
-  static final int QUEUED_AT_POLLER = -2;
+  public static final int QUEUED_AT_POLLER = -2;
   /** Internal result of {@link #takeQueued}: a queue whose LENGTH a broken peer left wrong. */
-  static final int WRONG_LENGTH = -3;
+  public static final int WRONG_LENGTH = -3;
   /** Internal result of {@link #takeQueued}: the receive point's lock is taken; try later. */
-  static final int LOCK_BUSY = -4;
+  public static final int LOCK_BUSY = -4;
   /** How long a zero-timeout send waits for a POLLING receiver to take it. */
-  static final long POLL_PATIENCE_NANOS = ANSWER_PATIENCE_NANOS;
+  public static final long POLL_PATIENCE_NANOS = ANSWER_PATIENCE_NANOS;
   /**
    * Internal result of an open receive that stopped because its space's set of tables changed
    * (a channel to a process space came or went): the caller starts the receive again over the
    * new set. Not a status: no status has this value.
    */
-  static final int RESTART = Integer.MAX_VALUE;
+  public static final int RESTART = Integer.MAX_VALUE;
 
   final MemorySegment tcbs;
   final MemorySegment rps;
@@ -134,15 +144,35 @@ final class Rendezvous {
    * Set once, before the table is shared.
    */
   int senderSpace = -1;
+
+  /**
+   * Space numbers at or above this name no space of this kernel: such an id is INVALID_ID (not
+   * STALE_ID, which means "was valid once"). Any number for a link's table, whose peer process
+   * cannot know the root's limit. Set once, before the table is used.
+   */
+  private int spaceLimit = ThreadId.MAX_SPACE + 1;
+
+  /** Sets {@link #spaceLimit}: the kernel's number of spaces. */
+  public void limitSpaces(int maxSpaces) {
+    this.spaceLimit = maxSpaces;
+  }
+
+  /**
+   * Makes this table accept messages only from space {@code space}'s threads (the root's view of
+   * a link: see {@link #senderSpace}). Call once, before the table is shared.
+   */
+  public void acceptSendersOnlyFrom(int space) {
+    this.senderSpace = space;
+  }
   /** What this process writes into a receive point's LOCK: its side of the table. */
   private final int lockValue;
 
-  Rendezvous(MemorySegment tcbs, MemorySegment rps, long stride, int maxThreads, int maxEndpoints,
+  public Rendezvous(MemorySegment tcbs, MemorySegment rps, long stride, int maxThreads, int maxEndpoints,
       int mrCount, long adaptiveSpinNanos, ChannelTable channels, Sleeper sleeper) {
     this(tcbs, rps, stride, maxThreads, maxEndpoints, mrCount, adaptiveSpinNanos, channels, sleeper, 1);
   }
 
-  Rendezvous(MemorySegment tcbs, MemorySegment rps, long stride, int maxThreads, int maxEndpoints,
+  public Rendezvous(MemorySegment tcbs, MemorySegment rps, long stride, int maxThreads, int maxEndpoints,
       int mrCount, long adaptiveSpinNanos, ChannelTable channels, Sleeper sleeper, int lockValue) {
     this.lockValue = lockValue;
     this.tcbs = tcbs;
@@ -156,7 +186,12 @@ final class Rendezvous {
     this.sleeper = sleeper;
   }
 
-  long tcbOffset(int index) {
+  /** The TCB segment of this table (tests and the process side read thread state from it). */
+  public MemorySegment tcbs() {
+    return tcbs;
+  }
+
+  public long tcbOffset(int index) {
     return index * stride;
   }
 
@@ -171,8 +206,8 @@ final class Rendezvous {
    * malformed or out-of-range id, {@code -STALE_ID} for one that has gone, {@code -NOT_PERMITTED}
    * when no channel joins the spaces.
    */
-  int resolve(int fromSpace, long dest) {
-    if (!ThreadId.isWellFormed(dest)) {
+  public int resolve(int fromSpace, long dest) {
+    if (!ThreadId.isWellFormed(dest) || ThreadId.space(dest) >= spaceLimit) {
       return -Status.INVALID_ID;
     }
     final int index = ThreadId.index(dest);
@@ -201,7 +236,7 @@ final class Rendezvous {
    * Like {@link #resolve} for the source of a closed receive: whether {@code from} may send to
    * space {@code toSpace}; its receive point, or a negative status.
    */
-  int resolveSource(int toSpace, long from) {
+  public int resolveSource(int toSpace, long from) {
     final int rp = resolve(toSpace, from);
     if (rp == -Status.NOT_PERMITTED && channels.permitted(ThreadId.space(from), toSpace)) {
       return ThreadId.index(from);
@@ -210,12 +245,12 @@ final class Rendezvous {
   }
 
   /** Whether receive point {@code rp} still belongs to {@code owner} (not closed, not reused). */
-  boolean ownsPoint(int rp, long owner) {
+  public boolean ownsPoint(int rp, long owner) {
     return ReceivePointDescriptor.ownerVolatile(rps, rpOffset(rp)) == owner;
   }
 
   /** Whether the thread or endpoint {@code id} still exists (its receive point is still its own). */
-  boolean alive(long id) {
+  public boolean alive(long id) {
     final int index = ThreadId.index(id);
     final int rp = ThreadId.isEndpoint(id) ? maxThreads + index : index;
     if (index >= (ThreadId.isEndpoint(id) ? maxEndpoints : maxThreads)) {
@@ -231,7 +266,7 @@ final class Rendezvous {
    * queues {@code self} there. Returns OK (delivered; for a call {@code self} is now WAIT_REPLY),
    * {@link #QUEUED} (SENDING; finish with {@link #await}), or a send-phase error.
    */
-  int sendPhase(IpcThread self, int rp, long dest, long timeout, boolean isCall) {
+  public int sendPhase(ThreadEngine self, int rp, long dest, long timeout, boolean isCall) {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
     final long tag = getLong(s, me, MR0_OFFSET);
@@ -249,7 +284,7 @@ final class Rendezvous {
     return sendSlow(self, rp, rpOff, dest, timeout, isCall, tag, words);
   }
 
-  private int sendSlow(IpcThread self, int rp, long rpOff, long dest, long timeout, boolean isCall,
+  private int sendSlow(ThreadEngine self, int rp, long rpOff, long dest, long timeout, boolean isCall,
       long tag, int words) {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
@@ -321,7 +356,7 @@ final class Rendezvous {
    * (a zero-timeout send, which has no queue to fall back on: to it a replyWait in progress is
    * already waiting, as in L4) up to {@link #ANSWER_PATIENCE_NANOS}.
    */
-  private int claimWaiter(IpcThread self, int rp, long rpOff, int answer) {
+  private int claimWaiter(ThreadEngine self, int rp, long rpOff, int answer) {
     final MemorySegment s = tcbs;
     long w = ReceivePointDescriptor.waitersAcquire(rps, rpOff);
     while (w != 0) {
@@ -390,7 +425,7 @@ final class Rendezvous {
    * Completes a claim: copies the message into receiver {@code r} and releases it. OK, or
    * CLOSED if {@code self}'s space ended meanwhile (the receiver still gets the message).
    */
-  private int deliver(IpcThread self, int r, long tag, int words, boolean isCall) {
+  private int deliver(ThreadEngine self, int r, long tag, int words, boolean isCall) {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
     final long to = tcbOffset(r);
@@ -425,7 +460,7 @@ final class Rendezvous {
    * did it). Returns OK (a message or notification is in the registers), {@link #QUEUED}
    * (RECEIVING; finish with {@link #await}), or a receive-phase error.
    */
-  int receivePhase(IpcThread self, int rp, int bit, long filter, long timeout, boolean published) {
+  public int receivePhase(ThreadEngine self, int rp, int bit, long filter, long timeout, boolean published) {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
     final long e = self.epoch;
@@ -473,7 +508,7 @@ final class Rendezvous {
    * {@link #LOCK_BUSY}: the lock stayed taken for {@link #LOCK_SPINS} tries (the caller has other
    * tables to serve and comes back; it never waits out a peer's lock).
    */
-  int takeQueued(IpcThread self, int rp) {
+  public int takeQueued(ThreadEngine self, int rp) {
     final long rpOff = rpOffset(rp);
     if (!tryLockBriefly(rpOff)) {
       return LOCK_BUSY;
@@ -487,7 +522,7 @@ final class Rendezvous {
     return wrong == 0 ? Status.receive(Status.NO_PARTNER) : WRONG_LENGTH;
   }
 
-  private int receiveSlow(IpcThread self, int rp, long rpOff, int bit, long filter, long timeout) {
+  private int receiveSlow(ThreadEngine self, int rp, long rpOff, int bit, long filter, long timeout) {
     lock(rpOff);
     final int taken = takeLocked(self, rpOff, filter);
     if (taken != NOTHING_TAKEN) {
@@ -510,7 +545,7 @@ final class Rendezvous {
    * {@code filter} accepts into {@code self}. OK (taken, lock released), STALE_ID (the point is no
    * longer {@code self.waitOwner}'s, lock released), or {@link #NOTHING_TAKEN} (lock still held).
    */
-  private int takeLocked(IpcThread self, long rpOff, long filter) {
+  private int takeLocked(ThreadEngine self, long rpOff, long filter) {
     if (ReceivePointDescriptor.ownerVolatile(rps, rpOff) != self.waitOwner) {
       ReceivePointDescriptor.unlockRelease(rps, rpOff);
       return Status.receive(Status.STALE_ID);
@@ -530,7 +565,7 @@ final class Rendezvous {
    * IDLE -> RECEIVING by CAS (a full fence), then the waiter bit: the receiver's half of the
    * Dekker pair. False if {@code self}'s space has ended.
    */
-  boolean publishReceiving(IpcThread self, long rpOff, int bit, long e) {
+  public boolean publishReceiving(ThreadEngine self, long rpOff, int bit, long e) {
     if (!casOwnState(self, state(e, RECEIVING))) {
       return false;
     }
@@ -551,7 +586,8 @@ final class Rendezvous {
       final int next = getInt(s, to, Q_NEXT_OFFSET);
       final long st = stateAcquire(s, to);
       if (code(st) == SENDING) {
-        if ((filter == ThreadId.ANY || getLong(s, to, ID_OFFSET) == filter)
+        final long sender = getLong(s, to, ID_OFFSET);
+        if ((filter == ThreadId.ANY || sender == filter) && stillPermitted(sender, rpOff)
             && casState(s, to, st, state(epoch(st), TAKEN))) {
           unlink(rpOff, t);
           return t;
@@ -568,7 +604,7 @@ final class Rendezvous {
    * Completes a take: copies queued sender {@code t}'s message into {@code self} and releases t.
    * False if t abandoned the transfer (stranded past its deadline): the message does not count.
    */
-  private boolean transferFrom(IpcThread self, int t) {
+  private boolean transferFrom(ThreadEngine self, int t) {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
     final long from = tcbOffset(t);
@@ -599,7 +635,7 @@ final class Rendezvous {
   }
 
   /** If a notification {@code self} accepts is pending, takes it into the registers. */
-  boolean takeNotification(IpcThread self) {
+  public boolean takeNotification(ThreadEngine self) {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
     final long mask = getLong(s, me, NOTIFY_MASK_OFFSET);
@@ -624,7 +660,7 @@ final class Rendezvous {
    * the caller's index (finish with {@link #releaseCaller}) or a negative send-phase status.
    * The capability is consumed either way (one-shot).
    */
-  int claimCaller(IpcThread self) {
+  public int claimCaller(ThreadEngine self) {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
     final long caller = getLong(s, me, REPLY_TO_OFFSET);
@@ -661,7 +697,7 @@ final class Rendezvous {
    * its receive is under way; its SLEEPING word is read here either way, while the line is still
    * this thread's.
    */
-  boolean releaseCaller(IpcThread self, int c, boolean deferWake) {
+  public boolean releaseCaller(ThreadEngine self, int c, boolean deferWake) {
     final long co = tcbOffset(c);
     if (!casState(tcbs, co, state(self.claimedEpoch, CLAIMED), state(self.claimedEpoch, DELIVERED))) {
       return false;
@@ -683,7 +719,7 @@ final class Rendezvous {
    * once the send phase is over; cancels itself on abort, timeout or peer death. {@code phase}
    * is the phase to report if the thread's own space ends before the send phase is over.
    */
-  int await(IpcThread self, long sendDeadline, long receiveTimeout, int phase) {
+  public int await(ThreadEngine self, long sendDeadline, long receiveTimeout, int phase) {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
     final long e = self.epoch;
@@ -756,12 +792,12 @@ final class Rendezvous {
     }
   }
 
-  boolean notificationPending(long me) {
+  public boolean notificationPending(long me) {
     return (getLongVolatile(tcbs, me, NOTIFY_BITS_OFFSET) & getLong(tcbs, me, NOTIFY_MASK_OFFSET)) != 0;
   }
 
   /** Abort, deadline and liveness checks while RECEIVING or WAIT_REPLY; a status, or -1 to go on. */
-  private int checkReceive(IpcThread self, long st, long deadline) {
+  private int checkReceive(ThreadEngine self, long st, long deadline) {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
     final int reason;
@@ -780,7 +816,7 @@ final class Rendezvous {
     return retract(self, st) ? Status.receive(reason) : -1;
   }
 
-  private boolean partnerAlive(IpcThread self, long st) {
+  private boolean partnerAlive(ThreadEngine self, long st) {
     final long partner = getLong(tcbs, self.tcb, PARTNER_OFFSET);
     if (code(st) == WAIT_REPLY || partner != ThreadId.ANY) {
       return partner == ThreadId.NIL || alive(partner);
@@ -790,7 +826,7 @@ final class Rendezvous {
   }
 
   /** Leaves RECEIVING or WAIT_REPLY; false if a partner claimed {@code self} first. */
-  private boolean retract(IpcThread self, long st) {
+  private boolean retract(ThreadEngine self, long st) {
     if (!casState(tcbs, self.tcb, st, state(epoch(st), IDLE))) {
       return false;
     }
@@ -808,7 +844,7 @@ final class Rendezvous {
    * transition of an IPC also carries the epoch bump of {@link IpcThread#begin}: there is no
    * separate store for it, so a call or replyWait on the fast path writes its own state once.
    */
-  boolean casOwnState(IpcThread self, long next) {
+  public boolean casOwnState(ThreadEngine self, long next) {
     if (casState(tcbs, self.tcb, self.expect, next)) {
       self.expect = next;
       return true;
@@ -820,7 +856,7 @@ final class Rendezvous {
    * Moves {@code self} from ANSWERING to IDLE if it is still there: its reply failed, or its
    * receive completed without publishing RECEIVING (a queued sender, a notification, an error).
    */
-  void endAnswering(IpcThread self) {
+  public void endAnswering(ThreadEngine self) {
     if (self.expect == state(self.epoch, ANSWERING)) {
       casOwnState(self, state(self.epoch, IDLE));
     }
@@ -830,12 +866,12 @@ final class Rendezvous {
    * Why {@code self}'s own state changed under it: its end (known privately) or, failing that, a
    * peer writing into shared memory.
    */
-  static int ownStateLost(IpcThread self) {
+  static int ownStateLost(ThreadEngine self) {
     return self.ended ? Status.CLOSED : Status.PROTOCOL_ERROR;
   }
 
   /** Records where {@code self} waits, in shared memory for partners and privately for itself. */
-  void setWaitPoint(IpcThread self, int rp, int bit) {
+  public void setWaitPoint(ThreadEngine self, int rp, int bit) {
     // Written only when it changes: a server waiting at the same point again and again leaves
     // the control line shared in its partners' caches.
     if (getInt(tcbs, self.tcb, WAIT_RP_OFFSET) != rp || getInt(tcbs, self.tcb, WAIT_BIT_OFFSET) != bit) {
@@ -853,7 +889,7 @@ final class Rendezvous {
    * if it ever resumes, fails its CAS and learns that the transfer did not happen. Without a
    * deadline the wait goes on, as for any partner that is paused but not dead.
    */
-  private int checkStranded(IpcThread self, long st, long deadline, int phase) {
+  private int checkStranded(ThreadEngine self, long st, long deadline, int phase) {
     if (deadline == Long.MAX_VALUE || Timeout.now() - deadline < STRANDED_GRACE_NANOS) {
       return -1;
     }
@@ -861,7 +897,7 @@ final class Rendezvous {
   }
 
   /** Abort, deadline and liveness checks while SENDING; a status, or -1 to go on. */
-  private int checkSend(IpcThread self, long st, long deadline) {
+  private int checkSend(ThreadEngine self, long st, long deadline) {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
     final int reason;
@@ -871,6 +907,8 @@ final class Rendezvous {
       reason = Status.TIMEOUT;
     } else if (!alive(getLong(s, me, PARTNER_OFFSET))) {
       reason = Status.PEER_DEAD;
+    } else if (!channels.permitted(self.space.number(), ThreadId.space(getLong(s, me, PARTNER_OFFSET)))) {
+      reason = Status.NOT_PERMITTED; // the channel was closed while queued: revocation covers pending IPC
     } else {
       return -1;
     }
@@ -887,7 +925,7 @@ final class Rendezvous {
   // --- notifications and aborts --------------------------------------------------------------
 
   /** ORs {@code bits} into thread {@code target}'s notification word and wakes it if it sleeps. */
-  void notify(int target, long bits) {
+  public void notify(int target, long bits) {
     final long to = tcbOffset(target);
     orNotifyBits(tcbs, to, bits);
     if ((bits & getLongVolatile(tcbs, to, NOTIFY_MASK_OFFSET)) != 0) {
@@ -896,17 +934,17 @@ final class Rendezvous {
   }
 
   /** Sets the notification bits port {@code i} accepts. */
-  void setNotificationMask(int i, long mask) {
+  public void setNotificationMask(int i, long mask) {
     setLongVolatile(tcbs, tcbOffset(i), NOTIFY_MASK_OFFSET, mask);
   }
 
   /** The notification bits port {@code i} accepts. */
-  long notificationMask(int i) {
+  public long notificationMask(int i) {
     return getLongVolatile(tcbs, tcbOffset(i), NOTIFY_MASK_OFFSET);
   }
 
   /** Requests that thread {@code target}'s current IPC, if any, ends with ABORTED. */
-  void abort(int target) {
+  public void abort(int target) {
     final long to = tcbOffset(target);
     final long st = stateVolatile(tcbs, to);
     final int code = code(st);
@@ -917,14 +955,14 @@ final class Rendezvous {
     }
   }
 
-  void wakeIfSleeping(int index, long to) {
+  public void wakeIfSleeping(int index, long to) {
     if (getIntVolatile(tcbs, to, SLEEPING_OFFSET) != 0) {
       sleeper.wake(index);
     }
   }
 
   /** Wakes every sleeping thread so that it re-checks its partner (after a death). */
-  void wakeAllSleepers() {
+  public void wakeAllSleepers() {
     for (int i = 0; i < maxThreads; i++) {
       wakeIfSleeping(i, tcbOffset(i));
     }
@@ -933,12 +971,12 @@ final class Rendezvous {
   // --- ports: a thread's TCB and receive point in this table ------------------------------
 
   /** Whether slot {@code i} may take a new thread: no sender is still queued at its point. */
-  boolean portReusable(int i) {
+  public boolean portReusable(int i) {
     return ReceivePointDescriptor.lengthVolatile(rps, rpOffset(i)) == 0;
   }
 
   /** The epoch slot {@code i}'s state word has reached (epochs continue across occupants). */
-  long portEpoch(int i) {
+  public long portEpoch(int i) {
     return epoch(stateVolatile(tcbs, tcbOffset(i)));
   }
 
@@ -946,7 +984,7 @@ final class Rendezvous {
    * Makes slot {@code i} the port of thread {@code id}: IDLE with {@code epoch}, empty queue,
    * member 0 of its own receive point. Publishing OWNER last makes the id addressable.
    */
-  void initPort(int i, long id, long epoch) {
+  public void initPort(int i, long id, long epoch) {
     final MemorySegment s = tcbs;
     final long to = tcbOffset(i);
     final long rpOff = rpOffset(i);
@@ -975,7 +1013,7 @@ final class Rendezvous {
    * PEER_DEAD. Waits while a partner is mid-copy into or out of it (that partner finishes without
    * blocking), unlinks it from any sender queue, and removes it from {@code endpointRps}.
    */
-  void killPort(int i, int[] endpointRps) {
+  public void killPort(int i, int[] endpointRps) {
     final MemorySegment s = tcbs;
     final long to = tcbOffset(i);
     final long rpOff = rpOffset(i);
@@ -1015,19 +1053,19 @@ final class Rendezvous {
   }
 
   /** Makes endpoint slot {@code slot} the receive point of endpoint {@code id}. */
-  void openEndpoint(int slot, long id) {
+  public void openEndpoint(int slot, long id) {
     final long rpOff = rpOffset(maxThreads + slot);
     ReceivePointDescriptor.clear(rps, rpOff);
     ReceivePointDescriptor.ownerVolatile(rps, rpOff, id);
   }
 
   /** Whether endpoint slot {@code slot} may be reused: nobody is queued at it. */
-  boolean endpointReusable(int slot) {
+  public boolean endpointReusable(int slot) {
     return ReceivePointDescriptor.lengthVolatile(rps, rpOffset(maxThreads + slot)) == 0;
   }
 
   /** Closes endpoint slot {@code slot}: its id becomes stale; waiters and queued senders notice. */
-  void closeEndpoint(int slot) {
+  public void closeEndpoint(int slot) {
     final long rpOff = rpOffset(maxThreads + slot);
     lock(rpOff);
     ReceivePointDescriptor.ownerVolatile(rps, rpOff, ThreadId.NIL);
@@ -1035,7 +1073,7 @@ final class Rendezvous {
   }
 
   /** What port {@code i} (of thread {@code id}) is doing; a consistent snapshot. */
-  IpcState ipcState(int i, long id) {
+  public IpcState ipcState(int i, long id) {
     final long to = tcbOffset(i);
     while (true) {
       final long st = stateVolatile(tcbs, to);
@@ -1062,32 +1100,32 @@ final class Rendezvous {
     }
   }
 
-  // --- a dead peer process (see ChannelSegment) ------------------------------------------
+  // --- a dead peer process (see Link) ------------------------------------------
 
   /** Sleeper of this table (for binding Java threads where it needs them). */
-  Sleeper sleeper() {
+  public Sleeper sleeper() {
     return sleeper;
   }
 
   /** Resets every receive point to empty (a new table). */
-  void clearAll() {
+  public void clearAll() {
     for (int i = 0; i < maxThreads + maxEndpoints; i++) {
       ReceivePointDescriptor.clear(rps, rpOffset(i));
     }
   }
 
   /** The id in port {@code i}'s ID field. */
-  long portId(int i) {
+  public long portId(int i) {
     return idVolatile(tcbs, tcbOffset(i));
   }
 
   /** The owner id of endpoint slot {@code j}, 0 if closed. */
-  long endpointOwner(int j) {
+  public long endpointOwner(int j) {
     return ReceivePointDescriptor.ownerVolatile(rps, rpOffset(maxThreads + j));
   }
 
   /** Releases every lock held by {@code side}, whose process has died. */
-  void breakLocks(int side) {
+  public void breakLocks(int side) {
     for (int i = 0; i < maxThreads + maxEndpoints; i++) {
       ReceivePointDescriptor.breakLock(rps, rpOffset(i), side);
     }
@@ -1097,7 +1135,7 @@ final class Rendezvous {
    * Kills port {@code i} of a dead process: like {@link #killPort} but without waiting for a
    * copy its own (dead) threads left half done.
    */
-  void killPortNow(int i) {
+  public void killPortNow(int i) {
     final long to = tcbOffset(i);
     final long rpOff = rpOffset(i);
     lock(rpOff);
@@ -1122,7 +1160,7 @@ final class Rendezvous {
    * whose partner is known to be in the dead space is completed at once; one whose partner is
    * unknown (an open receive) only when {@code force}. Returns whether any remain.
    */
-  boolean rescueStrandedCopies(int space, boolean force) {
+  public boolean rescueStrandedCopies(int space, boolean force) {
     boolean remaining = false;
     for (int i = 0; i < maxThreads; i++) {
       final long to = tcbOffset(i);
@@ -1164,12 +1202,12 @@ final class Rendezvous {
    * inside it, or one that wrote a plausible value). Everything under the lock is validated
    * anyway, so a broken lock can cost a peer its queue entries, never our memory safety.
    */
-  void lock(long rpOff) {
+  public void lock(long rpOff) {
     int spins = 0;
     long since = 0;
     while (!ReceivePointDescriptor.tryLock(rps, rpOff, lockValue)) {
       final int holder = ReceivePointDescriptor.holder(rps, rpOff);
-      if (holder != 0 && holder != ChannelSegment.SIDE_A && holder != ChannelSegment.SIDE_B) {
+      if (holder != 0 && holder != Link.SIDE_A && holder != Link.SIDE_B) {
         ReceivePointDescriptor.breakLock(rps, rpOff, holder);
         continue;
       }
@@ -1199,7 +1237,7 @@ final class Rendezvous {
     return false;
   }
 
-  void unlock(long rpOff) {
+  public void unlock(long rpOff) {
     ReceivePointDescriptor.unlockRelease(rps, rpOff);
   }
 
@@ -1224,7 +1262,19 @@ final class Rendezvous {
   }
 
   /** Removes {@code t} from the queue it is linked in at {@code rpOff}, if it still is. */
-  void unlink(long rpOff, int t) {
+  /**
+   * Whether a sender queued at {@code rpOff} may still be taken: its channel to the point's
+   * owner has not been closed meanwhile. A sender whose channel was revoked stays queued until it
+   * cancels itself with NOT_PERMITTED (checkSend; the revocation wakes it). Only the root's own
+   * table is checked: a link's permissions never change, and there a forged sender id is
+   * caught after the transfer (see senderSpace).
+   */
+  private boolean stillPermitted(long sender, long rpOff) {
+    return senderSpace >= 0 || channels.permitted(ThreadId.space(sender),
+        ThreadId.space(ReceivePointDescriptor.ownerVolatile(rps, rpOff)));
+  }
+
+  public void unlink(long rpOff, int t) {
     final MemorySegment s = tcbs;
     final long to = tcbOffset(t);
     if (getInt(s, to, LINKED_RP_OFFSET) < 0) {
@@ -1260,7 +1310,7 @@ final class Rendezvous {
   }
 
   /** Joins thread {@code t} to endpoint point {@code rp}; its member bit, or -1 if all are taken. */
-  int join(int rp, int t) {
+  public int join(int rp, int t) {
     final long rpOff = rpOffset(rp);
     lock(rpOff);
     try {
@@ -1284,7 +1334,7 @@ final class Rendezvous {
   }
 
   /** Makes thread {@code t} member {@code k} of endpoint point {@code rp} (mirroring another table). */
-  void setMember(int rp, int k, int t) {
+  public void setMember(int rp, int k, int t) {
     final long rpOff = rpOffset(rp);
     lock(rpOff);
     try {
@@ -1295,12 +1345,12 @@ final class Rendezvous {
   }
 
   /** Member {@code k} of receive point {@code rp}, -1 if none. */
-  int member(int rp, int k) {
+  public int member(int rp, int k) {
     return ReceivePointDescriptor.memberVolatile(rps, rpOffset(rp), k);
   }
 
   /** Removes thread {@code t} from endpoint point {@code rp}'s members. */
-  void leave(int rp, int t) {
+  public void leave(int rp, int t) {
     final long rpOff = rpOffset(rp);
     lock(rpOff);
     try {
