@@ -7,6 +7,19 @@ package dev.nucleus.kernel;
  */
 public interface InterruptSource extends AutoCloseable {
 
+  /**
+   * A timer that fires every {@code period}, from a daemon thread of its own, once started. A
+   * firing while the handler has not yet replied to the previous one is not lost: it is counted
+   * into the next delivery (see {@link Interrupt}).
+   *
+   * @param period the interval; positive
+   * @return a new, unstarted source
+   * @throws IllegalArgumentException if {@code period} is not positive
+   */
+  static InterruptSource periodic(java.time.Duration period) {
+    return new PeriodicTimer(period);
+  }
+
   /** Starts firing into {@code trigger}. Called once, by the kernel. */
   void start(Runnable trigger);
 

@@ -8,13 +8,13 @@ import java.util.concurrent.locks.LockSupport;
  * Firings are scheduled at fixed rate; one that comes while the handler has not acknowledged the
  * last is merged into the next delivery by the kernel, as a masked level-triggered line would.
  */
-public final class PeriodicTimer implements InterruptSource {
+final class PeriodicTimer implements InterruptSource {
 
   private final long periodNanos;
   private volatile boolean stopped;
   private Thread thread;
 
-  public PeriodicTimer(Duration period) {
+  PeriodicTimer(Duration period) {
     if (period.isNegative() || period.isZero()) {
       throw new IllegalArgumentException("timer period must be positive, got " + period);
     }

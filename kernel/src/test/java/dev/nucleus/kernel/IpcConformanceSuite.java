@@ -1200,7 +1200,7 @@ public abstract class IpcConformanceSuite {
   void interruptDeliveryAndAcknowledgement() {
     final World f = world(WaitStrategy.ADAPTIVE);
     final IpcThread me = f.me();
-    final Interrupt irq = f.kernel().attachInterrupt("tick", new PeriodicTimer(Duration.ofMillis(1)), me.id());
+    final Interrupt irq = f.kernel().attachInterrupt("tick", InterruptSource.periodic(Duration.ofMillis(1)), me.id());
     assertThat(irq.handler()).isEqualTo(me.id());
     long counted = 0;
     for (int delivery = 0; delivery < 3; delivery++) {
@@ -1228,7 +1228,7 @@ public abstract class IpcConformanceSuite {
   void interruptFiringsMerge() {
     final World f = world(WaitStrategy.ADAPTIVE);
     final IpcThread me = f.me();
-    final Interrupt irq = f.kernel().attachInterrupt("tick", new PeriodicTimer(Duration.ofMillis(1)), me.id());
+    final Interrupt irq = f.kernel().attachInterrupt("tick", InterruptSource.periodic(Duration.ofMillis(1)), me.id());
     assertOk(me.waitAny(PATIENT), "first delivery");
     final long first = me.mr(1);
     final long before = irq.occurrences();
@@ -1251,7 +1251,7 @@ public abstract class IpcConformanceSuite {
   void closedInterruptStopsDeliveries() {
     final World f = world(WaitStrategy.ADAPTIVE);
     final IpcThread me = f.me();
-    final Interrupt irq = f.kernel().attachInterrupt("tick", new PeriodicTimer(Duration.ofMillis(1)), me.id());
+    final Interrupt irq = f.kernel().attachInterrupt("tick", InterruptSource.periodic(Duration.ofMillis(1)), me.id());
     assertOk(me.waitAny(PATIENT), "first delivery");
     irq.close();
     assertThat(irq.isAttached()).isFalse();
@@ -1269,7 +1269,7 @@ public abstract class IpcConformanceSuite {
     awaitExit(gone);
     final Endpoint e = f.local().createEndpoint("ep");
     for (long bad : new long[] {gone.id(), ThreadId.NIL, ThreadId.ANY, e.id(), 0x7777_0000_0000_0123L}) {
-      final PeriodicTimer timer = new PeriodicTimer(Duration.ofMillis(1));
+      final PeriodicTimer timer = InterruptSource.periodic(Duration.ofMillis(1));
       assertThatThrownBy(() -> f.kernel().attachInterrupt("bad", timer, bad))
           .as("handler %s", ThreadId.toString(bad)).isInstanceOf(IllegalArgumentException.class);
       timer.close();
@@ -1281,7 +1281,7 @@ public abstract class IpcConformanceSuite {
   void handlerReceivesFromInterruptId() {
     final World f = world(WaitStrategy.ADAPTIVE);
     final IpcThread me = f.me();
-    final Interrupt irq = f.kernel().attachInterrupt("tick", new PeriodicTimer(Duration.ofMillis(1)), me.id());
+    final Interrupt irq = f.kernel().attachInterrupt("tick", InterruptSource.periodic(Duration.ofMillis(1)), me.id());
     assertOk(me.receive(irq.id(), PATIENT), "closed receive from the interrupt");
     assertThat(MessageTag.label(me.tag())).isEqualTo(MessageTag.INTERRUPT_LABEL);
     assertThat(me.sender()).isEqualTo(irq.id());
