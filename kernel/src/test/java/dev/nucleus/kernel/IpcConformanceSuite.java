@@ -1269,7 +1269,7 @@ public abstract class IpcConformanceSuite {
     awaitExit(gone);
     final Endpoint e = f.local().createEndpoint("ep");
     for (long bad : new long[] {gone.id(), ThreadId.NIL, ThreadId.ANY, e.id(), 0x7777_0000_0000_0123L}) {
-      final PeriodicTimer timer = InterruptSource.periodic(Duration.ofMillis(1));
+      final InterruptSource timer = InterruptSource.periodic(Duration.ofMillis(1));
       assertThatThrownBy(() -> f.kernel().attachInterrupt("bad", timer, bad))
           .as("handler %s", ThreadId.toString(bad)).isInstanceOf(IllegalArgumentException.class);
       timer.close();
