@@ -14,6 +14,7 @@ import dev.nucleus.kernel.internal.os.ParkingSleeper;
 import dev.nucleus.kernel.internal.os.Sleeper;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,9 +49,11 @@ public final class Kernel implements AutoCloseable {
    * @param waitStrategy default wait strategy of new threads
    * @param adaptiveSpin how long an ADAPTIVE waiter spins before it sleeps: about the cost of a
    *     wake-up on this machine (25 µs on a KVM guest, where an idle vCPU halts)
+   * @param linkDirectory where the files of links to process spaces are created (a tmpfs):
+   *     {@code $NUCLEUS_LINK_DIR} if set, else {@code /dev/shm}
    */
   public record Config(int maxThreads, int maxSpaces, int maxEndpoints, int messageRegisters,
-      WaitStrategy waitStrategy, Duration adaptiveSpin) {
+      WaitStrategy waitStrategy, Duration adaptiveSpin, Path linkDirectory) {
 
     /**
      * Validates every limit.
@@ -71,6 +74,7 @@ public final class Kernel implements AutoCloseable {
       TcbDescriptor.checkMessageRegisters(messageRegisters);
       Objects.requireNonNull(waitStrategy, "waitStrategy");
       Objects.requireNonNull(adaptiveSpin, "adaptiveSpin");
+      Objects.requireNonNull(linkDirectory, "linkDirectory");
       if (adaptiveSpin.isNegative()) {
         throw new IllegalArgumentException("adaptiveSpin must not be negative, got " + adaptiveSpin);
       }
@@ -78,37 +82,48 @@ public final class Kernel implements AutoCloseable {
 
     /** 1024 threads, 256 spaces, 256 endpoints, 64 registers, ADAPTIVE spinning 25 µs. */
     public static Config defaults() {
-      return new Config(1024, 256, 256, 64, WaitStrategy.ADAPTIVE, Duration.ofNanos(25_000));
+      return new Config(1024, 256, 256, 64, WaitStrategy.ADAPTIVE, Duration.ofNanos(25_000), defaultLinkDirectory());
     }
 
     /** This configuration with {@code w} as the default wait strategy. */
     public Config withWaitStrategy(WaitStrategy w) {
-      return new Config(maxThreads, maxSpaces, maxEndpoints, messageRegisters, w, adaptiveSpin);
+      return new Config(maxThreads, maxSpaces, maxEndpoints, messageRegisters, w, adaptiveSpin, linkDirectory);
     }
 
     /** This configuration with {@code n} message registers per thread, MR0 included. */
     public Config withMessageRegisters(int n) {
-      return new Config(maxThreads, maxSpaces, maxEndpoints, n, waitStrategy, adaptiveSpin);
+      return new Config(maxThreads, maxSpaces, maxEndpoints, n, waitStrategy, adaptiveSpin, linkDirectory);
     }
 
     /** This configuration with {@code n} thread slots. */
     public Config withMaxThreads(int n) {
-      return new Config(n, maxSpaces, maxEndpoints, messageRegisters, waitStrategy, adaptiveSpin);
+      return new Config(n, maxSpaces, maxEndpoints, messageRegisters, waitStrategy, adaptiveSpin, linkDirectory);
     }
 
     /** This configuration with {@code n} spaces, the kernel's own included. */
     public Config withMaxSpaces(int n) {
-      return new Config(maxThreads, n, maxEndpoints, messageRegisters, waitStrategy, adaptiveSpin);
+      return new Config(maxThreads, n, maxEndpoints, messageRegisters, waitStrategy, adaptiveSpin, linkDirectory);
     }
 
     /** This configuration with {@code n} endpoint slots. */
     public Config withMaxEndpoints(int n) {
-      return new Config(maxThreads, maxSpaces, n, messageRegisters, waitStrategy, adaptiveSpin);
+      return new Config(maxThreads, maxSpaces, n, messageRegisters, waitStrategy, adaptiveSpin, linkDirectory);
+    }
+
+    /** This configuration with links created in {@code dir}. */
+    public Config withLinkDirectory(Path dir) {
+      return new Config(maxThreads, maxSpaces, maxEndpoints, messageRegisters, waitStrategy, adaptiveSpin, dir);
+    }
+
+    /** {@code $NUCLEUS_LINK_DIR} if set and not blank, else {@code /dev/shm}. */
+    static Path defaultLinkDirectory() {
+      final String dir = System.getenv("NUCLEUS_LINK_DIR");
+      return dir == null || dir.isBlank() ? Path.of("/dev/shm") : Path.of(dir);
     }
 
     /** This configuration with ADAPTIVE waiters spinning {@code spin} before they sleep. */
     public Config withAdaptiveSpin(Duration spin) {
-      return new Config(maxThreads, maxSpaces, maxEndpoints, messageRegisters, waitStrategy, spin);
+      return new Config(maxThreads, maxSpaces, maxEndpoints, messageRegisters, waitStrategy, spin, linkDirectory);
     }
   }
 
@@ -183,7 +198,7 @@ public final class Kernel implements AutoCloseable {
     this.spaces = new Space[config.maxSpaces()];
     this.kernelSpace = new Space(registry, this, KERNEL_SPACE, "kernel", home);
     spaces[KERNEL_SPACE] = kernelSpace;
-    LinkFile.reclaimOrphans(LinkFile.DEFAULT_DIR);
+    LinkFile.reclaimOrphans(config.linkDirectory());
   }
 
   /**
@@ -470,7 +485,7 @@ public final class Kernel implements AutoCloseable {
       }
       Link link = null;
       try {
-        link = Link.create(LinkFile.DEFAULT_DIR, config.messageRegisters(), config.maxThreads(), config.maxEndpoints(),
+        link = Link.create(config.linkDirectory(), config.messageRegisters(), config.maxThreads(), config.maxEndpoints(),
             config.adaptiveSpin().toNanos(), peer.number(), number, first, PROCESS_THREADS, firstEp, PROCESS_ENDPOINTS);
         peer.tables.addLinkTable(number, link.table());
       } catch (RuntimeException e) {
