@@ -6,10 +6,11 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * Layout of a channel segment: the memory two spaces in different processes share. A header
+ * Layout of a link: the memory two spaces in different processes share. A header
  * page, then a full TCB table and receive-point table (see {@link TcbDescriptor},
  * {@link ReceivePointDescriptor}) in which only the two spaces' threads and endpoints have ports.
- * The tables are sparse: on tmpfs an untouched page costs nothing.
+ * Every page is reserved when the file is created (see LinkFile), so the whole
+ * {@link Geometry#totalSize()} is what a link costs its directory.
  *
  * <pre>
  *  header (page 0), written by the creator (side A) before side B maps the file, then read-only
@@ -76,7 +77,7 @@ public final class LinkDescriptor {
 
   private LinkDescriptor() {}
 
-  /** Geometry of a channel segment. */
+  /** Geometry of a link. */
   public record Geometry(int mrCount, int maxThreads, int maxEndpoints) {
     public long stride() {
       return TcbDescriptor.stride(mrCount);
@@ -128,24 +129,24 @@ public final class LinkDescriptor {
    */
   public static Geometry validate(MemorySegment s, long fileSize) {
     if (fileSize < PAGE) {
-      throw new IllegalArgumentException("channel segment too small: " + fileSize + " bytes");
+      throw new IllegalArgumentException("link too small: " + fileSize + " bytes");
     }
     final long magic = (long) LONG.get(s, MAGIC_OFFSET);
     if (magic != MAGIC) {
-      throw new IllegalArgumentException("not a channel segment: magic 0x" + Long.toHexString(magic));
+      throw new IllegalArgumentException("not a link: magic 0x" + Long.toHexString(magic));
     }
     final int version = (int) INT.get(s, VERSION_OFFSET);
     if (version != VERSION) {
-      throw new IllegalArgumentException("channel segment version " + version + ", expected " + VERSION);
+      throw new IllegalArgumentException("link version " + version + ", expected " + VERSION);
     }
     final int mrCount = (int) INT.get(s, MR_COUNT_OFFSET);
     final int maxThreads = (int) INT.get(s, MAX_THREADS_OFFSET);
     final int maxEndpoints = (int) INT.get(s, MAX_ENDPOINTS_OFFSET);
     if (mrCount < TcbDescriptor.MIN_MESSAGE_REGISTERS || mrCount > TcbDescriptor.MAX_MESSAGE_REGISTERS) {
-      throw new IllegalArgumentException("channel segment MR_COUNT out of range: " + mrCount);
+      throw new IllegalArgumentException("link MR_COUNT out of range: " + mrCount);
     }
     if (maxThreads < 1 || maxThreads > ThreadId.MAX_INDEX || maxEndpoints < 0 || maxEndpoints > ThreadId.MAX_INDEX) {
-      throw new IllegalArgumentException("channel segment table sizes out of range: " + maxThreads + "/" + maxEndpoints);
+      throw new IllegalArgumentException("link table sizes out of range: " + maxThreads + "/" + maxEndpoints);
     }
     final Geometry g = new Geometry(mrCount, maxThreads, maxEndpoints);
     expect(s, STRIDE_OFFSET, g.stride(), "STRIDE");
@@ -153,17 +154,17 @@ public final class LinkDescriptor {
     expect(s, RP_OFFSET_OFFSET, g.rpOffset(), "RP_OFFSET");
     expect(s, TOTAL_SIZE_OFFSET, g.totalSize(), "TOTAL_SIZE");
     if (g.totalSize() > fileSize) {
-      throw new IllegalArgumentException("channel segment TOTAL_SIZE " + g.totalSize() + " exceeds the file's " + fileSize + " bytes");
+      throw new IllegalArgumentException("link TOTAL_SIZE " + g.totalSize() + " exceeds the file's " + fileSize + " bytes");
     }
     final long first = (int) INT.get(s, B_FIRST_INDEX_OFFSET);
     final long count = (int) INT.get(s, B_INDEX_COUNT_OFFSET);
     if (first < 0 || count < 1 || first + count > maxThreads) {
-      throw new IllegalArgumentException("channel segment thread range out of bounds: " + first + "+" + count);
+      throw new IllegalArgumentException("link thread range out of bounds: " + first + "+" + count);
     }
     final long firstEp = (int) INT.get(s, B_FIRST_EP_OFFSET);
     final long countEp = (int) INT.get(s, B_EP_COUNT_OFFSET);
     if (firstEp < 0 || countEp < 0 || firstEp + countEp > maxEndpoints) {
-      throw new IllegalArgumentException("channel segment endpoint range out of bounds: " + firstEp + "+" + countEp);
+      throw new IllegalArgumentException("link endpoint range out of bounds: " + firstEp + "+" + countEp);
     }
     return g;
   }
@@ -171,7 +172,7 @@ public final class LinkDescriptor {
   private static void expect(MemorySegment s, long offset, long expected, String field) {
     final long v = (long) LONG.get(s, offset);
     if (v != expected) {
-      throw new IllegalArgumentException("channel segment " + field + " is " + v + ", expected " + expected);
+      throw new IllegalArgumentException("link " + field + " is " + v + ", expected " + expected);
     }
   }
 

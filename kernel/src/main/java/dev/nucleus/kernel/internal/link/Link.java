@@ -16,16 +16,18 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
 /**
- * One channel between two processes: the mapped {@link LinkFile}, its header
+ * The link between the root and one process space: the mapped {@link LinkFile}, its header
  * ({@link LinkDescriptor}) and the IPC table (a {@link Rendezvous}) over the rest. Side A
  * (the root kernel) creates it; side B (the process space) attaches to it.
  *
  * <pre>
  * Implementation overview
- *   A: create file (0600, random name) -> write header -> clear every receive point -> spawn B
- *   B: map -> validate header against the file size -> B_STATE = ATTACHED -> boot its component
+ *   A: create file (0600, random name, every page reserved) -> write header -> clear every receive
+ *      point -> spawn B; a failure on the way removes the file
+ *   B: map (reserving, a no-op for A's file) -> validate header against the file size
+ *      -> B_STATE = ATTACHED -> boot its component
  *      -> PUBLISHED = bootstrap id -> B_STATE = RUNNING
- *   A: on ATTACHED (or B's exit) unlink the file name: from then on nothing is left in /dev/shm
+ *   A: on ATTACHED (or B's exit) unlink the file name: from then on nothing is left in the link directory
  *      whatever happens to either process
  *   death of one side (seen by the other through process exit): markSpaceDead
  * </pre>
@@ -69,7 +71,14 @@ public final class Link implements AutoCloseable {
     }
   }
 
-  /** Side A: creates the segment for process space {@code spaceB} and its index ranges. */
+  /**
+   * Side A: creates the link file in {@code dir} for process space {@code spaceB} and its index
+   * ranges, every page reserved.
+   *
+   * @throws IllegalStateException if {@code dir} cannot hold it (missing, read-only, full: a
+   *     one-line message naming the directory and, when full, the bytes needed and free); nothing
+   *     is left in {@code dir}
+   */
   public static Link create(Path dir, int messageRegisters, int maxThreads, int maxEndpoints, long adaptiveSpinNanos,
       int spaceA, int spaceB, int bFirstIndex, int bIndexCount, int bFirstEndpoint, int bEndpointCount) {
     final LinkDescriptor.Geometry g = new LinkDescriptor.Geometry(messageRegisters, maxThreads, maxEndpoints);
@@ -79,8 +88,8 @@ public final class Link implements AutoCloseable {
       final Link c = new Link(file, g, SIDE_A, adaptiveSpinNanos);
       c.table.clearAll();
       return c;
-    } catch (RuntimeException e) {
-      file.close();
+    } catch (RuntimeException | Error e) {
+      closeAfterFailure(file, e);
       throw e;
     }
   }
@@ -94,9 +103,18 @@ public final class Link implements AutoCloseable {
       LinkDescriptor.setLongVolatile(c.segment, LinkDescriptor.PID_B_OFFSET, ProcessHandle.current().pid());
       LinkDescriptor.setIntVolatile(c.segment, LinkDescriptor.B_STATE_OFFSET, LinkDescriptor.B_ATTACHED);
       return c;
-    } catch (RuntimeException e) {
-      file.close();
+    } catch (RuntimeException | Error e) {
+      closeAfterFailure(file, e);
       throw e;
+    }
+  }
+
+  /** Closes (on side A also removes) the file of a link that failed to set up; what that throws is added to {@code failure}. */
+  private static void closeAfterFailure(LinkFile file, Throwable failure) {
+    try {
+      file.close();
+    } catch (RuntimeException | Error e) {
+      failure.addSuppressed(e);
     }
   }
 
@@ -201,6 +219,6 @@ public final class Link implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "channel " + spaceA + "<->" + spaceB + " (" + file.path().getFileName() + ")";
+    return "link " + spaceA + "<->" + spaceB + " (" + file.path().getFileName() + ")";
   }
 }

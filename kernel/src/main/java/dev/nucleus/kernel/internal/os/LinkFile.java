@@ -1,40 +1,58 @@
 package dev.nucleus.kernel.internal.os;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A shared-memory file backing one channel between two processes: created in {@code /dev/shm}
- * with mode 0600 and an unguessable name, mapped into a {@link MemorySegment} in both processes.
+ * A shared-memory file backing one link between two processes: created in the link directory
+ * (a tmpfs: {@link #defaultDirectory()} unless configured) with mode 0600 and an unguessable
+ * name, its blocks reserved, and mapped into a {@link MemorySegment} in both processes.
+ *
+ * <pre>
+ * Implementation overview
+ *   create: open(O_CREAT|O_EXCL|O_NOFOLLOW, 0600) -> posix_fallocate(0, size) -> mmap(MAP_SHARED)
+ *           -> close(fd); any failure closes the fd, removes the file and throws one line
+ *   open:   open(O_NOFOLLOW) -> size = lseek(SEEK_END) -> posix_fallocate(0, size) -> mmap -> close(fd)
+ *   close:  the creator removes the file; both unmap
+ * </pre>
+ *
+ * <p>Why reserve: a tmpfs allocates a page when it is first touched, and a touch that finds the
+ * tmpfs full raises SIGBUS, which the JVM reports as an {@code InternalError} wherever the touch
+ * happens (a wake-up scan, a thread's first message, long after creation). posix_fallocate
+ * allocates every page at creation instead, so a full directory is an error there, naming the
+ * directory, the bytes needed and the bytes free, and no access to the mapping can fault later.
+ * The opener reserves too (a no-op for a file its creator reserved), so that neither side ever
+ * reads a page that was not reserved, whoever created the file.
  *
  * <p>Names are {@code nucleus-<creator pid>-<128 random bits in hex>}: the random part makes the
  * file unguessable by other users' processes, the pid lets a later start reclaim files whose
- * creator crashed ({@link #reclaimOrphans}). The creator deletes the file when it closes it;
- * the mapping of a process that still has it open stays valid until that process unmaps it.
+ * creator crashed ({@link #reclaimOrphans}). The mapping of a process stays valid after the name
+ * is removed, until that process unmaps it.
  *
- * <p>Not thread-safe: one owner opens and closes it.
+ * <p>Errors: {@link #create} and {@link #open} throw IllegalStateException (the directory or
+ * the system refuses: missing, read-only, full, not permitted) or IllegalArgumentException (open:
+ * not a usable link file), each with a one-line message that says what and where. Not
+ * thread-safe: one owner opens and closes it.
  */
 public final class LinkFile implements AutoCloseable {
 
-  /** Where segments live unless told otherwise. */
+  /** The environment variable naming the link directory, as Aeron's {@code aeron.dir}. */
+  public static final String DIRECTORY_VARIABLE = "NUCLEUS_LINK_DIR";
+  /** Where links live when {@value #DIRECTORY_VARIABLE} is not set. */
   public static final Path DEFAULT_DIR = Path.of("/dev/shm");
   public static final String PREFIX = "nucleus-";
   private static final Pattern NAME = Pattern.compile("nucleus-(\\d+)-[0-9a-f]{32}");
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int MODE_0600 = 0600;
 
   private final Path path;
   private final Arena arena;
@@ -48,58 +66,94 @@ public final class LinkFile implements AutoCloseable {
     this.creator = creator;
   }
 
-  /** Creates and maps a new zero-filled file of {@code size} bytes in {@code dir}. */
+  /** {@code $NUCLEUS_LINK_DIR} if set and not blank, else {@code /dev/shm}. */
+  public static Path defaultDirectory() {
+    final String dir = System.getenv(DIRECTORY_VARIABLE);
+    return dir == null || dir.isBlank() ? DEFAULT_DIR : Path.of(dir);
+  }
+
+  /**
+   * Creates, reserves and maps a new zero-filled file of {@code size} bytes in {@code dir}.
+   *
+   * @throws IllegalStateException if the file cannot be created, reserved or mapped (the
+   *     directory is missing, read-only or full, ...): nothing is left in {@code dir}
+   */
   public static LinkFile create(Path dir, long size) {
+    checkAvailable();
     final byte[] random = new byte[16];
     RANDOM.nextBytes(random);
     final Path path = dir.resolve(PREFIX + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(random));
-    try {
-      Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create channel segment " + path, e);
+    final int fd = Posix.open(path, Posix.O_RDWR | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW | Posix.O_CLOEXEC,
+        MODE_0600);
+    if (fd < 0) {
+      throw new IllegalStateException("cannot create a link in " + dir + ": " + Posix.strerror(-fd));
     }
     try {
-      return map(path, size, true);
-    } catch (RuntimeException e) {
-      deleteQuietly(path);
+      return reserveAndMap(fd, path, size, true);
+    } catch (RuntimeException | Error e) {
+      removeAfterFailure(path, e);
       throw e;
     }
   }
 
   /**
-   * Maps an existing file created by the peer. Throws IllegalArgumentException if it is not a
-   * regular file of at least {@code minSize} bytes, UncheckedIOException if it cannot be opened.
+   * Reserves and maps an existing file created by the peer.
+   *
+   * @throws IllegalArgumentException if it does not exist, is not a regular file or is shorter
+   *     than {@code minSize} bytes
+   * @throws IllegalStateException if it cannot be opened, reserved or mapped
    */
   public static LinkFile open(Path path, long minSize) {
-    try {
-      final long size = Files.size(path);
-      if (!Files.isRegularFile(path) || size < minSize) {
-        throw new IllegalArgumentException("channel segment " + path + " is " + size + " bytes, expected at least " + minSize);
-      }
-      return map(path, size, false);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("channel segment " + path + " does not exist", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open channel segment " + path, e);
+    checkAvailable();
+    if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IllegalArgumentException("link file " + path + " is not a regular file");
     }
+    final int fd = Posix.open(path, Posix.O_RDWR | Posix.O_NOFOLLOW | Posix.O_CLOEXEC, 0);
+    if (fd == -Posix.ENOENT) {
+      throw new IllegalArgumentException("link file " + path + " does not exist");
+    }
+    if (fd < 0) {
+      throw new IllegalStateException("cannot open link file " + path + ": " + Posix.strerror(-fd));
+    }
+    final long size = Posix.lseek(fd, 0, Posix.SEEK_END);
+    if (size < minSize) {
+      closeQuietly(fd);
+      throw new IllegalArgumentException("link file " + path + " is " + (size < 0 ? "unreadable" : size + " bytes")
+          + ", expected at least " + minSize);
+    }
+    return reserveAndMap(fd, path, size, false);
   }
 
-  private static LinkFile map(Path path, long size, boolean creator) {
+  /** Reserves {@code size} bytes of {@code fd}'s file, maps them, and closes {@code fd} in every case. */
+  private static LinkFile reserveAndMap(int fd, Path path, long size, boolean creator) {
     final Arena arena = Arena.ofShared();
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      if (creator) {
-        // Extend to size; on tmpfs pages are allocated on first touch, so unused ports cost nothing.
-        ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
+    try {
+      final int reserved = Posix.fallocate(fd, 0, size);
+      if (reserved == Posix.ENOSPC) {
+        final Path dir = path.toAbsolutePath().getParent();
+        throw new IllegalStateException("not enough space in " + dir + " for a link: it needs " + size
+            + " bytes, " + usableSpace(dir) + " are free");
       }
-      final MemorySegment mapped = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
-      // Seen through a plain native segment of the same arena: the rendezvous code then meets one
-      // segment class in thread and process spaces alike, and the JIT keeps its accesses
-      // monomorphic (a mapped segment class next to the native one slows both by a third).
-      final MemorySegment view = MemorySegment.ofAddress(mapped.address()).reinterpret(size, arena, null);
-      return new LinkFile(path, arena, view, creator);
-    } catch (IOException | RuntimeException e) {
+      if (reserved != 0) {
+        throw new IllegalStateException("cannot reserve " + size + " bytes for link file " + path + ": "
+            + Posix.strerror(reserved));
+      }
+      final long address = Posix.mmapShared(fd, size);
+      if (address < 0) {
+        throw new IllegalStateException("cannot map link file " + path + " (" + size + " bytes): "
+            + Posix.strerror((int) -address));
+      }
+      // A plain native segment: the rendezvous code meets one segment class in thread and process
+      // spaces alike, and the JIT keeps its accesses monomorphic (a mapped segment class next to
+      // the native one slows both by a third). Closing the arena unmaps it.
+      final MemorySegment segment = MemorySegment.ofAddress(address).reinterpret(size, arena,
+          unmapped -> Posix.munmap(address, size));
+      return new LinkFile(path, arena, segment, creator);
+    } catch (RuntimeException | Error e) {
       arena.close();
-      throw e instanceof IOException io ? new UncheckedIOException("cannot map " + path, io) : (RuntimeException) e;
+      throw e;
+    } finally {
+      closeQuietly(fd); // the mapping keeps the file's pages; the descriptor is not needed
     }
   }
 
@@ -111,25 +165,53 @@ public final class LinkFile implements AutoCloseable {
     return segment;
   }
 
-  /** Removes the file name (the creator does this once both sides have mapped it, or at close). */
+  /**
+   * Removes the file name (the creator does this once both sides have mapped it, or at close);
+   * the mappings stay. Never throws: a name it cannot remove is reported on standard error and
+   * left to {@link #reclaimOrphans} of a later kernel.
+   */
   public void unlink() {
-    deleteQuietly(path);
-  }
-
-  /** Unmaps the segment; the creator also deletes the file. Idempotent. */
-  @Override
-  public void close() {
-    if (creator) {
-      deleteQuietly(path);
-    }
-    if (arena.scope().isAlive()) {
-      arena.close();
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException | RuntimeException e) {
+      System.err.println("nucleus: cannot remove link file " + path + ": " + e);
     }
   }
 
   /**
-   * Deletes segment files in {@code dir} whose creating process no longer runs: what a crash
-   * left behind. Returns how many were removed. Files of live processes are left alone.
+   * Unmaps the segment; the creator also removes the file. Idempotent. Both steps are always
+   * tried; a failure of either is thrown afterwards, as IllegalStateException.
+   */
+  @Override
+  public void close() {
+    Throwable failure = null;
+    if (creator) {
+      try {
+        Files.deleteIfExists(path);
+      } catch (IOException | RuntimeException | Error e) {
+        failure = e;
+      }
+    }
+    try {
+      if (arena.scope().isAlive()) {
+        arena.close();
+      }
+    } catch (RuntimeException | Error e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
+    if (failure != null) {
+      throw new IllegalStateException("closing link file " + path + " failed: " + failure, failure);
+    }
+  }
+
+  /**
+   * Deletes link files in {@code dir} whose creating process no longer runs: what a crash left
+   * behind. Returns how many were removed. Files of live processes are left alone; a directory
+   * that cannot be read holds nothing this can remove, and is not an error.
    */
   public static int reclaimOrphans(Path dir) {
     int removed = 0;
@@ -137,22 +219,41 @@ public final class LinkFile implements AutoCloseable {
       for (Path f : files) {
         final Matcher m = NAME.matcher(f.getFileName().toString());
         if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).map(p -> !p.isAlive()).orElse(true)) {
-          if (deleteQuietly(f)) {
+          if (Files.deleteIfExists(f)) {
             removed++;
           }
         }
       }
-    } catch (IOException | NumberFormatException e) {
-      // Reclaiming is best effort: a directory we cannot read holds nothing we can remove.
+    } catch (IOException | RuntimeException e) {
+      // Best effort: what is left is tried again by the next kernel.
     }
     return removed;
   }
 
-  private static boolean deleteQuietly(Path p) {
+  /** Removes a file whose creation failed; a failure to remove it is added to {@code failure}. */
+  private static void removeAfterFailure(Path path, Throwable failure) {
     try {
-      return Files.deleteIfExists(p);
-    } catch (IOException e) {
-      return false;
+      Files.deleteIfExists(path);
+    } catch (IOException | RuntimeException | Error e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private static void closeQuietly(int fd) {
+    Posix.close(fd); // close(2) releases the descriptor even when it reports an error
+  }
+
+  private static String usableSpace(Path dir) {
+    try {
+      return Long.toString(Files.getFileStore(dir).getUsableSpace());
+    } catch (IOException | RuntimeException e) {
+      return "an unknown number of";
+    }
+  }
+
+  private static void checkAvailable() {
+    if (!Posix.AVAILABLE) {
+      throw new UnsupportedOperationException("process spaces need Linux (x86-64)");
     }
   }
 }
