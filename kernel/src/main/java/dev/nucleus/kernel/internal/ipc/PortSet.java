@@ -197,7 +197,7 @@ public final class PortSet {
     // anything else in a channel table is a peer's scribble, which we simply replace.
     final long st = stateAcquire(t.tcbs, tcb);
     epochs[i] = epoch(st) + 1;
-    setLong(t.tcbs, tcb, PARTNER_OFFSET, ThreadId.ANY);
+    setLongPlain(t.tcbs, tcb, PARTNER_OFFSET, ThreadId.ANY);
     t.setWaitPoint(self, rp, bit);
     final int code = i == primary ? RECEIVING : POLLING;
     if (!casState(t.tcbs, tcb, st, state(epochs[i], code))) {
@@ -231,7 +231,7 @@ public final class PortSet {
       final int p = primary;
       final long st = stateAcquire(tables[p].tcbs, tcb);
       if (st == state(epochs[p], DELIVERED)) {
-        final int status = getInt(tables[p].tcbs, tcb, STATUS_OFFSET);
+        final int status = getIntPlain(tables[p].tcbs, tcb, STATUS_OFFSET);
         retract(p);
         served(p, st);
         return Status.isValid(status) ? status : Status.receive(Status.PROTOCOL_ERROR);
@@ -451,7 +451,7 @@ public final class PortSet {
       }
     }
     for (Rendezvous t : tables) {
-      setInt(t.tcbs, tcb, SLEEPING_OFFSET, 0);
+      setIntPlain(t.tcbs, tcb, SLEEPING_OFFSET, 0);
     }
   }
 

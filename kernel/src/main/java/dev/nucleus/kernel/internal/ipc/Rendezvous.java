@@ -269,7 +269,7 @@ public final class Rendezvous {
   public int sendPhase(ThreadEngine self, int rp, long dest, long timeout, boolean isCall) {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
-    final long tag = getLong(s, me, MR0_OFFSET);
+    final long tag = getLongPlain(s, me, MR0_OFFSET);
     final int words = MessageTag.words(tag);
     if (words >= mrCount) {
       return Status.send(Status.MSG_TOO_LONG);
@@ -301,10 +301,10 @@ public final class Rendezvous {
       ReceivePointDescriptor.unlockRelease(rps, rpOff);
       return r < 0 ? Status.send(Status.NO_PARTNER) : deliver(self, r, tag, words, isCall);
     }
-    setLong(s, me, PARTNER_OFFSET, dest);
-    setInt(s, me, WAIT_RP_OFFSET, rp);
+    setLongPlain(s, me, PARTNER_OFFSET, dest);
+    setIntPlain(s, me, WAIT_RP_OFFSET, rp);
     self.waitRp = rp;
-    setInt(s, me, FLAGS_OFFSET, isCall ? FLAG_CALL : 0);
+    setIntPlain(s, me, FLAGS_OFFSET, isCall ? FLAG_CALL : 0);
     link(rpOff, rp, self.index);
     final boolean queued = casOwnState(self, state(self.epoch, SENDING));
     if (!queued) {
@@ -322,7 +322,7 @@ public final class Rendezvous {
   private boolean hasPoller(long rpOff) {
     long w = ReceivePointDescriptor.waitersAcquire(rps, rpOff);
     while (w != 0) {
-      final int t = ReceivePointDescriptor.member(rps, rpOff, Long.numberOfTrailingZeros(w));
+      final int t = ReceivePointDescriptor.memberAcquire(rps, rpOff, Long.numberOfTrailingZeros(w));
       w &= w - 1;
       if (t >= 0 && t < maxThreads && code(stateAcquire(tcbs, tcbOffset(t))) == POLLING) {
         return true;
@@ -339,7 +339,7 @@ public final class Rendezvous {
   private void wakePollers(long rpOff) {
     long w = ReceivePointDescriptor.waitersAcquire(rps, rpOff);
     while (w != 0) {
-      final int t = ReceivePointDescriptor.member(rps, rpOff, Long.numberOfTrailingZeros(w));
+      final int t = ReceivePointDescriptor.memberAcquire(rps, rpOff, Long.numberOfTrailingZeros(w));
       w &= w - 1;
       if (t >= 0 && t < maxThreads) {
         final long to = tcbOffset(t);
@@ -362,7 +362,7 @@ public final class Rendezvous {
     while (w != 0) {
       final int k = Long.numberOfTrailingZeros(w);
       w &= w - 1;
-      final int t = ReceivePointDescriptor.member(rps, rpOff, k);
+      final int t = ReceivePointDescriptor.memberAcquire(rps, rpOff, k);
       if (t < 0 || t >= maxThreads) {
         continue;
       }
@@ -371,10 +371,10 @@ public final class Rendezvous {
       if (code(st) == ANSWERING && answer != ANSWER_SKIP) {
         st = awaitAnswered(to, st, answer == ANSWER_TIMED);
       }
-      if (code(st) != RECEIVING || getInt(s, to, WAIT_RP_OFFSET) != rp) {
+      if (code(st) != RECEIVING || getIntPlain(s, to, WAIT_RP_OFFSET) != rp) {
         continue;
       }
-      final long filter = getLong(s, to, PARTNER_OFFSET);
+      final long filter = getLongPlain(s, to, PARTNER_OFFSET);
       if (filter != ThreadId.ANY && filter != self.id) {
         continue;
       }
@@ -429,18 +429,18 @@ public final class Rendezvous {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
     final long to = tcbOffset(r);
-    copyMessage(s, me, to, tag, words);
-    setLong(s, to, SENDER_OFFSET, self.id);
+    copyMessagePlain(s, me, to, tag, words);
+    setLongPlain(s, to, SENDER_OFFSET, self.id);
     if (isCall) {
-      setLong(s, to, REPLY_TO_OFFSET, self.id);
-      setLong(s, to, REPLY_EPOCH_OFFSET, self.epoch);
-      setLong(s, me, PARTNER_OFFSET, getLong(s, to, ID_OFFSET));
+      setLongPlain(s, to, REPLY_TO_OFFSET, self.id);
+      setLongPlain(s, to, REPLY_EPOCH_OFFSET, self.epoch);
+      setLongPlain(s, me, PARTNER_OFFSET, getLongPlain(s, to, ID_OFFSET));
     } else {
-      setLong(s, to, REPLY_TO_OFFSET, ThreadId.NIL);
+      setLongPlain(s, to, REPLY_TO_OFFSET, ThreadId.NIL);
     }
     // The caller must be waiting for the reply before the server can see the request.
     final boolean live = !isCall || casOwnState(self, state(self.epoch, WAIT_REPLY));
-    setInt(s, to, STATUS_OFFSET, Status.OK);
+    setIntPlain(s, to, STATUS_OFFSET, Status.OK);
     // A CAS, not a store: a receiver may have abandoned a claim stranded past its deadline.
     if (!casState(s, to, state(self.claimedEpoch, CLAIMED), state(self.claimedEpoch, DELIVERED))) {
       if (live && isCall) {
@@ -479,7 +479,7 @@ public final class Rendezvous {
       if (self.acceptNotify && takeNotification(self)) {
         return Status.OK;
       }
-      setLong(s, me, PARTNER_OFFSET, filter);
+      setLongPlain(s, me, PARTNER_OFFSET, filter);
       setWaitPoint(self, rp, bit);
       if (ReceivePointDescriptor.lengthAcquire(rps, rpOff) == 0) {
         if (timeout == Timeout.ZERO) {
@@ -579,14 +579,14 @@ public final class Rendezvous {
   /** Takes the first queued sender that {@code filter} accepts, under the lock; its index or -1. */
   private int takeSender(long rpOff, long filter) {
     final MemorySegment s = tcbs;
-    int t = ReceivePointDescriptor.head(rps, rpOff);
+    int t = ReceivePointDescriptor.headPlain(rps, rpOff);
     int guard = maxThreads;
     while (t >= 0 && t < maxThreads && guard-- > 0) {
       final long to = tcbOffset(t);
-      final int next = getInt(s, to, Q_NEXT_OFFSET);
+      final int next = getIntPlain(s, to, Q_NEXT_OFFSET);
       final long st = stateAcquire(s, to);
       if (code(st) == SENDING) {
-        final long sender = getLong(s, to, ID_OFFSET);
+        final long sender = getLongPlain(s, to, ID_OFFSET);
         if ((filter == ThreadId.ANY || sender == filter) && stillPermitted(sender, rpOff)
             && casState(s, to, st, state(epoch(st), TAKEN))) {
           unlink(rpOff, t);
@@ -610,22 +610,22 @@ public final class Rendezvous {
     final long from = tcbOffset(t);
     final long st = stateAcquire(s, from);
     final long e = epoch(st);
-    final long tag = getLong(s, from, MR0_OFFSET);
+    final long tag = getLongPlain(s, from, MR0_OFFSET);
     final int words = Math.min(MessageTag.words(tag), mrCount - 1);
-    final long senderId = getLong(s, from, ID_OFFSET);
-    copyMessage(s, from, me, tag, words);
-    setLong(s, me, SENDER_OFFSET, senderId);
-    if ((getInt(s, from, FLAGS_OFFSET) & FLAG_CALL) != 0) {
-      setLong(s, me, REPLY_TO_OFFSET, senderId);
-      setLong(s, me, REPLY_EPOCH_OFFSET, e);
-      setLong(s, from, PARTNER_OFFSET, self.id);
+    final long senderId = getLongPlain(s, from, ID_OFFSET);
+    copyMessagePlain(s, from, me, tag, words);
+    setLongPlain(s, me, SENDER_OFFSET, senderId);
+    if ((getIntPlain(s, from, FLAGS_OFFSET) & FLAG_CALL) != 0) {
+      setLongPlain(s, me, REPLY_TO_OFFSET, senderId);
+      setLongPlain(s, me, REPLY_EPOCH_OFFSET, e);
+      setLongPlain(s, from, PARTNER_OFFSET, self.id);
       if (!casState(s, from, state(e, TAKEN), state(e, WAIT_REPLY))) {
-        setLong(s, me, REPLY_TO_OFFSET, ThreadId.NIL);
+        setLongPlain(s, me, REPLY_TO_OFFSET, ThreadId.NIL);
         return false;
       }
     } else {
-      setLong(s, me, REPLY_TO_OFFSET, ThreadId.NIL);
-      setInt(s, from, STATUS_OFFSET, Status.OK);
+      setLongPlain(s, me, REPLY_TO_OFFSET, ThreadId.NIL);
+      setIntPlain(s, from, STATUS_OFFSET, Status.OK);
       if (!casState(s, from, state(e, TAKEN), state(e, DONE))) {
         return false;
       }
@@ -638,7 +638,7 @@ public final class Rendezvous {
   public boolean takeNotification(ThreadEngine self) {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
-    final long mask = getLong(s, me, NOTIFY_MASK_OFFSET);
+    final long mask = getLongPlain(s, me, NOTIFY_MASK_OFFSET);
     if ((getLongVolatile(s, me, NOTIFY_BITS_OFFSET) & mask) == 0) {
       return false;
     }
@@ -646,10 +646,10 @@ public final class Rendezvous {
     if (bits == 0) {
       return false;
     }
-    setLong(s, me, MR0_OFFSET, MessageTag.of(MessageTag.NOTIFICATION_LABEL, 1));
-    setLong(s, me, mrOffset(1), bits);
-    setLong(s, me, SENDER_OFFSET, ThreadId.NIL);
-    setLong(s, me, REPLY_TO_OFFSET, ThreadId.NIL);
+    setLongPlain(s, me, MR0_OFFSET, MessageTag.of(MessageTag.NOTIFICATION_LABEL, 1));
+    setLongPlain(s, me, mrOffset(1), bits);
+    setLongPlain(s, me, SENDER_OFFSET, ThreadId.NIL);
+    setLongPlain(s, me, REPLY_TO_OFFSET, ThreadId.NIL);
     return true;
   }
 
@@ -663,17 +663,17 @@ public final class Rendezvous {
   public int claimCaller(ThreadEngine self) {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
-    final long caller = getLong(s, me, REPLY_TO_OFFSET);
+    final long caller = getLongPlain(s, me, REPLY_TO_OFFSET);
     if (caller == ThreadId.NIL) {
       return -Status.send(Status.NO_PARTNER);
     }
-    final long tag = getLong(s, me, MR0_OFFSET);
+    final long tag = getLongPlain(s, me, MR0_OFFSET);
     final int words = MessageTag.words(tag);
     if (words >= mrCount) {
       return -Status.send(Status.MSG_TOO_LONG);
     }
-    final long e = getLong(s, me, REPLY_EPOCH_OFFSET);
-    setLong(s, me, REPLY_TO_OFFSET, ThreadId.NIL);
+    final long e = getLongPlain(s, me, REPLY_EPOCH_OFFSET);
+    setLongPlain(s, me, REPLY_TO_OFFSET, ThreadId.NIL);
     final int c = ThreadId.index(caller);
     if (c >= maxThreads) {
       return -Status.send(Status.INVALID_ID);
@@ -683,9 +683,9 @@ public final class Rendezvous {
       return -Status.send(idVolatile(s, co) == caller && code(stateVolatile(s, co)) != DEAD
           ? Status.NO_PARTNER : Status.STALE_ID);
     }
-    copyMessage(s, me, co, tag, words);
-    setLong(s, co, SENDER_OFFSET, self.id);
-    setInt(s, co, STATUS_OFFSET, Status.OK);
+    copyMessagePlain(s, me, co, tag, words);
+    setLongPlain(s, co, SENDER_OFFSET, self.id);
+    setIntPlain(s, co, STATUS_OFFSET, Status.OK);
     self.claimedEpoch = e;
     return c;
   }
@@ -733,7 +733,7 @@ public final class Rendezvous {
       final long st = stateAcquire(s, me);
       final int code = code(st);
       if (code == DELIVERED || code == DONE) {
-        final int status = getInt(s, me, STATUS_OFFSET);
+        final int status = getIntPlain(s, me, STATUS_OFFSET);
         return Status.isValid(status) ? status : Status.PROTOCOL_ERROR | phase;
       }
       if (code == DEAD || code == FREE || code > DEAD) {
@@ -787,13 +787,13 @@ public final class Rendezvous {
         sleeper.park(self.index, code == SENDING ? sendDeadline
             : code == WAIT_REPLY || code == RECEIVING ? receiveDeadline : Long.MAX_VALUE);
       }
-      setInt(s, me, SLEEPING_OFFSET, 0);
+      setIntPlain(s, me, SLEEPING_OFFSET, 0);
       check = true;
     }
   }
 
   public boolean notificationPending(long me) {
-    return (getLongVolatile(tcbs, me, NOTIFY_BITS_OFFSET) & getLong(tcbs, me, NOTIFY_MASK_OFFSET)) != 0;
+    return (getLongVolatile(tcbs, me, NOTIFY_BITS_OFFSET) & getLongPlain(tcbs, me, NOTIFY_MASK_OFFSET)) != 0;
   }
 
   /** Abort, deadline and liveness checks while RECEIVING or WAIT_REPLY; a status, or -1 to go on. */
@@ -817,7 +817,7 @@ public final class Rendezvous {
   }
 
   private boolean partnerAlive(ThreadEngine self, long st) {
-    final long partner = getLong(tcbs, self.tcb, PARTNER_OFFSET);
+    final long partner = getLongPlain(tcbs, self.tcb, PARTNER_OFFSET);
     if (code(st) == WAIT_REPLY || partner != ThreadId.ANY) {
       return partner == ThreadId.NIL || alive(partner);
     }
@@ -874,9 +874,9 @@ public final class Rendezvous {
   public void setWaitPoint(ThreadEngine self, int rp, int bit) {
     // Written only when it changes: a server waiting at the same point again and again leaves
     // the control line shared in its partners' caches.
-    if (getInt(tcbs, self.tcb, WAIT_RP_OFFSET) != rp || getInt(tcbs, self.tcb, WAIT_BIT_OFFSET) != bit) {
-      setInt(tcbs, self.tcb, WAIT_RP_OFFSET, rp);
-      setInt(tcbs, self.tcb, WAIT_BIT_OFFSET, bit);
+    if (getIntPlain(tcbs, self.tcb, WAIT_RP_OFFSET) != rp || getIntPlain(tcbs, self.tcb, WAIT_BIT_OFFSET) != bit) {
+      setIntPlain(tcbs, self.tcb, WAIT_RP_OFFSET, rp);
+      setIntPlain(tcbs, self.tcb, WAIT_BIT_OFFSET, bit);
     }
     self.waitRp = rp;
     self.waitBit = bit;
@@ -905,9 +905,9 @@ public final class Rendezvous {
       reason = Status.ABORTED;
     } else if (deadline != Long.MAX_VALUE && Timeout.now() >= deadline) {
       reason = Status.TIMEOUT;
-    } else if (!alive(getLong(s, me, PARTNER_OFFSET))) {
+    } else if (!alive(getLongPlain(s, me, PARTNER_OFFSET))) {
       reason = Status.PEER_DEAD;
-    } else if (!channels.permitted(self.space.number(), ThreadId.space(getLong(s, me, PARTNER_OFFSET)))) {
+    } else if (!channels.permitted(self.space.number(), ThreadId.space(getLongPlain(s, me, PARTNER_OFFSET)))) {
       reason = Status.NOT_PERMITTED; // the channel was closed while queued: revocation covers pending IPC
     } else {
       return -1;
@@ -988,24 +988,24 @@ public final class Rendezvous {
     final MemorySegment s = tcbs;
     final long to = tcbOffset(i);
     final long rpOff = rpOffset(i);
-    setLong(s, to, SENDER_OFFSET, ThreadId.NIL);
-    setLong(s, to, PARTNER_OFFSET, ThreadId.NIL);
-    setLong(s, to, REPLY_TO_OFFSET, ThreadId.NIL);
-    setLong(s, to, ABORT_EPOCH_OFFSET, -1);
-    setInt(s, to, WAIT_RP_OFFSET, -1);
-    setInt(s, to, FLAGS_OFFSET, 0);
-    setInt(s, to, Q_NEXT_OFFSET, -1);
-    setInt(s, to, Q_PREV_OFFSET, -1);
-    setInt(s, to, LINKED_RP_OFFSET, -1);
-    setInt(s, to, SLEEPING_OFFSET, 0);
-    setLong(s, to, NOTIFY_BITS_OFFSET, 0);
-    setLong(s, to, NOTIFY_MASK_OFFSET, -1L);
+    setLongPlain(s, to, SENDER_OFFSET, ThreadId.NIL);
+    setLongPlain(s, to, PARTNER_OFFSET, ThreadId.NIL);
+    setLongPlain(s, to, REPLY_TO_OFFSET, ThreadId.NIL);
+    setLongPlain(s, to, ABORT_EPOCH_OFFSET, -1);
+    setIntPlain(s, to, WAIT_RP_OFFSET, -1);
+    setIntPlain(s, to, FLAGS_OFFSET, 0);
+    setIntPlain(s, to, Q_NEXT_OFFSET, -1);
+    setIntPlain(s, to, Q_PREV_OFFSET, -1);
+    setIntPlain(s, to, LINKED_RP_OFFSET, -1);
+    setIntPlain(s, to, SLEEPING_OFFSET, 0);
+    setLongPlain(s, to, NOTIFY_BITS_OFFSET, 0);
+    setLongPlain(s, to, NOTIFY_MASK_OFFSET, -1L);
     setLongVolatile(s, to, ID_OFFSET, id);
-    stateVolatile(s, to, state(epoch, IDLE));
-    ReceivePointDescriptor.clear(rps, rpOff);
-    ReceivePointDescriptor.memberVolatile(rps, rpOff, 0, i);
+    setStateVolatile(s, to, state(epoch, IDLE));
+    ReceivePointDescriptor.clearPlain(rps, rpOff);
+    ReceivePointDescriptor.setMemberVolatile(rps, rpOff, 0, i);
     ReceivePointDescriptor.orWaiters(rps, rpOff, 1L); // a thread's own point: member 0, always
-    ReceivePointDescriptor.ownerVolatile(rps, rpOff, id);
+    ReceivePointDescriptor.setOwnerVolatile(rps, rpOff, id);
   }
 
   /**
@@ -1018,7 +1018,7 @@ public final class Rendezvous {
     final long to = tcbOffset(i);
     final long rpOff = rpOffset(i);
     lock(rpOff);
-    ReceivePointDescriptor.ownerVolatile(rps, rpOff, ThreadId.NIL);
+    ReceivePointDescriptor.setOwnerVolatile(rps, rpOff, ThreadId.NIL);
     unlock(rpOff);
     int spins = 0;
     while (true) {
@@ -1055,8 +1055,8 @@ public final class Rendezvous {
   /** Makes endpoint slot {@code slot} the receive point of endpoint {@code id}. */
   public void openEndpoint(int slot, long id) {
     final long rpOff = rpOffset(maxThreads + slot);
-    ReceivePointDescriptor.clear(rps, rpOff);
-    ReceivePointDescriptor.ownerVolatile(rps, rpOff, id);
+    ReceivePointDescriptor.clearPlain(rps, rpOff);
+    ReceivePointDescriptor.setOwnerVolatile(rps, rpOff, id);
   }
 
   /** Whether endpoint slot {@code slot} may be reused: nobody is queued at it. */
@@ -1068,7 +1068,7 @@ public final class Rendezvous {
   public void closeEndpoint(int slot) {
     final long rpOff = rpOffset(maxThreads + slot);
     lock(rpOff);
-    ReceivePointDescriptor.ownerVolatile(rps, rpOff, ThreadId.NIL);
+    ReceivePointDescriptor.setOwnerVolatile(rps, rpOff, ThreadId.NIL);
     unlock(rpOff);
   }
 
@@ -1110,7 +1110,7 @@ public final class Rendezvous {
   /** Resets every receive point to empty (a new table). */
   public void clearAll() {
     for (int i = 0; i < maxThreads + maxEndpoints; i++) {
-      ReceivePointDescriptor.clear(rps, rpOffset(i));
+      ReceivePointDescriptor.clearPlain(rps, rpOffset(i));
     }
   }
 
@@ -1139,7 +1139,7 @@ public final class Rendezvous {
     final long to = tcbOffset(i);
     final long rpOff = rpOffset(i);
     lock(rpOff);
-    ReceivePointDescriptor.ownerVolatile(rps, rpOff, ThreadId.NIL);
+    ReceivePointDescriptor.setOwnerVolatile(rps, rpOff, ThreadId.NIL);
     unlock(rpOff);
     long st;
     do {
@@ -1179,13 +1179,13 @@ public final class Rendezvous {
         remaining = true;
         continue;
       }
-      final boolean call = (getInt(tcbs, to, FLAGS_OFFSET) & FLAG_CALL) != 0;
+      final boolean call = (getIntPlain(tcbs, to, FLAGS_OFFSET) & FLAG_CALL) != 0;
       // Take the copy over first (CLAIMED/TAKEN -> IDLE, a state the owner just keeps waiting
       // in), so that a copier that was only slow fails its publishing CAS instead of racing our
       // STATUS; then publish the outcome.
       final long held = state(epoch(st), IDLE);
       if (casState(tcbs, to, st, held)) {
-        setInt(tcbs, to, STATUS_OFFSET, code == CLAIMED || call ? Status.receive(Status.PEER_DEAD) : Status.send(Status.PEER_DEAD));
+        setIntPlain(tcbs, to, STATUS_OFFSET, code == CLAIMED || call ? Status.receive(Status.PEER_DEAD) : Status.send(Status.PEER_DEAD));
         casState(tcbs, to, held, state(epoch(st), code == CLAIMED ? DELIVERED : DONE));
         wakeIfSleeping(i, to);
       }
@@ -1206,7 +1206,7 @@ public final class Rendezvous {
     int spins = 0;
     long since = 0;
     while (!ReceivePointDescriptor.tryLock(rps, rpOff, lockValue)) {
-      final int holder = ReceivePointDescriptor.holder(rps, rpOff);
+      final int holder = ReceivePointDescriptor.holderOpaque(rps, rpOff);
       if (holder != 0 && holder != Link.SIDE_A && holder != Link.SIDE_B) {
         ReceivePointDescriptor.breakLock(rps, rpOff, holder);
         continue;
@@ -1244,21 +1244,21 @@ public final class Rendezvous {
   private void link(long rpOff, int rp, int t) {
     final MemorySegment s = tcbs;
     final long to = tcbOffset(t);
-    final int tail = ReceivePointDescriptor.tail(rps, rpOff);
-    setInt(s, to, Q_NEXT_OFFSET, -1);
+    final int tail = ReceivePointDescriptor.tailPlain(rps, rpOff);
+    setIntPlain(s, to, Q_NEXT_OFFSET, -1);
     if (tail >= 0 && tail < maxThreads) {
-      setInt(s, to, Q_PREV_OFFSET, tail);
-      setInt(s, tcbOffset(tail), Q_NEXT_OFFSET, t);
+      setIntPlain(s, to, Q_PREV_OFFSET, tail);
+      setIntPlain(s, tcbOffset(tail), Q_NEXT_OFFSET, t);
     } else {
       if (tail != -1) {
         // A tail a peer scribbled on: start the queue afresh with t alone (LENGTH counts t).
         ReceivePointDescriptor.addLength(rps, rpOff, 1 - ReceivePointDescriptor.lengthVolatile(rps, rpOff));
       }
-      setInt(s, to, Q_PREV_OFFSET, -1);
-      ReceivePointDescriptor.head(rps, rpOff, t);
+      setIntPlain(s, to, Q_PREV_OFFSET, -1);
+      ReceivePointDescriptor.setHeadPlain(rps, rpOff, t);
     }
-    ReceivePointDescriptor.tail(rps, rpOff, t);
-    setInt(s, to, LINKED_RP_OFFSET, rp);
+    ReceivePointDescriptor.setTailPlain(rps, rpOff, t);
+    setIntPlain(s, to, LINKED_RP_OFFSET, rp);
   }
 
   /** Removes {@code t} from the queue it is linked in at {@code rpOff}, if it still is. */
@@ -1277,35 +1277,35 @@ public final class Rendezvous {
   public void unlink(long rpOff, int t) {
     final MemorySegment s = tcbs;
     final long to = tcbOffset(t);
-    if (getInt(s, to, LINKED_RP_OFFSET) < 0) {
+    if (getIntPlain(s, to, LINKED_RP_OFFSET) < 0) {
       return;
     }
-    final int prev = getInt(s, to, Q_PREV_OFFSET);
-    final int next = getInt(s, to, Q_NEXT_OFFSET);
+    final int prev = getIntPlain(s, to, Q_PREV_OFFSET);
+    final int next = getIntPlain(s, to, Q_NEXT_OFFSET);
     if (prev < -1 || prev >= maxThreads || next < -1 || next >= maxThreads) {
       // Links a peer scribbled on: drop the whole queue rather than follow them out of bounds.
       // Senders still queued notice at their next check (their point no longer links them).
-      ReceivePointDescriptor.head(rps, rpOff, -1);
-      ReceivePointDescriptor.tail(rps, rpOff, -1);
+      ReceivePointDescriptor.setHeadPlain(rps, rpOff, -1);
+      ReceivePointDescriptor.setTailPlain(rps, rpOff, -1);
       ReceivePointDescriptor.addLength(rps, rpOff, -ReceivePointDescriptor.lengthVolatile(rps, rpOff));
-      setInt(s, to, Q_PREV_OFFSET, -1);
-      setInt(s, to, Q_NEXT_OFFSET, -1);
-      setInt(s, to, LINKED_RP_OFFSET, -1);
+      setIntPlain(s, to, Q_PREV_OFFSET, -1);
+      setIntPlain(s, to, Q_NEXT_OFFSET, -1);
+      setIntPlain(s, to, LINKED_RP_OFFSET, -1);
       return;
     }
     if (prev >= 0) {
-      setInt(s, tcbOffset(prev), Q_NEXT_OFFSET, next);
+      setIntPlain(s, tcbOffset(prev), Q_NEXT_OFFSET, next);
     } else {
-      ReceivePointDescriptor.head(rps, rpOff, next);
+      ReceivePointDescriptor.setHeadPlain(rps, rpOff, next);
     }
     if (next >= 0) {
-      setInt(s, tcbOffset(next), Q_PREV_OFFSET, prev);
+      setIntPlain(s, tcbOffset(next), Q_PREV_OFFSET, prev);
     } else {
-      ReceivePointDescriptor.tail(rps, rpOff, prev);
+      ReceivePointDescriptor.setTailPlain(rps, rpOff, prev);
     }
-    setInt(s, to, Q_PREV_OFFSET, -1);
-    setInt(s, to, Q_NEXT_OFFSET, -1);
-    setInt(s, to, LINKED_RP_OFFSET, -1);
+    setIntPlain(s, to, Q_PREV_OFFSET, -1);
+    setIntPlain(s, to, Q_NEXT_OFFSET, -1);
+    setIntPlain(s, to, LINKED_RP_OFFSET, -1);
     ReceivePointDescriptor.addLength(rps, rpOff, -1);
   }
 
@@ -1325,7 +1325,7 @@ public final class Rendezvous {
         }
       }
       if (free >= 0) {
-        ReceivePointDescriptor.memberVolatile(rps, rpOff, free, t);
+        ReceivePointDescriptor.setMemberVolatile(rps, rpOff, free, t);
       }
       return free;
     } finally {
@@ -1338,7 +1338,7 @@ public final class Rendezvous {
     final long rpOff = rpOffset(rp);
     lock(rpOff);
     try {
-      ReceivePointDescriptor.memberVolatile(rps, rpOff, k, t);
+      ReceivePointDescriptor.setMemberVolatile(rps, rpOff, k, t);
     } finally {
       unlock(rpOff);
     }
@@ -1357,7 +1357,7 @@ public final class Rendezvous {
       for (int k = 0; k < MAX_MEMBERS; k++) {
         if (ReceivePointDescriptor.memberVolatile(rps, rpOff, k) == t) {
           ReceivePointDescriptor.clearWaiters(rps, rpOff, 1L << k);
-          ReceivePointDescriptor.memberVolatile(rps, rpOff, k, -1);
+          ReceivePointDescriptor.setMemberVolatile(rps, rpOff, k, -1);
         }
       }
     } finally {

@@ -111,22 +111,22 @@ public final class ThreadEngine {
 
   /** MR0, the message tag. */
   public long tag() {
-    return getLong(tcbs, tcb, MR0_OFFSET);
+    return getLongPlain(tcbs, tcb, MR0_OFFSET);
   }
 
   /** Sets MR0, the message tag (see {@link MessageTag}). */
   public void setTag(long tag) {
-    setLong(tcbs, tcb, MR0_OFFSET, tag);
+    setLongPlain(tcbs, tcb, MR0_OFFSET, tag);
   }
 
   /** Message register {@code i} (0 is the tag). */
   public long mr(int i) {
-    return getLong(tcbs, tcb, mrOffset(checkRegister(i)));
+    return getLongPlain(tcbs, tcb, mrOffset(checkRegister(i)));
   }
 
   /** Sets message register {@code i} (0 is the tag). */
   public void setMr(int i, long value) {
-    setLong(tcbs, tcb, mrOffset(checkRegister(i)), value);
+    setLongPlain(tcbs, tcb, mrOffset(checkRegister(i)), value);
   }
 
   private int checkRegister(int i) {
@@ -138,12 +138,12 @@ public final class ThreadEngine {
 
   /** The kernel-stamped id of the sender of the last message received (NIL for a notification). */
   public long sender() {
-    return getLong(tcbs, tcb, SENDER_OFFSET);
+    return getLongPlain(tcbs, tcb, SENDER_OFFSET);
   }
 
   /** Whether the last message received was a call that has not been replied to yet. */
   public boolean canReply() {
-    return getLong(replyTable.tcbs, tcb, REPLY_TO_OFFSET) != ThreadId.NIL;
+    return getLongPlain(replyTable.tcbs, tcb, REPLY_TO_OFFSET) != ThreadId.NIL;
   }
 
   // --- IPC ----------------------------------------------------------------------------------
@@ -334,7 +334,7 @@ public final class ThreadEngine {
   private int receiveHere(int rp, int bit, long timeout) {
     final int status;
     if (rp < 0) {
-      setLong(tcbs, tcb, PARTNER_OFFSET, ThreadId.NIL);
+      setLongPlain(tcbs, tcb, PARTNER_OFFSET, ThreadId.NIL);
       rv.setWaitPoint(this, -1, 0);
       status = rv.casOwnState(this, state(epoch, RECEIVING)) ? Rendezvous.QUEUED : Status.receive(Rendezvous.ownStateLost(this));
     } else {
@@ -449,7 +449,7 @@ public final class ThreadEngine {
   }
 
   private int replyWaitAt(int rp, int bit, long owner, long timeout) {
-    if (getLong(replyTable.tcbs, tcb, REPLY_TO_OFFSET) == ThreadId.NIL) {
+    if (getLongPlain(replyTable.tcbs, tcb, REPLY_TO_OFFSET) == ThreadId.NIL) {
       return receiveOpen(rp, bit, owner, timeout);
     }
     if (replyTable != rv) {
@@ -500,7 +500,7 @@ public final class ThreadEngine {
   public long pollNotifications() {
     long bits = 0;
     for (Rendezvous t : space.tables()) { // notifiers in each table OR into this thread's port there
-      bits |= TcbDescriptor.takeNotifyBits(t.tcbs, tcb, getLong(t.tcbs, tcb, NOTIFY_MASK_OFFSET));
+      bits |= TcbDescriptor.takeNotifyBits(t.tcbs, tcb, getLongPlain(t.tcbs, tcb, NOTIFY_MASK_OFFSET));
     }
     return bits;
   }
@@ -626,8 +626,8 @@ public final class ThreadEngine {
    */
   private void moveTo(Rendezvous t, boolean carry) {
     if (carry) {
-      final long tag = getLong(tcbs, tcb, MR0_OFFSET);
-      TcbDescriptor.copyRegisters(tcbs, t.tcbs, tcb, tag, Math.min(MessageTag.words(tag), mrCount - 1));
+      final long tag = getLongPlain(tcbs, tcb, MR0_OFFSET);
+      TcbDescriptor.copyRegistersPlain(tcbs, t.tcbs, tcb, tag, Math.min(MessageTag.words(tag), mrCount - 1));
     }
     rv = t;
     tcbs = t.tcbs;
@@ -643,14 +643,14 @@ public final class ThreadEngine {
   private int received() {
     final Rendezvous t = rv;
     if (replyTable != t) {
-      setLong(replyTable.tcbs, tcb, REPLY_TO_OFFSET, ThreadId.NIL);
+      setLongPlain(replyTable.tcbs, tcb, REPLY_TO_OFFSET, ThreadId.NIL);
       replyTable = t;
     }
     final int from = t.senderSpace;
     if (from >= 0) {
-      final long sender = getLong(tcbs, tcb, SENDER_OFFSET);
+      final long sender = getLongPlain(tcbs, tcb, SENDER_OFFSET);
       if (sender != ThreadId.NIL && (!ThreadId.isWellFormed(sender) || ThreadId.space(sender) != from)) {
-        setLong(tcbs, tcb, REPLY_TO_OFFSET, ThreadId.NIL);
+        setLongPlain(tcbs, tcb, REPLY_TO_OFFSET, ThreadId.NIL);
         return Status.receive(Status.PROTOCOL_ERROR);
       }
     }

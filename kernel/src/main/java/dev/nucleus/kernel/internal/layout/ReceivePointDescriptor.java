@@ -32,19 +32,58 @@ public final class ReceivePointDescriptor {
 
   public static final int MAX_MEMBERS = 64;
 
+  /** Bytes per cache line: the unit every offset below is counted in. */
+  public static final long LINE = 64;
+
+  // Line 0: read by every sender's fast path.
   public static final long WAITERS_OFFSET = 0;
   public static final long OWNER_OFFSET = WAITERS_OFFSET + 8;
-  public static final long LOCK_OFFSET = 64;
+  /** End of line 0's fields: at most {@link #LINE} (see {@link #checkLines}). */
+  public static final long LINE_0_END = OWNER_OFFSET + 8;
+  // Line 1: the sender queue.
+  public static final long LOCK_OFFSET = LINE;
   public static final long LENGTH_OFFSET = LOCK_OFFSET + 4;
   public static final long HEAD_OFFSET = LENGTH_OFFSET + 4;
   public static final long TAIL_OFFSET = HEAD_OFFSET + 4;
-  public static final long MEMBERS_OFFSET = 128;
+  public static final long LINE_1_END = TAIL_OFFSET + 4;
+  // Lines 2-5: the members.
+  public static final long MEMBERS_OFFSET = 2 * LINE;
   public static final long SIZE = MEMBERS_OFFSET + MAX_MEMBERS * 4L;
+
+  static {
+    checkLines();
+  }
 
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
   private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
   private ReceivePointDescriptor() {}
+
+  /**
+   * Checks that the hot fields of line 0 (what a sender's fast path reads) fit in its first
+   * {@link #LINE} bytes, that the queue fields fit line 1, and that a record is whole lines. Run
+   * when the class initialises; tests call it too.
+   *
+   * @throws IllegalStateException naming what does not fit
+   */
+  public static void checkLines() {
+    if (WAITERS_OFFSET != 0 || LINE_0_END > LINE) {
+      throw new IllegalStateException("receive point line 0 holds bytes 0.." + LINE_0_END + ", more than " + LINE);
+    }
+    if (LOCK_OFFSET != LINE || LINE_1_END > 2 * LINE) {
+      throw new IllegalStateException("receive point line 1 holds bytes " + LOCK_OFFSET + ".." + LINE_1_END);
+    }
+    if (MEMBERS_OFFSET % LINE != 0 || SIZE % LINE != 0) {
+      throw new IllegalStateException("receive point members at " + MEMBERS_OFFSET + ", size " + SIZE + ": not whole lines");
+    }
+  }
+
+  // --- accessors -------------------------------------------------------------------------------
+  //
+  // Each name says its memory mode: Plain, Opaque, Acquire, Release or Volatile as in VarHandle.
+  // The read-modify-write ones (or*, clear*, add*, tryLock, breakLock) are atomic with volatile
+  // semantics. The queue fields (HEAD, TAIL) are plain: only the holder of LOCK touches them, and
+  // taking LOCK (a CAS) and releasing it (a release store) order them.
 
   public static long waitersAcquire(MemorySegment s, long rp) {
     return (long) LONG.getAcquire(s, rp + WAITERS_OFFSET);
@@ -62,7 +101,7 @@ public final class ReceivePointDescriptor {
     return (long) LONG.getVolatile(s, rp + OWNER_OFFSET);
   }
 
-  public static void ownerVolatile(MemorySegment s, long rp, long id) {
+  public static void setOwnerVolatile(MemorySegment s, long rp, long id) {
     LONG.setVolatile(s, rp + OWNER_OFFSET, id);
   }
 
@@ -89,8 +128,8 @@ public final class ReceivePointDescriptor {
     INT.compareAndSet(s, rp + LOCK_OFFSET, holder, 0);
   }
 
-  /** The side holding LOCK (0: free). */
-  public static int holder(MemorySegment s, long rp) {
+  /** The side holding LOCK (0: free); a hint for a lock waiter, hence opaque. */
+  public static int holderOpaque(MemorySegment s, long rp) {
     return (int) INT.getOpaque(s, rp + LOCK_OFFSET);
   }
 
@@ -98,19 +137,19 @@ public final class ReceivePointDescriptor {
     INT.setRelease(s, rp + LOCK_OFFSET, 0);
   }
 
-  public static int head(MemorySegment s, long rp) {
+  public static int headPlain(MemorySegment s, long rp) {
     return (int) INT.get(s, rp + HEAD_OFFSET);
   }
 
-  public static void head(MemorySegment s, long rp, int v) {
+  public static void setHeadPlain(MemorySegment s, long rp, int v) {
     INT.set(s, rp + HEAD_OFFSET, v);
   }
 
-  public static int tail(MemorySegment s, long rp) {
+  public static int tailPlain(MemorySegment s, long rp) {
     return (int) INT.get(s, rp + TAIL_OFFSET);
   }
 
-  public static void tail(MemorySegment s, long rp, int v) {
+  public static void setTailPlain(MemorySegment s, long rp, int v) {
     INT.set(s, rp + TAIL_OFFSET, v);
   }
 
@@ -118,16 +157,19 @@ public final class ReceivePointDescriptor {
     return (int) INT.getVolatile(s, rp + MEMBERS_OFFSET + k * 4L);
   }
 
-  public static int member(MemorySegment s, long rp, int k) {
+  public static int memberAcquire(MemorySegment s, long rp, int k) {
     return (int) INT.getAcquire(s, rp + MEMBERS_OFFSET + k * 4L);
   }
 
-  public static void memberVolatile(MemorySegment s, long rp, int k, int tcbIndex) {
+  public static void setMemberVolatile(MemorySegment s, long rp, int k, int tcbIndex) {
     INT.setVolatile(s, rp + MEMBERS_OFFSET + k * 4L, tcbIndex);
   }
 
-  /** Resets a slot to an empty, unowned point. */
-  public static void clear(MemorySegment s, long rp) {
+  /**
+   * Resets a slot to an empty, unowned point with plain stores: done before the table is shared,
+   * or before OWNER is published with a volatile store.
+   */
+  public static void clearPlain(MemorySegment s, long rp) {
     s.asSlice(rp, SIZE).fill((byte) 0);
     INT.set(s, rp + HEAD_OFFSET, -1);
     INT.set(s, rp + TAIL_OFFSET, -1);

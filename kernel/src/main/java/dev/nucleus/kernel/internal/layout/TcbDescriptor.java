@@ -77,8 +77,11 @@ public final class TcbDescriptor {
    */
   public static final int POLLING = 11;
 
+  /** FLAGS bit: the queued send is a call (the taker leaves the sender in WAIT_REPLY). */
   public static final int FLAG_CALL = 1;
-  public static final int FLAG_ACCEPT_NOTIFY = 2;
+
+  /** Bytes per cache line: the unit every offset below is counted in. */
+  public static final long LINE = 64;
 
   // Line 0: the rendezvous line.
   public static final long STATE_OFFSET = 0;
@@ -91,8 +94,10 @@ public final class TcbDescriptor {
   public static final long REPLY_EPOCH_OFFSET = REPLY_TO_OFFSET + 8;
   public static final long STATUS_OFFSET = REPLY_EPOCH_OFFSET + 8;
   public static final long SLEEPING_OFFSET = STATUS_OFFSET + 4;
+  /** End of line 0's fields: at most {@link #LINE} (see {@link #checkLines}). */
+  public static final long LINE_0_END = SLEEPING_OFFSET + 4;
   // Line 1: control.
-  public static final long ABORT_EPOCH_OFFSET = 64;
+  public static final long ABORT_EPOCH_OFFSET = LINE;
   public static final long ID_OFFSET = ABORT_EPOCH_OFFSET + 8;
   public static final long WAIT_RP_OFFSET = ID_OFFSET + 8;
   public static final long WAIT_BIT_OFFSET = WAIT_RP_OFFSET + 4;
@@ -100,25 +105,54 @@ public final class TcbDescriptor {
   public static final long Q_NEXT_OFFSET = FLAGS_OFFSET + 4;
   public static final long Q_PREV_OFFSET = Q_NEXT_OFFSET + 4;
   public static final long LINKED_RP_OFFSET = Q_PREV_OFFSET + 4;
+  public static final long LINE_1_END = LINKED_RP_OFFSET + 4;
   // Line 2: notifications.
-  public static final long NOTIFY_BITS_OFFSET = 128;
+  public static final long NOTIFY_BITS_OFFSET = 2 * LINE;
   public static final long NOTIFY_MASK_OFFSET = NOTIFY_BITS_OFFSET + 8;
+  public static final long LINE_2_END = NOTIFY_MASK_OFFSET + 8;
   // Line 3 on: MR2 and up.
-  public static final long MR2_OFFSET = 192;
+  public static final long MR2_OFFSET = 3 * LINE;
+
+  static {
+    checkLines();
+  }
 
   public static final int MIN_MESSAGE_REGISTERS = 8;
   public static final int MAX_MESSAGE_REGISTERS = 64;
 
-  public static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-  public static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+  private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+  private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
   private TcbDescriptor() {}
+
+  /**
+   * Checks that each line's fields end within that line: the hot fields of line 0 (everything a
+   * null or one-word IPC touches in a partner's TCB) in its first {@link #LINE} bytes, and no
+   * field across a line boundary. Run when the class initialises; tests call it too.
+   *
+   * @throws IllegalStateException naming the line that overflows
+   */
+  public static void checkLines() {
+    checkLine(0, STATE_OFFSET, LINE_0_END);
+    checkLine(1, ABORT_EPOCH_OFFSET, LINE_1_END);
+    checkLine(2, NOTIFY_BITS_OFFSET, LINE_2_END);
+    if (MR2_OFFSET % LINE != 0 || MR2_OFFSET < LINE_2_END) {
+      throw new IllegalStateException("MR2 must start a line after line 2, at " + MR2_OFFSET);
+    }
+  }
+
+  private static void checkLine(int line, long first, long end) {
+    if (first != line * LINE || end > (line + 1) * LINE) {
+      throw new IllegalStateException("TCB line " + line + " holds bytes " + first + ".." + end
+          + ", outside " + line * LINE + ".." + (line + 1) * LINE);
+    }
+  }
 
   /** Bytes per TCB for {@code mrCount} message registers (MR0 included), a multiple of 64. */
   public static long stride(int mrCount) {
     checkMessageRegisters(mrCount);
     final long end = MR2_OFFSET + Math.max(0, mrCount - MRS_IN_LINE_0) * 8L;
-    return (end + 63) & ~63L;
+    return (end + LINE - 1) & -LINE;
   }
 
   public static void checkMessageRegisters(int mrCount) {
@@ -145,7 +179,12 @@ public final class TcbDescriptor {
     return state >>> 8;
   }
 
-  // --- accessors; the suffix names the memory mode -------------------------------------------
+  // --- accessors -------------------------------------------------------------------------------
+  //
+  // Each name says its memory mode: Plain, Opaque, Acquire, Release or Volatile as in VarHandle.
+  // The read-modify-write ones (cas*, or*, take*) are atomic with volatile semantics (a full
+  // fence). A release or volatile store is read with an acquire or volatile load; a plain access
+  // is ordered only by such a pair around it (see the class comment).
 
   public static long stateAcquire(MemorySegment s, long tcb) {
     return (long) LONG.getAcquire(s, tcb + STATE_OFFSET);
@@ -156,19 +195,20 @@ public final class TcbDescriptor {
   }
 
   /** Publishes a state and orders it before later loads (the waker's store-load barrier). */
-  public static void stateVolatile(MemorySegment s, long tcb, long v) {
+  public static void setStateVolatile(MemorySegment s, long tcb, long v) {
     LONG.setVolatile(s, tcb + STATE_OFFSET, v);
   }
 
+  /** Compare-and-set of STATE (volatile semantics): the only way anyone but the creator changes it. */
   public static boolean casState(MemorySegment s, long tcb, long expected, long v) {
     return LONG.compareAndSet(s, tcb + STATE_OFFSET, expected, v);
   }
 
-  public static long getLong(MemorySegment s, long tcb, long field) {
+  public static long getLongPlain(MemorySegment s, long tcb, long field) {
     return (long) LONG.get(s, tcb + field);
   }
 
-  public static void setLong(MemorySegment s, long tcb, long field, long v) {
+  public static void setLongPlain(MemorySegment s, long tcb, long field, long v) {
     LONG.set(s, tcb + field, v);
   }
 
@@ -180,11 +220,11 @@ public final class TcbDescriptor {
     LONG.setVolatile(s, tcb + field, v);
   }
 
-  public static int getInt(MemorySegment s, long tcb, long field) {
+  public static int getIntPlain(MemorySegment s, long tcb, long field) {
     return (int) INT.get(s, tcb + field);
   }
 
-  public static void setInt(MemorySegment s, long tcb, long field, int v) {
+  public static void setIntPlain(MemorySegment s, long tcb, long field, int v) {
     INT.set(s, tcb + field, v);
   }
 
@@ -200,19 +240,21 @@ public final class TcbDescriptor {
     return (long) LONG.getVolatile(s, tcb + ID_OFFSET);
   }
 
+  /** ORs {@code bits} into NOTIFY_BITS (atomic, volatile); returns the bits before. */
   public static long orNotifyBits(MemorySegment s, long tcb, long bits) {
     return (long) LONG.getAndBitwiseOr(s, tcb + NOTIFY_BITS_OFFSET, bits);
   }
 
+  /** Clears the bits of {@code mask} in NOTIFY_BITS (atomic, volatile); returns those that were set. */
   public static long takeNotifyBits(MemorySegment s, long tcb, long mask) {
     return (long) LONG.getAndBitwiseAnd(s, tcb + NOTIFY_BITS_OFFSET, ~mask) & mask;
   }
 
   /**
    * Copies the tag and {@code words} message registers of TCB {@code tcb} from one table to
-   * another (a thread changing the table it does IPC in; see IpcThread).
+   * another, with plain accesses (a thread changing the table it does IPC in; see ThreadEngine).
    */
-  public static void copyRegisters(MemorySegment from, MemorySegment to, long tcb, long tag, int words) {
+  public static void copyRegistersPlain(MemorySegment from, MemorySegment to, long tcb, long tag, int words) {
     LONG.set(to, tcb + MR0_OFFSET, tag);
     final int inLine = Math.min(words, MRS_IN_LINE_0 - 1);
     for (int i = 1; i <= inLine; i++) {
@@ -224,8 +266,11 @@ public final class TcbDescriptor {
     }
   }
 
-  /** Copies the tag and {@code words} message registers from one TCB to another, in order. */
-  public static void copyMessage(MemorySegment s, long from, long to, long tag, int words) {
+  /**
+   * Copies the tag and {@code words} message registers from one TCB to another, in order, with
+   * plain accesses: the copier publishes them with its CAS of the receiving TCB's STATE.
+   */
+  public static void copyMessagePlain(MemorySegment s, long from, long to, long tag, int words) {
     LONG.set(s, to + MR0_OFFSET, tag);
     final int inLine = Math.min(words, MRS_IN_LINE_0 - 1);
     for (int i = 1; i <= inLine; i++) {
