@@ -11,6 +11,7 @@ import dev.nucleus.kernel.internal.os.Futex;
 import dev.nucleus.kernel.internal.os.FutexSleeper;
 import dev.nucleus.kernel.internal.os.LinkFile;
 import dev.nucleus.kernel.internal.os.ParkingSleeper;
+import dev.nucleus.kernel.internal.os.ProcessExitWatch;
 import dev.nucleus.kernel.internal.os.Sleeper;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -133,8 +134,6 @@ public final class Kernel implements AutoCloseable {
   static final int PROCESS_ENDPOINTS = 16;
   /** How long a new process space may take to map its link. */
   private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(30);
-  /** How often the liveness of a process we did not start is polled (its exit is then seen within this). */
-  private static final long LIVENESS_POLL_MILLIS = 20;
 
   private final Config config;
   private final ThreadRegistry registry;
@@ -378,7 +377,8 @@ public final class Kernel implements AutoCloseable {
     final Process process;
     try {
       process = launcher.start(launcher.command(true, ProcessSpaceMain.class.getName(), link.path().toString(), name,
-          component.getName(), config.waitStrategy().name(), Long.toString(config.adaptiveSpin().toNanos()), List.of(args)));
+          component.getName(), config.waitStrategy().name(), Long.toString(config.adaptiveSpin().toNanos()),
+          ps.versionBase, List.of(args)));
     } catch (RuntimeException e) {
       ps.close();
       throw new IllegalStateException("cannot start process space " + name + ": " + e.getMessage(), e);
@@ -412,8 +412,8 @@ public final class Kernel implements AutoCloseable {
    * Prepares a process space for a process started by other means (a service manager, a shell,
    * another deployment tool): creates its link to {@code peer} and returns at once. The process
    * attaches by running {@link ProcessSpace#attachCommand} (or, for a peer written in another
-   * language, by following docs/protocol.md); the kernel then watches its pid (polling, as it is
-   * not our child) and fails everything blocked on it when it exits. Until it attaches, the link
+   * language, by following docs/protocol.md); the kernel then waits for its exit through a pidfd
+   * (as promptly as for a child) and fails everything blocked on it when it exits. Until it attaches, the link
    * file exists in {@code /dev/shm}; {@link ProcessSpace#close} removes it.
    *
    * @throws IllegalArgumentException if {@code peer} is not a live thread space of this kernel
@@ -426,12 +426,13 @@ public final class Kernel implements AutoCloseable {
   }
 
   /** The command line that runs {@code component} in process space {@code ps}'s process. */
-  List<String> attachCommand(Link link, String name, Class<?> component, String[] args) {
-    return launcher.command(false, ProcessSpaceMain.class.getName(), link.path().toString(), name, component.getName(),
-        config.waitStrategy().name(), Long.toString(config.adaptiveSpin().toNanos()), List.of(args));
+  List<String> attachCommand(ProcessSpace ps, Class<?> component, String[] args) {
+    return launcher.command(false, ProcessSpaceMain.class.getName(), ps.link().path().toString(), ps.name(),
+        component.getName(), config.waitStrategy().name(), Long.toString(config.adaptiveSpin().toNanos()),
+        ps.versionBase, List.of(args));
   }
 
-  /** For a process we did not start: waits for it to attach, then polls its liveness. */
+  /** For a process we did not start: waits for it to attach, then for its exit (pidfd, not polling). */
   private void watchAttached(ProcessSpace ps) {
     final Link link = ps.link();
     try {
@@ -450,9 +451,7 @@ public final class Kernel implements AutoCloseable {
       }
       ps.attached(handle);
       link.unlink();
-      while (handle.isAlive()) {
-        Thread.sleep(LIVENESS_POLL_MILLIS);
-      }
+      ProcessExitWatch.awaitExit(pid); // as prompt as a child's exit: pidfd + poll
       exited(ps);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -480,9 +479,10 @@ public final class Kernel implements AutoCloseable {
       try {
         firstEp = registry.reserveEndpoints(PROCESS_ENDPOINTS);
       } catch (RuntimeException e) {
-        registry.releaseThreads(first, PROCESS_THREADS);
+        registry.releaseThreads(first, PROCESS_THREADS, 0);
         throw e;
       }
+      final long versionBase = registry.versionBase(first, PROCESS_THREADS, firstEp, PROCESS_ENDPOINTS);
       Link link = null;
       try {
         link = Link.create(config.linkDirectory(), config.messageRegisters(), config.maxThreads(), config.maxEndpoints(),
@@ -492,13 +492,31 @@ public final class Kernel implements AutoCloseable {
         if (link != null) {
           link.close();
         }
-        registry.releaseThreads(first, PROCESS_THREADS);
-        registry.releaseEndpoints(firstEp, PROCESS_ENDPOINTS);
+        registry.releaseThreads(first, PROCESS_THREADS, 0);
+        registry.releaseEndpoints(firstEp, PROCESS_ENDPOINTS, 0);
         throw e;
       }
-      final ProcessSpace ps = new ProcessSpace(this, number, name, peer, link);
+      final ProcessSpace ps = new ProcessSpace(this, number, name, peer, link, first, firstEp, versionBase);
       processSpaces[number] = ps;
       return ps;
+    }
+  }
+
+  /**
+   * After process space {@code ps} ended (its link's ports are dead and its table is out of its
+   * peer's set): its space number and slot ranges go back to the kernel, for the next space to
+   * take. The slots' versions move past every version the process may have used (see
+   * ThreadRegistry.releaseThreads), so its ids stay stale whoever takes the slots next.
+   */
+  void processSpaceEnded(ProcessSpace ps) {
+    synchronized (lock) {
+      if (processSpaces[ps.number()] != ps) {
+        return;
+      }
+      processSpaces[ps.number()] = null;
+      final long usedUpTo = ps.versionBase + ThreadRegistry.PROCESS_VERSION_WINDOW;
+      registry.releaseThreads(ps.firstThread, PROCESS_THREADS, usedUpTo);
+      registry.releaseEndpoints(ps.firstEndpoint, PROCESS_ENDPOINTS, usedUpTo);
     }
   }
 
@@ -530,9 +548,9 @@ public final class Kernel implements AutoCloseable {
   }
 
   /**
-   * The process spaces started or opened by this kernel. A dead one's space number and slot
-   * ranges stay reserved while the kernel lives, so that ids of the dead process never alias a
-   * later space's.
+   * The process spaces started or opened by this kernel that have not ended yet. An ended one
+   * gives back its space number and slot ranges at once (its handle stays usable: exit code,
+   * pid); its ids never alias a later space's, because slot versions only grow.
    *
    * @return a snapshot
    */

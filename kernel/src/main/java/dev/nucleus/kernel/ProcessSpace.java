@@ -34,10 +34,23 @@ public final class ProcessSpace implements AutoCloseable {
   private volatile Process process;
   private volatile ProcessHandle handle;
   private volatile boolean closed;
+  /** Set once {@link #exited()} has done its work; guarded by {@link #exitLock} for writers. */
   private volatile boolean exitHandled;
+  /** Held while the exit is handled, so that every caller of exited() returns only once it is done. */
+  private final Object exitLock = new Object();
 
-  ProcessSpace(Kernel kernel, int number, String name, Space peer, Link link) {
+  /** The thread and endpoint slot ranges the kernel reserved for this space (given back at its end). */
+  final int firstThread;
+  final int firstEndpoint;
+  /** The process gives its slots versions above this, at most ThreadRegistry.PROCESS_VERSION_WINDOW above. */
+  final long versionBase;
+
+  ProcessSpace(Kernel kernel, int number, String name, Space peer, Link link, int firstThread, int firstEndpoint,
+      long versionBase) {
+    this.versionBase = versionBase;
     this.kernel = kernel;
+    this.firstThread = firstThread;
+    this.firstEndpoint = firstEndpoint;
     this.number = number;
     this.name = name;
     this.peer = peer;
@@ -85,13 +98,13 @@ public final class ProcessSpace implements AutoCloseable {
    * {@code args}: this JDK's {@code java}, this JVM's class path, native access enabled.
    */
   public List<String> attachCommand(Class<? extends ProcessComponent> component, String... args) {
-    return kernel.attachCommand(link, name, component, args);
+    return kernel.attachCommand(this, component, args);
   }
 
   /** Whether the process runs (a stopped one does); before attaching, whether still awaited. */
   public boolean isAlive() {
     final ProcessHandle h = handle;
-    return h != null ? h.isAlive() : !closed && !exitHandled;
+    return !exitHandled && (h != null ? h.isAlive() : !closed);
   }
 
   boolean isClosed() {
@@ -132,22 +145,32 @@ public final class ProcessSpace implements AutoCloseable {
   }
 
   /**
-   * Waits for the process to exit; false on timeout. For a process the kernel started, true also
-   * means its exit code is known ({@link #exitCode}).
+   * Waits for the process to exit; false on timeout. When it returns true the kernel has already
+   * marked the space dead: its ids are stale (new IPC to them fails with STALE_ID in the send
+   * phase) and everything that was blocked on it has failed with PEER_DEAD. For a process the
+   * kernel started, true also means its exit code is known ({@link #exitCode}).
+   *
+   * @param timeout how long to wait at most
+   * @return whether the process has exited
+   * @throws InterruptedException if interrupted while waiting
    */
   public boolean awaitExit(Duration timeout) throws InterruptedException {
     final Process p = process;
     if (p != null) {
       // Reaped, not just gone from /proc: exitValue() works from here on.
-      return p.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-    final long deadline = System.nanoTime() + timeout.toNanos();
-    while (isAlive()) {
-      if (System.nanoTime() > deadline) {
+      if (!p.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
         return false;
       }
-      Thread.sleep(5);
+    } else {
+      final long deadline = System.nanoTime() + timeout.toNanos();
+      while (isAlive()) {
+        if (System.nanoTime() > deadline) {
+          return false;
+        }
+        Thread.sleep(5);
+      }
     }
+    exited(); // the watcher may not have got there yet: the space is dead before we return
     return true;
   }
 
@@ -163,17 +186,25 @@ public final class ProcessSpace implements AutoCloseable {
     return p.exitValue();
   }
 
-  /** Called once the process has exited: everything blocked on it fails with PEER_DEAD. */
+  /**
+   * Called once the process has exited (by the watcher, by awaitExit, by close): everything
+   * blocked on it fails with PEER_DEAD, its ids become stale, and the kernel takes back its
+   * space number and slots. Idempotent; every caller returns only once this is done.
+   */
   void exited() {
-    synchronized (this) {
+    synchronized (exitLock) {
       if (exitHandled) {
         return;
       }
-      exitHandled = true;
+      try {
+        link.unlink();
+        link.markSpaceDead(number, Link.SIDE_B); // also wakes every sleeper of the link
+        peer.tables.removeLinkTable(link.table()); // its open receives stop waiting in it
+      } finally {
+        exitHandled = true;
+        kernel.processSpaceEnded(this);
+      }
     }
-    link.unlink();
-    link.markSpaceDead(number, Link.SIDE_B); // also wakes every sleeper of the link
-    peer.tables.removeLinkTable(link.table()); // its open receives stop waiting in it
   }
 
   Link link() {

@@ -39,6 +39,9 @@ final class ThreadRegistry {
   /** Thread and endpoint slots that belong to process spaces (or, in a process, to others). */
   final boolean[] reservedThreads;
   final boolean[] reservedEndpoints;
+  /** Versions given out stay in (versionFloor, versionCeiling]: everything in the root. */
+  private long versionFloor;
+  private long versionCeiling = ThreadId.MAX_VERSION;
   /** The table that holds the ports of a space not in this registry (a process space's link), or null. */
   private final IntFunction<Rendezvous> foreignTable;
   /** Every table whose sleepers a death must wake. */
@@ -217,9 +220,26 @@ final class ThreadRegistry {
     }
   }
 
-  /** The next version of a slot: versions never repeat until they wrap, and are never 0. */
-  private static long nextVersion(long version) {
-    return version >= ThreadId.MAX_VERSION ? 1 : version + 1;
+  /**
+   * The next version of a slot: versions never repeat until they wrap, and are never 0. In a
+   * process space they stay within the window the root gave it (see {@link #useVersionWindow}).
+   */
+  private long nextVersion(long version) {
+    return version >= versionCeiling || version < versionFloor ? versionFloor + 1 : version + 1;
+  }
+
+  /**
+   * The process side: every slot's versions run from {@code base + 1} to
+   * {@code base + PROCESS_VERSION_WINDOW}, the window the root reserved for this run of the
+   * process, so that ids of an earlier run in the same slots stay stale.
+   */
+  void useVersionWindow(long base) {
+    synchronized (lock) {
+      versionFloor = base;
+      versionCeiling = Math.min(ThreadId.MAX_VERSION, base + PROCESS_VERSION_WINDOW);
+      Arrays.fill(threadVersions, base);
+      Arrays.fill(endpointVersions, base);
+    }
   }
 
   // --- ranges for process spaces ----------------------------------------------------------
@@ -234,17 +254,54 @@ final class ThreadRegistry {
     return reserveRange(reservedEndpoints, endpoints, count, "endpoint");
   }
 
-  /** Gives back a range reserved by {@link #reserveThreads}. */
-  void releaseThreads(int first, int count) {
+  /**
+   * Gives back a range reserved by {@link #reserveThreads}. Its slots' versions move past
+   * {@code usedUpTo}, the highest version its user (a process space) may have given them, so that
+   * no id it made names a later occupant.
+   */
+  void releaseThreads(int first, int count, long usedUpTo) {
     synchronized (lock) {
       Arrays.fill(reservedThreads, first, first + count, false);
+      raiseVersions(threadVersions, first, count, usedUpTo);
     }
   }
 
-  /** Gives back a range reserved by {@link #reserveEndpoints}. */
-  void releaseEndpoints(int first, int count) {
+  /** Gives back a range reserved by {@link #reserveEndpoints}; versions as for threads. */
+  void releaseEndpoints(int first, int count, long usedUpTo) {
     synchronized (lock) {
       Arrays.fill(reservedEndpoints, first, first + count, false);
+      raiseVersions(endpointVersions, first, count, usedUpTo);
+    }
+  }
+
+  /**
+   * Versions a process space may give each of its slots: a window of this many above the base
+   * the root hands it. 2^16 ids per slot per run of a process; 2^16 runs before a slot's versions
+   * wrap (versions are 32 bits).
+   */
+  static final long PROCESS_VERSION_WINDOW = 1L << 16;
+
+  /**
+   * The version base for a process space about to get the given ranges: above every version
+   * those slots have had, or 0 once that would leave no full window below MAX_VERSION (the
+   * versions then wrap, as L4's do).
+   */
+  long versionBase(int firstThread, int threadCount, int firstEndpoint, int endpointCount) {
+    synchronized (lock) {
+      long base = 0;
+      for (int i = firstThread; i < firstThread + threadCount; i++) {
+        base = Math.max(base, threadVersions[i]);
+      }
+      for (int j = firstEndpoint; j < firstEndpoint + endpointCount; j++) {
+        base = Math.max(base, endpointVersions[j]);
+      }
+      return base + PROCESS_VERSION_WINDOW > ThreadId.MAX_VERSION ? 0 : base;
+    }
+  }
+
+  private static void raiseVersions(long[] versions, int first, int count, long usedUpTo) {
+    for (int i = first; i < first + count; i++) {
+      versions[i] = Math.max(versions[i], usedUpTo);
     }
   }
 
@@ -261,6 +318,19 @@ final class ThreadRegistry {
         }
       }
       throw new IllegalStateException("no " + count + " free " + what + " slots left for a process space");
+    }
+  }
+
+  /** Thread slots in use or reserved, for tests that check nothing piles up. */
+  int threadSlotsTaken() {
+    synchronized (lock) {
+      int n = 0;
+      for (int i = 0; i < threads.length; i++) {
+        if (threads[i] != null || reservedThreads[i]) {
+          n++;
+        }
+      }
+      return n;
     }
   }
 
