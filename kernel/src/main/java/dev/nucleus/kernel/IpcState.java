@@ -2,7 +2,8 @@ package dev.nucleus.kernel;
 
 /**
  * A snapshot of what a thread is doing in IPC, as L4's ExchangeRegisters reports it: for tools
- * ({@code nucleus ps}) and for tests that stage start orders without sleeping.
+ * ({@code nucleus ps}) and for tests that stage start orders without sleeping. It may be out of
+ * date as soon as it is returned: a partner, a timeout or an abort may end the state it reports.
  *
  * @param kind what the thread is doing
  * @param partner the destination (SENDING), the source or {@link ThreadId#ANY} (RECEIVING), the

@@ -21,7 +21,7 @@ package dev.nucleus.kernel;
  *
  * <p>Ids are plain {@code long}s on the IPC path so that no operation allocates; this class only
  * builds, takes apart and prints them. {@link #NIL} names nobody; {@link #ANY} is the wildcard of
- * an open receive.
+ * an open receive. This class is stateless and thread-safe.
  */
 public final class ThreadId {
 
@@ -48,8 +48,14 @@ public final class ThreadId {
 
   /**
    * The id of thread {@code index} of space {@code space} at {@code version}. Ids are made by
-   * the kernel; this is for tools, tests and peers that decode or compare them.
+   * the kernel; this is for tools, tests and peers that decode or compare them. Building an id
+   * grants nothing: an IPC to an id that names no current thread fails (INVALID_ID, STALE_ID) and
+   * one to another space still needs a channel.
    *
+   * @param space the space number, 0..{@link #MAX_SPACE}
+   * @param index the thread slot, 0..{@link #MAX_INDEX}
+   * @param version the slot's version, 1..{@link #MAX_VERSION}
+   * @return the thread id
    * @throws IllegalArgumentException if a field is out of range
    */
   public static long of(int space, int index, long version) {
@@ -68,39 +74,74 @@ public final class ThreadId {
   /**
    * The id of endpoint {@code index} of space {@code space} at {@code version}.
    *
+   * @param space the space number, 0..{@link #MAX_SPACE}
+   * @param index the endpoint slot, 0..{@link #MAX_INDEX}
+   * @param version the slot's version, 1..{@link #MAX_VERSION}
+   * @return the endpoint id ({@link #ENDPOINT_FLAG} set)
    * @throws IllegalArgumentException if a field is out of range
    */
   public static long endpoint(int space, int index, long version) {
     return of(space, index, version) | ENDPOINT_FLAG;
   }
 
-  /** The kernel-wide slot number encoded in {@code id}. */
+  /**
+   * The kernel-wide slot number encoded in {@code id}.
+   *
+   * @param id a thread or endpoint id
+   * @return bits 0..15: the thread slot, or the endpoint slot for an endpoint id
+   */
   public static int index(long id) {
     return (int) (id & MAX_INDEX);
   }
 
-  /** The space number encoded in {@code id}. */
+  /**
+   * The space number encoded in {@code id}.
+   *
+   * @param id a thread or endpoint id
+   * @return bits 16..30
+   */
   public static int space(long id) {
     return (int) ((id >>> INDEX_BITS) & MAX_SPACE);
   }
 
-  /** The version encoded in {@code id}. */
+  /**
+   * The version encoded in {@code id}.
+   *
+   * @param id a thread or endpoint id
+   * @return bits 32..63, unsigned; 0 only for ids the kernel never issues
+   */
   public static long version(long id) {
     return id >>> 32;
   }
 
-  /** Whether {@code id} names an endpoint rather than a thread. */
+  /**
+   * Whether {@code id} names an endpoint rather than a thread.
+   *
+   * @param id any id
+   * @return true if {@link #ENDPOINT_FLAG} is set and {@code id} is not {@link #ANY}
+   */
   public static boolean isEndpoint(long id) {
     return id != ANY && (id & ENDPOINT_FLAG) != 0;
   }
 
-  /** Whether {@code id} is shaped like an id the kernel issues (not NIL, not ANY, version set). */
+  /**
+   * Whether {@code id} is shaped like an id the kernel issues (not NIL, not ANY, version set).
+   * Says nothing about whether it is current: only an IPC can tell (STALE_ID).
+   *
+   * @param id any id
+   * @return true if it is neither NIL nor ANY and its version is in 1..{@link #MAX_VERSION}
+   */
   public static boolean isWellFormed(long id) {
     final long v = version(id);
     return id != NIL && id != ANY && v != 0 && v <= MAX_VERSION;
   }
 
-  /** Human-readable form, e.g. {@code T3.17v2} (space 3, index 17, version 2) or {@code E1.0v1}. */
+  /**
+   * Human-readable form, e.g. {@code T3.17v2} (space 3, index 17, version 2) or {@code E1.0v1}.
+   *
+   * @param id any id
+   * @return its fields, or {@code nil} / {@code any}
+   */
   public static String toString(long id) {
     if (id == NIL) {
       return "nil";

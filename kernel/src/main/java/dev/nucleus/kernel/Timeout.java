@@ -15,6 +15,10 @@ import java.time.Duration;
  *
  * Anything else (other negative values) is rejected by the IPC operations with
  * {@link Status#INVALID_ARGUMENT}. The send and the receive phase of a call each take one.
+ * Only ZERO means "do not wait": an absolute deadline already past still waits for its first
+ * check and then fails with TIMEOUT, unless a partner is already waiting.
+ *
+ * <p>This class is stateless and thread-safe.
  */
 public final class Timeout {
 
@@ -29,7 +33,13 @@ public final class Timeout {
 
   private Timeout() {}
 
-  /** A relative timeout of {@code nanos} (must be >= 0; 0 is {@link #ZERO}). */
+  /**
+   * A relative timeout of {@code nanos}, counted from the start of the phase it is given to.
+   *
+   * @param nanos nanoseconds, 0..2^62-1; 0 is {@link #ZERO}
+   * @return the encoded timeout
+   * @throws IllegalArgumentException if {@code nanos} is out of range
+   */
   public static long relative(long nanos) {
     if (nanos < 0 || nanos > VALUE_MASK) {
       throw new IllegalArgumentException("relative timeout must be in [0, 2^62) ns, got " + nanos);
@@ -37,7 +47,14 @@ public final class Timeout {
     return nanos;
   }
 
-  /** A relative timeout of {@code d} (must not be negative). */
+  /**
+   * A relative timeout of {@code d}, counted from the start of the phase it is given to.
+   *
+   * @param d the duration; not negative, below 2^62 ns; zero is {@link #ZERO}
+   * @return the encoded timeout
+   * @throws IllegalArgumentException if {@code d} is negative or too long
+   * @throws ArithmeticException if {@code d} overflows a long in nanoseconds
+   */
   public static long relative(Duration d) {
     if (d.isNegative()) {
       throw new IllegalArgumentException("relative timeout must not be negative, got " + d);
@@ -45,7 +62,14 @@ public final class Timeout {
     return relative(d.toNanos());
   }
 
-  /** An absolute deadline on the {@link #now()} clock. */
+  /**
+   * An absolute deadline on the {@link #now()} clock. A deadline already past gives TIMEOUT, not
+   * NO_PARTNER, unless a partner is already waiting.
+   *
+   * @param deadline nanoseconds on the {@link #now()} clock, 0..2^62-1
+   * @return the encoded timeout
+   * @throws IllegalArgumentException if {@code deadline} is out of range
+   */
   public static long at(long deadline) {
     if (deadline < 0 || deadline > VALUE_MASK) {
       throw new IllegalArgumentException("deadline must be in [0, 2^62) on Timeout.now(), got " + deadline);
@@ -53,12 +77,23 @@ public final class Timeout {
     return ABSOLUTE_FLAG | deadline;
   }
 
-  /** The clock of absolute deadlines: monotonic nanoseconds since this class was loaded. */
+  /**
+   * The clock of absolute deadlines: monotonic nanoseconds since this class was loaded (in this
+   * JVM; another process's clock has another origin).
+   *
+   * @return nanoseconds on this clock
+   */
   public static long now() {
     return System.nanoTime() - ORIGIN;
   }
 
-  /** Whether {@code t} is a valid encoding. */
+  /**
+   * Whether {@code t} is a valid encoding: one the IPC operations accept without
+   * INVALID_ARGUMENT.
+   *
+   * @param t any long
+   * @return true for NEVER, ZERO, a relative and an absolute timeout
+   */
   public static boolean isValid(long t) {
     return t >= NEVER;
   }
@@ -98,7 +133,12 @@ public final class Timeout {
     return deadline > VALUE_MASK ? NEVER : at(deadline);
   }
 
-  /** e.g. {@code never}, {@code zero}, {@code 5000000ns}, {@code at 123ns}. */
+  /**
+   * Human-readable form, e.g. {@code never}, {@code zero}, {@code 5000000ns}, {@code at 123ns}.
+   *
+   * @param t any long
+   * @return the timeout it encodes, or {@code invalid(t)}
+   */
   public static String toString(long t) {
     if (t == NEVER) {
       return "never";

@@ -2,7 +2,9 @@ package dev.nucleus.kernel;
 
 /**
  * How a thread waits for its partner inside an IPC. The strategy changes only the cost of
- * waiting, never the semantics: every strategy honours timeouts, aborts and peer death.
+ * waiting, never the semantics: every strategy honours timeouts, aborts and peer death. Chosen
+ * per thread when it is created ({@link Space#spawn(String, WaitStrategy, Space.Body)},
+ * {@link Space#attach(String, WaitStrategy)}); {@link Kernel.Config#waitStrategy()} is the default.
  */
 public enum WaitStrategy {
   /**
