@@ -12,7 +12,7 @@ import java.lang.invoke.VarHandle;
  * <pre>
  *  line 0: the rendezvous line. Everything a null or one-word IPC reads or writes in a partner's
  *  TCB is here, so that the hand-off costs one cache-line transfer each way.
- *   0  STATE       long  epoch << 8 | code; owner publishes, partners CAS
+ *   0  STATE       long  {@code epoch << 8 | code}; owner publishes, partners CAS
  *   8  SENDER      long  stamped sender id of the last delivered message
  *  16  MR0 = tag   long
  *  24  MR1         long
@@ -37,11 +37,58 @@ import java.lang.invoke.VarHandle;
  * 192  MR2 .. MR(n-1)
  * </pre>
  *
- * STATE is {@code epoch << 8 | code}; the epoch is bumped by the owner at the start of every IPC,
- * so a compare-and-set from a stale observation always fails (no ABA). The owner publishes state
- * with release or volatile stores; others read it with acquire loads and change it only by CAS.
- * Everything a partner writes into the record (SENDER, MRs, STATUS, PARTNER) is written before
+ * STATE is {@code epoch << 8 | code}. Each IPC of the owner has its own epoch, one more than that
+ * of the state it begins in, and a partner changes STATE only by a compare-and-set from the exact
+ * word it observed, so an observation made during an earlier IPC never succeeds. Within one IPC a
+ * word may recur (RECEIVING, IDLE, RECEIVING again after a retract; RECEIVING, POLLING, RECEIVING
+ * in a primary table): a claim from the first RECEIVING that succeeds against the second is valid,
+ * since both belong to the same receive, with the same WAIT_RP and PARTNER. Epochs continue across
+ * a slot's occupants, because a reply is addressed by index and epoch alone. The owner publishes
+ * state with release or volatile stores; others read it with acquire loads and change it only by
+ * CAS. Everything a partner writes into the record (SENDER, MRs, STATUS, PARTNER) is written before
  * the releasing store of STATE and read after the acquiring load of it.
+ *
+ * <p>Who may move a TCB out of each state: the same table as docs/protocol.md, section 4.1. The
+ * kernel is whichever thread ends a thread (its own close, the end of its space, the kernel's
+ * close); the survivor is the process whose peer died, on the thread that noticed.
+ *
+ * <pre>
+ * | state | who moves it out | to | why |
+ * |---|---|---|---|
+ * | FREE | the kernel, by plain stores, when it gives the slot to its first thread | IDLE, epoch 1 | initPort: a new port |
+ * | IDLE | the owner, by the first CAS of an IPC | SENDING, WAIT_REPLY, RECEIVING, ANSWERING or POLLING, epoch + 1 | casOwnState: only the owner starts IPC on its port, and that CAS is the epoch bump |
+ * | IDLE | the owner, later in the same IPC | RECEIVING, same epoch | it retracted to look at the sender queue and publishes again under the lock (5.3 step 4) |
+ * | IDLE | a survivor, only from the IDLE it set itself a moment before | DELIVERED or DONE, same epoch | the second half of a rescue (see CLAIMED and TAKEN) |
+ * | IDLE | the kernel | DEAD, same epoch | killPort, killPortNow |
+ * | RECEIVING | a sender it accepts: WAIT_RP is the point the sender sends to, PARTNER is ANY or the sender's id | CLAIMED, same epoch | the claim: one CAS wins, and the winner alone writes the message (claimWaiter) |
+ * | RECEIVING | the owner | IDLE, same epoch | retract: timeout, abort, partner gone, a notification to take, LENGTH found non-zero, its tables changed |
+ * | RECEIVING | the owner, in the primary table of a receive over several tables | POLLING, same epoch | unclaimable while it takes a queued sender or notification from another table (5.7) |
+ * | RECEIVING | the kernel | DEAD, same epoch | killPort, killPortNow |
+ * | CLAIMED | the claimer: the sender that claimed it, or the replier | DELIVERED, same epoch | after writing the message, SENDER, REPLY_TO, REPLY_EPOCH and STATUS (deliver, releaseCaller) |
+ * | CLAIMED | the owner, 100 ms past the phase deadline | IDLE (POLLING in a primary table), same epoch | gives up a copy stranded by a stopped claimer, whose later CAS then fails (checkStranded) |
+ * | CLAIMED | a survivor, when the claimer's process died | IDLE, then DELIVERED with STATUS PEER_DEAD | completes the copy a dead process left half done (rescueStrandedCopies) |
+ * | CLAIMED | the survivor, when the owner's process died | DEAD, same epoch | killPortNow: nobody is left to wait for. killPort waits until the copy ends |
+ * | DELIVERED | the owner, by the first CAS of its next IPC | as IDLE, epoch + 1 | the owner consumes its result |
+ * | DELIVERED | the kernel | DEAD, same epoch | killPort, killPortNow |
+ * | SENDING | a receiver at WAIT_RP (its owner or a member), holding that point's LOCK, whose filter accepts the sender's ID, while a channel still joins the two spaces | TAKEN, same epoch | the take; under the lock, so a receiver and the cancelling owner never both win (takeSender) |
+ * | SENDING | the owner, holding the same LOCK | IDLE, same epoch | cancel: timeout, abort, destination gone, channel revoked (checkSend) |
+ * | SENDING | the kernel | DEAD, same epoch | then it unlinks the entry; until then LENGTH still counts it |
+ * | TAKEN | the taker | WAIT_REPLY (FLAGS has CALL) or DONE (after STATUS = OK), same epoch | after copying the message out (transferFrom) |
+ * | TAKEN | the owner, 100 ms past its send deadline | IDLE, same epoch | gives up a stranded transfer; the taker's CAS fails and it takes the next sender |
+ * | TAKEN | a survivor, when the taker's process died | IDLE, then DONE with STATUS PEER_DEAD | rescueStrandedCopies (RECEIVE phase for a call, SEND phase for a send) |
+ * | TAKEN | the survivor, when the owner's process died | DEAD, same epoch | killPortNow |
+ * | WAIT_REPLY | the holder of the reply capability: REPLY_TO is this thread's ID and REPLY_EPOCH this epoch | CLAIMED, same epoch | the reply (claimCaller); one-shot, the replier clears its REPLY_TO first |
+ * | WAIT_REPLY | the owner | IDLE, same epoch | timeout, abort, replier gone; or its delivery's last CAS failed (deliver) |
+ * | WAIT_REPLY | the kernel | DEAD, same epoch | killPort, killPortNow |
+ * | DONE | the owner, by the first CAS of its next IPC | as IDLE, epoch + 1 | the owner consumes its result |
+ * | DONE | the kernel | DEAD, same epoch | killPort, killPortNow |
+ * | DEAD | nobody; the kernel stores a new port when it reuses the slot (no sender queued at it, the old Java thread gone) | IDLE, epoch + 1 | initPort, at the slot's next version |
+ * | ANSWERING | the owner only | RECEIVING (same epoch; epoch + 1 when it publishes in several tables), or IDLE | its receive is published, or its reply failed, or the receive ended without publishing (endAnswering) |
+ * | ANSWERING | never a sender | none | a sender waits for RECEIVING: 1024 spins, up to 20 ms for a zero-timeout send, not at all while it holds the lock (the ANSWER modes of claimWaiter) |
+ * | ANSWERING | the kernel | DEAD, same epoch | killPort, killPortNow |
+ * | POLLING | the owner only | RECEIVING (its primary, claimable again) or IDLE (retract) | never claimed: senders queue and wake it, and it takes them itself (PortSet) |
+ * | POLLING | the kernel | DEAD, same epoch | killPort, killPortNow |
+ * </pre>
  */
 public final class TcbDescriptor {
 
