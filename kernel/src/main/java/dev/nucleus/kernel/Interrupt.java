@@ -19,7 +19,14 @@ import java.util.concurrent.locks.LockSupport;
  * the interrupt is closed.
  * </pre>
  *
- * Thread-safe.
+ * <p>Made by {@link Kernel#attachInterrupt}. Ends when it is closed, when the handler's thread
+ * ends (PEER_DEAD or STALE_ID: see {@link #endStatus()}), or when the kernel closes. A send, call
+ * or notify to {@link #id()} is NOT_PERMITTED: the pseudo-thread never receives.
+ *
+ * <p>Thread-safe: every method may be called from any thread.
+ *
+ * <p>Memory consistency effects: actions of the source before it fires happen-before the
+ * handler's return from the receive of the delivery that counts that firing.
  */
 public final class Interrupt implements AutoCloseable {
 
@@ -40,36 +47,70 @@ public final class Interrupt implements AutoCloseable {
     source.start(this::fire);
   }
 
-  /** The pseudo-thread id deliveries come from. */
+  /**
+   * The pseudo-thread id deliveries come from: the {@link IpcThread#sender()} the handler sees.
+   * Its space is {@link Kernel#KERNEL_SPACE}, which reaches every space without a channel.
+   *
+   * @return the pseudo-thread's id; stale once the interrupt is closed
+   */
   public long id() {
     return pseudo.id();
   }
 
-  /** The handler thread. */
+  /**
+   * The handler thread, as given to {@link Kernel#attachInterrupt}.
+   *
+   * @return the handler's thread id
+   */
   public long handler() {
     return handler;
   }
 
-  /** How often the source fired. */
+  /**
+   * How often the source fired.
+   *
+   * @return the number of firings since the interrupt was attached
+   */
   public long occurrences() {
     return occurrences.get();
   }
 
-  /** How many deliveries the handler acknowledged. */
+  /**
+   * How many deliveries the handler acknowledged (replied to). Each stands for one or more
+   * firings, so this is at most {@link #occurrences()}.
+   *
+   * @return the number of acknowledged deliveries
+   */
   public long deliveries() {
     return deliveries.get();
   }
 
-  /** Whether deliveries continue (not closed, handler alive). */
+  /**
+   * Whether deliveries continue (not closed, handler alive). A handler's death is seen only when
+   * a delivery to it fails.
+   *
+   * @return false once closed or once a delivery failed
+   */
   public boolean isAttached() {
     return !closed && endStatus == Status.OK;
   }
 
-  /** Why deliveries stopped: OK while attached or after close, else the failed call's status. */
+  /**
+   * Why deliveries stopped.
+   *
+   * @return {@link Status#OK} while attached or after {@link #close()}; else the status of the
+   *     delivery call that failed, e.g. PEER_DEAD (receive phase) or STALE_ID (send phase) when
+   *     the handler ended
+   */
   public int endStatus() {
     return endStatus;
   }
 
+  /**
+   * The source, as given to {@link Kernel#attachInterrupt}.
+   *
+   * @return the source
+   */
   public InterruptSource source() {
     return source;
   }
@@ -104,7 +145,12 @@ public final class Interrupt implements AutoCloseable {
     }
   }
 
-  /** Stops the source and the deliveries; an unacknowledged delivery is given up. Idempotent. */
+  /**
+   * Stops the source and the deliveries, and ends the pseudo-thread: its id becomes stale. An
+   * unacknowledged delivery is given up (the handler's reply to it fails with STALE_ID); a
+   * handler blocked in a receive from {@link #id()} gets PEER_DEAD. Blocks until the
+   * pseudo-thread's Java thread has finished (at most about 5 s). Idempotent.
+   */
   @Override
   public void close() {
     if (closed) {
