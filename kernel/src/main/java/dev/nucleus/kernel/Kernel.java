@@ -268,7 +268,8 @@ public final class Kernel implements AutoCloseable {
    * exchange IPC and notifications.
    *
    * @return the channel; closing it revokes the permission, also for IPC already queued through it
-   * @throws IllegalArgumentException for the same space twice or a space of another kernel
+   * @throws IllegalArgumentException for the same space twice, the kernel's own space, or a space
+   *     of another kernel
    * @throws IllegalStateException if the kernel is closed, either space has ended, or a channel exists
    */
   public Channel createChannel(Space a, Space b) {
@@ -279,6 +280,10 @@ public final class Kernel implements AutoCloseable {
       }
       if (a == b) {
         throw new IllegalArgumentException("a space needs no channel to itself: " + a);
+      }
+      if (a.number() == KERNEL_SPACE || b.number() == KERNEL_SPACE) {
+        throw new IllegalArgumentException("the kernel's own space takes no channels: its interrupt"
+            + " pseudo-threads already reach every space, and nothing may send to them");
       }
       if (!a.isAlive() || !b.isAlive()) {
         throw new IllegalStateException("cannot connect an ended space: " + a + ", " + b);
