@@ -8,19 +8,30 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * An address space: a unit of isolation holding IPC threads and endpoints. This is a
- * <em>thread space</em>: its threads run in this JVM, isolated by software only (no CPU or memory
- * isolation). A space ends when {@link #end()} is called or when one of its threads throws an
- * uncaught exception: then all its ids become stale and every IPC blocked on one of its threads
- * fails with PEER_DEAD.
+ * An address space: a unit of isolation holding IPC threads and endpoints. In the root this is a
+ * <em>thread space</em> ({@link Kernel#createSpace}): its threads run in this JVM, isolated by
+ * software only (no CPU or memory isolation). Inside a process space's JVM,
+ * {@link ProcessContext#space()} is the process space seen from within: the same operations,
+ * but no access to the root ({@link #kernel()} throws). A space ends when {@link #end()} is
+ * called or when one of its threads throws an uncaught exception: then all its ids become stale
+ * and every IPC blocked on one of its threads or endpoints fails with PEER_DEAD.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe: every method may be called from any thread ({@link #attach} makes the calling
+ * thread an IPC thread). Management operations take a private management lock briefly (the
+ * kernel's, never this object's monitor); none blocks on IPC.
  */
 public final class Space {
 
   /** The code a spawned IPC thread runs; returning ends the thread, throwing ends the space. */
   @FunctionalInterface
   public interface Body {
+    /**
+     * Runs on the new thread, which owns {@code self}.
+     *
+     * @param self the IPC thread this body runs as
+     * @throws Exception any failure: it ends the whole space ({@link #failure()} holds it), as an
+     *     uncaught exception would
+     */
     void run(IpcThread self) throws Exception;
   }
 
@@ -43,15 +54,31 @@ public final class Space {
     this.tables = new SpaceTables(registry.lock, number, registry.config.maxSpaces(), home);
   }
 
-  /** The space number encoded in its threads' ids. */
+  /**
+   * The space number encoded in its threads' ids. Fixed; thread-safe.
+   *
+   * @return the number, as {@link ThreadId#space} reads it from an id
+   */
   public int number() {
     return number;
   }
 
+  /**
+   * The name given at creation, for tools and messages.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
+  /**
+   * The root kernel that holds this space.
+   *
+   * @return the kernel
+   * @throws IllegalStateException in a process space: its code has no access to the root
+   *     kernel; spaces and channels are created by the root task
+   */
   public Kernel kernel() {
     if (kernel == null) {
       throw new IllegalStateException(this + " is a process space: its code has no access to the root kernel;"
@@ -65,29 +92,59 @@ public final class Space {
     return kernel;
   }
 
+  /**
+   * Whether the space has not ended. Never blocks.
+   *
+   * @return false once {@link #end()} was called, a thread of it failed, or the kernel closed
+   */
   public boolean isAlive() {
     return alive.get();
   }
 
-  /** The uncaught exception that ended this space, or null. */
+  /**
+   * Why the space ended, if a thread failed.
+   *
+   * @return the first uncaught exception of one of its spawned threads, or null
+   */
   public Throwable failure() {
     return failure;
   }
 
-  /** The IPC threads currently in this space. */
+  /**
+   * The IPC threads currently in this space, spawned or attached.
+   *
+   * @return a snapshot; empty once the space has ended
+   */
   public List<IpcThread> threads() {
     return registry.threads(this);
   }
 
-  /** {@link #spawn(String, WaitStrategy, Body)} with the kernel's default wait strategy. */
+  /**
+   * {@link #spawn(String, WaitStrategy, Body)} with the kernel's default wait strategy.
+   *
+   * @param name a name for the thread (its Java thread is named after it too)
+   * @param body the code the thread runs
+   * @return the new IPC thread, already addressable
+   * @throws IllegalStateException if the space has ended or the kernel's thread table is full
+   */
   public IpcThread spawn(String name, Body body) {
     return spawn(name, registry.config.waitStrategy(), body);
   }
 
   /**
-   * Starts a new IPC thread running {@code body} on a new Java thread. Its id is valid (others may
-   * address it) when this method returns. Throws IllegalStateException if the space has ended or
-   * the kernel's thread table is full.
+   * Starts a new IPC thread running {@code body} on a new Java (platform, daemon) thread. Its id
+   * is valid (others may address it) when this method returns. When the body returns the IPC
+   * thread ends (its id becomes stale); when it throws, the whole space ends. Never blocks on
+   * IPC.
+   *
+   * <p>Memory consistency effects: actions before this call happen-before the body starts.
+   *
+   * @param name a name for the thread (its Java thread is named after it too)
+   * @param wait how the thread waits for its partners
+   * @param body the code the thread runs
+   * @return the new IPC thread, already addressable
+   * @throws IllegalStateException if the space has ended or the kernel's thread table is full (in
+   *     a process space: the slots the root gave it)
    */
   public IpcThread spawn(String name, WaitStrategy wait, Body body) {
     final IpcThread self = registry.createThread(this, name, wait);
@@ -101,7 +158,13 @@ public final class Space {
 
   /**
    * Makes the calling Java thread an IPC thread of this space, until {@link IpcThread#close()}.
-   * For tests, main threads and adapters.
+   * For tests, main threads and adapters. The calling thread becomes the owner: only it may run
+   * the IPC operations of the returned thread. Never blocks on IPC.
+   *
+   * @param name a name for tools and messages
+   * @param wait how the thread waits for its partners
+   * @return the new IPC thread, already addressable; close it when done
+   * @throws IllegalStateException if the space has ended or the kernel's thread table is full
    */
   public IpcThread attach(String name, WaitStrategy wait) {
     final IpcThread self = registry.createThread(this, name, wait);
@@ -110,17 +173,34 @@ public final class Space {
     return self;
   }
 
-  /** {@link #attach(String, WaitStrategy)} with the kernel's default wait strategy. */
+  /**
+   * {@link #attach(String, WaitStrategy)} with the kernel's default wait strategy.
+   *
+   * @param name a name for tools and messages
+   * @return the new IPC thread, owned by the calling thread; close it when done
+   * @throws IllegalStateException if the space has ended or the kernel's thread table is full
+   */
   public IpcThread attach(String name) {
     return attach(name, registry.config.waitStrategy());
   }
 
-  /** Creates an endpoint owned by this space. */
+  /**
+   * Creates an endpoint owned by this space. Never blocks on IPC.
+   *
+   * @param name a name for tools and messages
+   * @return the new endpoint, open and addressable
+   * @throws IllegalStateException if the space has ended or the kernel's endpoint table is full
+   *     (in a process space: the slots the root gave it)
+   */
   public Endpoint createEndpoint(String name) {
     return registry.createEndpoint(this, name);
   }
 
-  /** The endpoints this space owns. */
+  /**
+   * The open endpoints this space owns.
+   *
+   * @return a snapshot; empty once the space has ended
+   */
   public List<Endpoint> endpoints() {
     return registry.endpoints(this);
   }
@@ -146,8 +226,10 @@ public final class Space {
 
   /**
    * Ends the space: its threads' ids and its endpoints become stale, IPC blocked on them fails
-   * with PEER_DEAD, and its own threads' IPC returns CLOSED (they are interrupted too). Does not
-   * wait for its Java threads to finish; see {@link #awaitTermination}. Idempotent.
+   * with PEER_DEAD, and its own threads' IPC returns CLOSED (they are interrupted too). In the
+   * root its channels are closed. Does not wait for its Java threads to finish; see
+   * {@link #awaitTermination}. Does not block on IPC. Idempotent; callable from any thread,
+   * also from one of its own.
    */
   public void end() {
     if (!alive.compareAndSet(true, false)) {
@@ -165,7 +247,14 @@ public final class Space {
     }
   }
 
-  /** Waits until every Java thread spawned in this space has finished; false on timeout. */
+  /**
+   * Waits until every Java thread spawned in this space has finished (attached threads are not
+   * waited for). Blocks up to {@code timeout}.
+   *
+   * @param timeout how long to wait at most
+   * @return true if all have finished, false on timeout
+   * @throws InterruptedException if interrupted while waiting
+   */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
     final long deadline = System.nanoTime() + timeout.toNanos();
     for (Thread t : javaThreads) {
