@@ -33,7 +33,8 @@ import java.util.function.UnaryOperator;
  * {@link IpcThread}.
  *
  * <p>Thread-safe: management operations are serialized on a private lock (never on this object,
- * so user code that synchronizes on a Kernel cannot stall it); IPC never takes that lock.
+ * so user code that synchronizes on a Kernel cannot stall it); IPC never takes that lock. No
+ * management operation blocks on IPC; those that wait for an OS process or a Java thread say so.
  */
 public final class Kernel implements AutoCloseable {
 
@@ -60,7 +61,8 @@ public final class Kernel implements AutoCloseable {
      * Validates every limit.
      *
      * @throws IllegalArgumentException naming the first limit out of range
-     * @throws NullPointerException if {@code waitStrategy} or {@code adaptiveSpin} is null
+     * @throws NullPointerException if {@code waitStrategy}, {@code adaptiveSpin} or
+     *     {@code linkDirectory} is null
      */
     public Config {
       if (maxThreads < 1 || maxThreads > ThreadId.MAX_INDEX) {
@@ -81,37 +83,79 @@ public final class Kernel implements AutoCloseable {
       }
     }
 
-    /** 1024 threads, 256 spaces, 256 endpoints, 64 registers, ADAPTIVE spinning 25 µs. */
+    /**
+     * The defaults: 1024 threads, 256 spaces, 256 endpoints, 64 registers, ADAPTIVE spinning
+     * 25 µs, links in {@code $NUCLEUS_LINK_DIR} or {@code /dev/shm}.
+     *
+     * @return a new configuration
+     */
     public static Config defaults() {
       return new Config(1024, 256, 256, 64, WaitStrategy.ADAPTIVE, Duration.ofNanos(25_000), defaultLinkDirectory());
     }
 
-    /** This configuration with {@code w} as the default wait strategy. */
+    /**
+     * This configuration with {@code w} as the default wait strategy.
+     *
+     * @param w the wait strategy of threads created without one
+     * @return a new configuration; this one is unchanged
+     * @throws NullPointerException if {@code w} is null
+     */
     public Config withWaitStrategy(WaitStrategy w) {
       return new Config(maxThreads, maxSpaces, maxEndpoints, messageRegisters, w, adaptiveSpin, linkDirectory);
     }
 
-    /** This configuration with {@code n} message registers per thread, MR0 included. */
+    /**
+     * This configuration with {@code n} message registers per thread, MR0 included.
+     *
+     * @param n the number of registers, 8..64
+     * @return a new configuration; this one is unchanged
+     * @throws IllegalArgumentException if {@code n} is out of range
+     */
     public Config withMessageRegisters(int n) {
       return new Config(maxThreads, maxSpaces, maxEndpoints, n, waitStrategy, adaptiveSpin, linkDirectory);
     }
 
-    /** This configuration with {@code n} thread slots. */
+    /**
+     * This configuration with {@code n} thread slots (each process space takes 64 of them).
+     *
+     * @param n the size of the thread table, 1..65535
+     * @return a new configuration; this one is unchanged
+     * @throws IllegalArgumentException if {@code n} is out of range
+     */
     public Config withMaxThreads(int n) {
       return new Config(n, maxSpaces, maxEndpoints, messageRegisters, waitStrategy, adaptiveSpin, linkDirectory);
     }
 
-    /** This configuration with {@code n} spaces, the kernel's own included. */
+    /**
+     * This configuration with {@code n} spaces, the kernel's own included (thread and process
+     * spaces share the numbers).
+     *
+     * @param n the number of spaces, 2..32767
+     * @return a new configuration; this one is unchanged
+     * @throws IllegalArgumentException if {@code n} is out of range
+     */
     public Config withMaxSpaces(int n) {
       return new Config(maxThreads, n, maxEndpoints, messageRegisters, waitStrategy, adaptiveSpin, linkDirectory);
     }
 
-    /** This configuration with {@code n} endpoint slots. */
+    /**
+     * This configuration with {@code n} endpoint slots (each process space takes 16 of them).
+     *
+     * @param n the size of the endpoint table, 0..65535
+     * @return a new configuration; this one is unchanged
+     * @throws IllegalArgumentException if {@code n} is out of range
+     */
     public Config withMaxEndpoints(int n) {
       return new Config(maxThreads, maxSpaces, n, messageRegisters, waitStrategy, adaptiveSpin, linkDirectory);
     }
 
-    /** This configuration with links created in {@code dir}. */
+    /**
+     * This configuration with links created in {@code dir}.
+     *
+     * @param dir a directory, ideally on a tmpfs, where link files are created
+     * @return a new configuration; this one is unchanged
+     * @throws NullPointerException if {@code dir} is null
+     */
     public Config withLinkDirectory(Path dir) {
       return new Config(maxThreads, maxSpaces, maxEndpoints, messageRegisters, waitStrategy, adaptiveSpin, dir);
     }
@@ -122,7 +166,14 @@ public final class Kernel implements AutoCloseable {
       return dir == null || dir.isBlank() ? Path.of("/dev/shm") : Path.of(dir);
     }
 
-    /** This configuration with ADAPTIVE waiters spinning {@code spin} before they sleep. */
+    /**
+     * This configuration with ADAPTIVE waiters spinning {@code spin} before they sleep.
+     *
+     * @param spin the spin budget; not negative
+     * @return a new configuration; this one is unchanged
+     * @throws IllegalArgumentException if {@code spin} is negative
+     * @throws NullPointerException if {@code spin} is null
+     */
     public Config withAdaptiveSpin(Duration spin) {
       return new Config(maxThreads, maxSpaces, maxEndpoints, messageRegisters, waitStrategy, spin, linkDirectory);
     }
@@ -160,10 +211,11 @@ public final class Kernel implements AutoCloseable {
   }
 
   /**
-   * A kernel with {@code config}. Also removes link files in {@code /dev/shm} left by kernels
-   * whose process has died.
+   * A kernel with {@code config}. Also removes link files in the configured link directory left
+   * by kernels whose process has died.
    *
    * @param config the limits and defaults
+   * @throws NullPointerException if {@code config} is null
    */
   public Kernel(Config config) {
     this(config, UnaryOperator.identity());
@@ -265,8 +317,10 @@ public final class Kernel implements AutoCloseable {
 
   /**
    * Creates a channel between spaces {@code a} and {@code b}: from now on their threads may
-   * exchange IPC and notifications.
+   * exchange IPC and notifications, both ways. Never blocks on IPC.
    *
+   * @param a a live thread space of this kernel
+   * @param b another live thread space of this kernel
    * @return the channel; closing it revokes the permission, also for IPC already queued through it
    * @throws IllegalArgumentException for the same space twice, the kernel's own space, or a space
    *     of another kernel
@@ -317,8 +371,10 @@ public final class Kernel implements AutoCloseable {
 
   /**
    * Whether a channel connects the two spaces (or they are the same, or {@code a} is the kernel's
-   * own space, which reaches every space). Lock-free.
+   * own space, which reaches every space). Lock-free; thread-safe.
    *
+   * @param a the sending side
+   * @param b the receiving side
    * @return whether threads of {@code a} may send to threads of {@code b}
    */
   public boolean connected(Space a, Space b) {
@@ -329,14 +385,17 @@ public final class Kernel implements AutoCloseable {
 
   /**
    * Binds {@code source} to thread {@code handler}: each firing arrives as an IPC from the
-   * returned interrupt's pseudo-thread (see {@link Interrupt}).
+   * returned interrupt's pseudo-thread (see {@link Interrupt}). The handler needs no channel: the
+   * kernel's own space reaches every space. Never blocks on IPC; returns once the source has been
+   * started.
    *
    * @param name a name for the pseudo-thread
    * @param source the event source; started now
    * @param handler the id of the thread that receives the interrupt messages
    * @return the attached interrupt; close it to detach
-   * @throws IllegalArgumentException if {@code handler} is not a live thread
-   * @throws IllegalStateException if the kernel is closed
+   * @throws IllegalArgumentException if {@code handler} is not a live thread of the root's
+   *     spaces
+   * @throws IllegalStateException if the kernel is closed or its thread table is full
    */
   public Interrupt attachInterrupt(String name, InterruptSource source, long handler) {
     synchronized (lock) {
@@ -366,14 +425,22 @@ public final class Kernel implements AutoCloseable {
    * receive ({@link IpcThread#waitAny}, an endpoint wait) takes messages from all of them. A
    * process space has one link, to its peer.
    *
-   * <p>Blocks until the child has attached (at most 30 s).
+   * <p>Blocks until the child has attached (at most 30 s); never blocks on IPC. Thread-safe.
    *
+   * @param name the process space's name, for tools and messages (also its {@link Space#name()}
+   *     inside the process)
    * @param component a public class with a public no-argument constructor, in a package its
    *     module exports or opens to {@code dev.nucleus.kernel}
+   * @param peer the live thread space of this kernel (not the kernel's own) the process space is
+   *     linked to
    * @param args strings handed to the component ({@link ProcessContext#args()})
+   * @return the process space, attached; close it to end the process
    * @throws IllegalArgumentException if {@code peer} is not a live thread space of this kernel
-   * @throws IllegalStateException if the kernel is closed or full, or the process does not start
-   *     or attach
+   * @throws IllegalStateException if the kernel is closed or full (space numbers, or the 64 thread
+   *     and 16 endpoint slots a process space takes), the link cannot be created (e.g. the link
+   *     directory is full), or the process does not start or attach
+   * @throws UnsupportedOperationException where process spaces are not supported (they need Linux
+   *     on x86-64)
    */
   public ProcessSpace spawnProcessSpace(String name, Class<? extends ProcessComponent> component, Space peer,
       String... args) {
@@ -418,11 +485,19 @@ public final class Kernel implements AutoCloseable {
    * another deployment tool): creates its link to {@code peer} and returns at once. The process
    * attaches by running {@link ProcessSpace#attachCommand} (or, for a peer written in another
    * language, by following docs/protocol.md); the kernel then waits for its exit through a pidfd
-   * (as promptly as for a child) and fails everything blocked on it when it exits. Until it attaches, the link
-   * file exists in {@code /dev/shm}; {@link ProcessSpace#close} removes it.
+   * (as promptly as for a child) and fails everything blocked on it when it exits. Until it
+   * attaches, the link file exists in the link directory; {@link ProcessSpace#close} removes it.
+   * Does not wait for the process. Thread-safe.
    *
+   * @param name the process space's name, for tools and messages
+   * @param peer the live thread space of this kernel (not the kernel's own) the process space is
+   *     linked to
+   * @return the process space, waiting for its process; {@link ProcessSpace#pid()} is -1 until
+   *     the process has attached
    * @throws IllegalArgumentException if {@code peer} is not a live thread space of this kernel
-   * @throws IllegalStateException if the kernel is closed or full
+   * @throws IllegalStateException if the kernel is closed or full, or the link cannot be created
+   * @throws UnsupportedOperationException where process spaces are not supported (they need Linux
+   *     on x86-64)
    */
   public ProcessSpace openProcessSpace(String name, Space peer) {
     final ProcessSpace ps = prepareProcessSpace(name, peer);
@@ -592,8 +667,8 @@ public final class Kernel implements AutoCloseable {
   /**
    * Closes the kernel: stops interrupts, closes every process space and ends every space, so
    * every thread's IPC returns CLOSED or PEER_DEAD. Later management calls throw
-   * IllegalStateException. Idempotent. Blocks while process spaces exit (up to about 1 s each
-   * for one that ignores SIGTERM).
+   * IllegalStateException. Idempotent; thread-safe. Blocks while interrupt pseudo-threads stop
+   * and process spaces exit (up to about 1 s each for one that ignores SIGTERM).
    */
   @Override
   public void close() {
@@ -625,9 +700,12 @@ public final class Kernel implements AutoCloseable {
 
   /**
    * What thread {@code id} is doing in IPC (ExchangeRegisters' view), also for threads of
-   * process spaces (read from their link). A stale or unknown id reads as DEAD. Thread-safe and
-   * lock-free on the IPC state: a consistent snapshot of one moment per table.
+   * process spaces (read from their link). A stale or unknown id reads as DEAD. Thread-safe;
+   * never blocks on IPC: it reads the IPC state without a lock (a consistent snapshot of one
+   * moment per table) and takes the management lock only briefly, to find the thread.
    *
+   * @param id a thread id
+   * @return a snapshot of the thread's IPC state
    * @throws IllegalArgumentException if {@code id} is an endpoint's id
    */
   public IpcState ipcState(long id) {
@@ -635,7 +713,7 @@ public final class Kernel implements AutoCloseable {
   }
 
   /**
-   * The live IPC threads of the root's spaces, for tools.
+   * The live IPC threads of the root's spaces (interrupt pseudo-threads included), for tools.
    *
    * @return a snapshot
    */
