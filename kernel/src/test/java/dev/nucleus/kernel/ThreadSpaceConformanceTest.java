@@ -1,21 +1,33 @@
 package dev.nucleus.kernel;
 
-import java.util.concurrent.TimeUnit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 
-/** The IPC conformance suite over thread spaces: every space in this JVM. */
+/**
+ * The IPC conformance suite over thread spaces: the test thread and its partners in two spaces
+ * of the root kernel, a new kernel for every test.
+ */
 @DisplayName("IPC conformance: thread spaces")
-@org.junit.jupiter.api.Timeout(value = 30, unit = TimeUnit.SECONDS,
-    threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class ThreadSpaceConformanceTest extends IpcConformanceSuite {
 
   @Override
-  protected Kernel newKernel(WaitStrategy w) {
-    return new Kernel(Kernel.Config.defaults().withWaitStrategy(w));
+  protected World newWorld(Kernel.Config config, boolean connected) {
+    final Kernel kernel = new Kernel(config);
+    final ThreadSite local = threadSite(kernel, "local");
+    final ThreadSite remote = threadSite(kernel, "remote");
+    if (connected) {
+      kernel.createChannel(local.space(), remote.space());
+    }
+    return new World(kernel, local, remote, local.attach("test", config.waitStrategy()), config.waitStrategy());
   }
 
   @Override
-  protected Kernel newKernel(Kernel.Config config) {
-    return new Kernel(config);
+  protected void endWorld(World f, boolean discard) throws InterruptedException {
+    f.kernel().close();
+    for (Site s : List.of(f.local(), f.remote())) {
+      assertThat(s.awaitTermination(PATIENCE)).as("threads of %s finish after the kernel closes", s).isTrue();
+    }
   }
 }
