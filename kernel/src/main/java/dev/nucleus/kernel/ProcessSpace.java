@@ -12,17 +12,20 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The root kernel's handle on a process space: a space whose threads run in another OS process,
- * with OS memory isolation, reached through one channel segment shared with a thread space of
- * the root (its <em>peer</em>, which may have channels to other process and thread spaces too). IPC between the two uses the same rendezvous as thread spaces.
- * Made by {@link Kernel#spawnProcessSpace} (the kernel starts the process) or
+ * with OS memory isolation, reached through one link (shared memory) with a thread space of the
+ * root (its <em>peer</em>, which may have channels to other process and thread spaces too). IPC
+ * between the two uses the same rendezvous as thread spaces, and needs no channel. Made by
+ * {@link Kernel#spawnProcessSpace} (the kernel starts the process) or
  * {@link Kernel#openProcessSpace} (some other launcher starts it with {@link #attachCommand}).
  *
  * <p>Liveness: when the process exits for any reason (return, crash, {@code kill -9}), the root
- * learns it from the operating system (at once for a child, within 20 ms otherwise) and fails
- * every IPC blocked on the process space with PEER_DEAD; its ids become stale. A stopped process
- * (SIGSTOP, a long GC pause) is not dead. A process the kernel started dies with the root.
+ * learns it from the operating system (at once for a child; through a pidfd, as promptly,
+ * otherwise) and fails every IPC blocked on the process space with PEER_DEAD; its ids become
+ * stale, and its space number and slots go back to the kernel. A stopped process (SIGSTOP, a long
+ * GC pause) is not dead. The process dies with the root.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe: every method may be called from any thread; those that wait for the process
+ * say so.
  */
 public final class ProcessSpace implements AutoCloseable {
 
@@ -68,40 +71,76 @@ public final class ProcessSpace implements AutoCloseable {
     this.handle = h;
   }
 
-  /** The space number in this space's ids. */
+  /**
+   * The space number in this space's ids. Once the space has ended, a later space may get the
+   * number; its ids still never alias this one's (versions only grow).
+   *
+   * @return the space number, as {@link ThreadId#space} reads it from this space's ids
+   */
   public int number() {
     return number;
   }
 
+  /**
+   * The name given at creation, for tools and messages.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
-  /** The thread space of the root this process space is connected to. */
+  /**
+   * The thread space of the root this process space is connected to.
+   *
+   * @return the peer: the only root space whose threads exchange IPC with this one
+   */
   public Space peer() {
     return peer;
   }
 
-  /** The OS process id, or -1 while no process has attached. */
+  /**
+   * The OS process id. Never blocks.
+   *
+   * @return the pid, or -1 while no process has attached (a process started by other means:
+   *     until the kernel has checked that it maps this space's link)
+   */
   public long pid() {
     final ProcessHandle h = handle;
     return h == null ? -1 : h.pid();
   }
 
-  /** The channel file a process started by other means attaches to (see {@link #attachCommand}). */
+  /**
+   * The link file a process started by other means attaches to (see {@link #attachCommand}).
+   * The kernel removes the name once the process has attached (both mappings stay).
+   *
+   * @return the path of the link file, in the kernel's link directory
+   */
   public Path linkPath() {
     return link.path();
   }
 
   /**
    * The command line that attaches a process to this space, running {@code component} with
-   * {@code args}: this JDK's {@code java}, this JVM's class path, native access enabled.
+   * {@code args}: this JDK's {@code java}, this JVM's module and class path, native access
+   * enabled. Start it by any means; {@link #awaitPublished} then learns what the component
+   * offers. Only builds the command; never blocks.
+   *
+   * @param component a public class with a public no-argument constructor (see
+   *     {@link Kernel#spawnProcessSpace})
+   * @param args strings handed to the component ({@link ProcessContext#args()})
+   * @return the command and its arguments, for {@link ProcessBuilder} or a service manager
    */
   public List<String> attachCommand(Class<? extends ProcessComponent> component, String... args) {
     return kernel.attachCommand(this, component, args);
   }
 
-  /** Whether the process runs (a stopped one does); before attaching, whether still awaited. */
+  /**
+   * Whether the process runs (a stopped one does). Never blocks.
+   *
+   * @return before a process has attached: whether it is still awaited (not closed); after:
+   *     whether it has not exited
+   */
   public boolean isAlive() {
     final ProcessHandle h = handle;
     return !exitHandled && (h != null ? h.isAlive() : !closed);
@@ -114,9 +153,14 @@ public final class ProcessSpace implements AutoCloseable {
   /**
    * Waits until the component has published its bootstrap id ({@link ProcessContext#publish})
    * and the kernel knows its process (so {@link #pid()} is set: for a process started by other
-   * means, once the kernel has checked that the pid it wrote maps this channel), and returns the
-   * id. Throws TimeoutException after {@code timeout}, IllegalStateException if the process
-   * exits or its component fails first.
+   * means, once the kernel has checked that the pid it wrote maps this link), and returns the
+   * id. Blocks (polling every millisecond) up to {@code timeout}.
+   *
+   * @param timeout how long to wait at most
+   * @return the published thread or endpoint id, one of this space's
+   * @throws TimeoutException if nothing was published within {@code timeout}
+   * @throws InterruptedException if interrupted while waiting
+   * @throws IllegalStateException if the process exits or its component fails first
    */
   public long awaitPublished(Duration timeout) throws TimeoutException, InterruptedException {
     final long deadline = System.nanoTime() + timeout.toNanos();
@@ -136,7 +180,10 @@ public final class ProcessSpace implements AutoCloseable {
     }
   }
 
-  /** Kills the process at once (SIGKILL), as a crash would. */
+  /**
+   * Kills the process at once (SIGKILL), as a crash would. Does not wait for the exit (see
+   * {@link #awaitExit}); no effect before a process has attached or after it has exited.
+   */
   public void kill() {
     final ProcessHandle h = handle;
     if (h != null) {
@@ -175,8 +222,12 @@ public final class ProcessSpace implements AutoCloseable {
   }
 
   /**
-   * The exit code of a process the kernel started; throws IllegalThreadStateException while it
-   * runs, UnsupportedOperationException for a process started by other means.
+   * The exit code of a process the kernel started. Never blocks.
+   *
+   * @return the exit status, e.g. 0 when the component returned, 1 when it failed, 128 + n when
+   *     signal n killed the process
+   * @throws IllegalThreadStateException while the process runs
+   * @throws UnsupportedOperationException for a process started by other means
    */
   public int exitCode() {
     final Process p = process;
@@ -214,8 +265,11 @@ public final class ProcessSpace implements AutoCloseable {
 
 
   /**
-   * Ends the process space: asks the process to exit, kills it if it has not within a second,
-   * and releases the link. Idempotent.
+   * Ends the process space: asks the process to exit (SIGTERM), kills it (SIGKILL) if it has not
+   * within a second, and releases the link. When it returns the space is dead, as after
+   * {@link #awaitExit} returned true. For a process space still waiting for its process, removes
+   * the link file. Blocks while the process exits (about 1 s more for one that ignores SIGTERM).
+   * Idempotent.
    */
   @Override
   public void close() {
