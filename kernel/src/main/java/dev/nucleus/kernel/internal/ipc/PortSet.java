@@ -1,20 +1,23 @@
 package dev.nucleus.kernel.internal.ipc;
 
+import static dev.nucleus.kernel.internal.ipc.EngineCodes.LOCK_BUSY;
+import static dev.nucleus.kernel.internal.ipc.EngineCodes.RESTART;
+import static dev.nucleus.kernel.internal.ipc.EngineCodes.WAITING;
+import static dev.nucleus.kernel.internal.ipc.EngineCodes.WRONG_LENGTH;
+import static dev.nucleus.kernel.internal.layout.TcbDescriptor.*;
 
 import dev.nucleus.kernel.Status;
 import dev.nucleus.kernel.ThreadId;
 import dev.nucleus.kernel.Timeout;
-import dev.nucleus.kernel.WaitStrategy;
 import dev.nucleus.kernel.internal.layout.ReceivePointDescriptor;
 import dev.nucleus.kernel.internal.os.Futex;
-import static dev.nucleus.kernel.internal.layout.TcbDescriptor.*;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * The open receive of a thread whose space has ports in several tables: its home table and one
- * table per channel to a process space. A message may come from any of them, so the thread waits
+ * table per link to a process space. A message may come from any of them, so the thread waits
  * in all at once.
  *
  * <pre>
@@ -27,10 +30,21 @@ import java.lang.foreign.MemorySegment;
  *            primary unclaimable (CAS RECEIVING -> POLLING; if that fails, a sender claimed us:
  *            take its delivery instead), then take it (Rendezvous.takeQueued); if there was
  *            nothing to take after all, make the primary claimable again
+ *   check:   abort (in any table), deadline, the endpoint still open, the space's set of tables
+ *            unchanged (else RESTART), our port in each other table still POLLING, a claim of
+ *            the primary stranded past the deadline (given up, as PortWait does)
  *   sleep:   SLEEPING := 1 in every table; re-check; futex_waitv on all the SLEEPING words;
  *            SLEEPING := 0 everywhere
  *   sender:  finds no RECEIVING member outside the primary, queues as usual, and wakes the
  *            sleeping POLLING members of the receive point (Rendezvous.wakePollers)
+ *
+ * The states of this thread's port in each table: RECEIVING (the primary, claimable), POLLING
+ * (the others, and the primary while it takes from another table), CLAIMED then DELIVERED (the
+ * primary, when a sender delivers there), IDLE (retracted). Every move among them is the owner's
+ * CAS, except the claim (RECEIVING -> CLAIMED, by a sender) and the delivery (CLAIMED ->
+ * DELIVERED, by the claimer); each names its row of TcbDescriptor's table.
+ *
+ * When to poll, check and sleep is the {@link WaitLoop}'s, shared with the wait in one table.
  * </pre>
  *
  * At most one table is claimable at any moment, and the receiver takes from the others only
@@ -40,21 +54,17 @@ import java.lang.foreign.MemorySegment;
  * on its own ports in the other tables per receive; a message from another table costs a queue,
  * a lock and a wake-up, and makes that table the primary of the next receive.
  *
- * <p>Trust: the home table is written by this process only; a channel table also by its peer
+ * <p>Trust: the home table is written by this process only; a link's table also by its peer
  * process. A port of ours there whose state changes under us (a broken or hostile peer; our own
  * end is known privately) is left out for the rest of the receive, and a lock held there is
  * never waited out, so one bad process cannot stop a server from serving the others.
  *
- * <p>Owned by one {@link IpcThread} and used only by its owner thread. Made for one set of tables;
+ * <p>Owned by one {@link ThreadEngine} and used only by its owner thread. Made for one set of tables;
  * the thread makes a new one when its space's set changes, which ends a receive in progress with
- * {@link Rendezvous#RESTART}.
+ * {@link EngineCodes#RESTART}.
  */
-public final class PortSet {
+public final class PortSet extends WaitLoop {
 
-  /** Spins between checks of deadline, abort, liveness and the table set. */
-  private static final int CHECK_EVERY = 128;
-  /** Spins between yields (see Rendezvous.YIELD_EVERY). */
-  private static final int YIELD_EVERY = 32;
   /** Longest single sleep: the bound on how late a sleeper sees a change nobody woke it for. */
   public static final long MAX_SLICE_NANOS = 50_000_000L;
   /**
@@ -64,8 +74,6 @@ public final class PortSet {
   public static volatile long sliceNanos = MAX_SLICE_NANOS;
   /** Sleep slice where futex_waitv is missing and only the first table's word can be waited on. */
   private static final long FALLBACK_SLICE_NANOS = 1_000_000L;
-  /** Internal: no message yet, go on waiting. */
-  private static final int WAITING = -1;
 
   private final ThreadEngine self;
   final Rendezvous[] tables;
@@ -90,6 +98,10 @@ public final class PortSet {
   private boolean servedThisTime;
   /** Where the next poll starts: the table after the last one served, so that none starves. */
   private int next;
+  /** The receive in progress: its receive point (-1: notifications only), deadline, and whether its timeout is zero. */
+  private int rp;
+  private long deadline;
+  private boolean zero;
 
   PortSet(ThreadEngine self, Rendezvous[] tables) {
     // Space.addChannelTable keeps tables.length <= Futex.WAITV_MAX.
@@ -110,7 +122,7 @@ public final class PortSet {
    * Waits in every table at receive point {@code rp} (member bit {@code bit}; -1: notifications
    * only), owned by {@code self.waitOwner}, claimable in table {@code claimable} (-1: in none).
    * Returns OK with the message (or notification) in the registers of the table it came in
-   * ({@link #served}, {@link #servedState}); {@link Rendezvous#RESTART}; or a receive-phase
+   * ({@link #served}, {@link #servedState}); {@link EngineCodes#RESTART}; or a receive-phase
    * error: TIMEOUT, NO_PARTNER (zero timeout), ABORTED, STALE_ID (the endpoint closed), CLOSED
    * (this thread ended), or a status a partner delivered (PEER_DEAD for a copy a dead peer left).
    */
@@ -118,7 +130,7 @@ public final class PortSet {
     final int k = tables.length;
     primary = rp >= 0 ? claimable : -1;
     servedThisTime = false;
-    java.util.Arrays.fill(excluded, true); // until published
+    Arrays.fill(excluded, true); // until published
     // The primary first: in a replyWait the caller may be waiting for it to call again (it found
     // this thread ANSWERING), and need not wait for the other tables too. A claim that comes in
     // meanwhile is simply found by the first poll.
@@ -129,43 +141,20 @@ public final class PortSet {
         return Status.receive(Rendezvous.ownStateLost(self));
       }
     }
-    final WaitStrategy strategy = self.strategy;
-    final long spinUntil = strategy == WaitStrategy.ADAPTIVE ? Timeout.now() + tables[0].adaptiveSpinNanos : 0;
-    boolean spinning = strategy != WaitStrategy.BLOCK;
-    int spins = 0;
-    boolean check = false;
-    while (true) {
-      final int status = poll(rp);
-      if (status != WAITING) {
-        return status;
-      }
-      if (zero) {
-        final int stopped = stop(Status.receive(Status.NO_PARTNER));
-        if (stopped != WAITING) {
-          return stopped;
-        }
-      }
-      if (check || ++spins % CHECK_EVERY == 0) {
-        check = false;
-        final int stopped = checks(rp, deadline);
-        if (stopped != WAITING) {
-          return stopped;
-        }
-      }
-      if (spinning) {
-        if (strategy == WaitStrategy.ADAPTIVE && (spins & 63) == 0 && Timeout.now() > spinUntil) {
-          spinning = false;
-        } else {
-          Thread.onSpinWait();
-          if (spins % YIELD_EVERY == 0) {
-            Thread.yield();
-          }
-          continue;
-        }
-      }
-      sleep(rp, deadline);
-      check = true;
+    this.rp = rp;
+    this.deadline = deadline;
+    this.zero = zero;
+    return run(self.strategy, tables[0].adaptiveSpinNanos);
+  }
+
+  /** One round; with a zero timeout, the only one: NO_PARTNER unless a sender claimed the primary. */
+  @Override
+  int poll() {
+    final int status = pollTables();
+    if (status != WAITING || !zero) {
+      return status;
     }
+    return stop(Status.receive(Status.NO_PARTNER));
   }
 
   /** Whether the last {@link #receive} took a message (or a status a claimer delivered). */
@@ -200,6 +189,8 @@ public final class PortSet {
     setLongPlain(t.tcbs, tcb, PARTNER_OFFSET, ThreadId.ANY);
     t.setWaitPoint(self, rp, bit);
     final int code = i == primary ? RECEIVING : POLLING;
+    // Table rows IDLE (DELIVERED, DONE, ANSWERING) -> RECEIVING or POLLING, epoch + 1, by the
+    // owner: the first CAS of this receive in table i.
     if (!casState(t.tcbs, tcb, st, state(epochs[i], code))) {
       if (i == 0) {
         return false;
@@ -222,10 +213,10 @@ public final class PortSet {
 
   /**
    * One round: a delivery to the primary, else a notification or a queued sender in any table.
-   * OK (or the status a claimer delivered) when a message is in, else {@link #WAITING} (or an
-   * error).
+   * OK (or the status a claimer delivered) when a message is in, else {@link EngineCodes#WAITING}
+   * (or an error).
    */
-  private int poll(int rp) {
+  private int pollTables() {
     final long tcb = self.tcb;
     if (primary >= 0) {
       final int p = primary;
@@ -262,7 +253,7 @@ public final class PortSet {
           return Status.receive(Rendezvous.ownStateLost(self));
         }
         if (!t.takeNotification(self)) {
-          return Rendezvous.RESTART; // cannot happen (only we take our bits): publish again
+          return RESTART; // cannot happen (only we take our bits): publish again
         }
         served(i, state(epochs[i], IDLE));
         return Status.OK;
@@ -280,10 +271,10 @@ public final class PortSet {
           retract(-1);
           return Status.receive(Rendezvous.ownStateLost(self));
         }
-        if (status == Rendezvous.LOCK_BUSY) {
+        if (status == LOCK_BUSY) {
           continue; // held by a partner (or a peer that keeps it): serve the others, come back
         }
-        if (status == Rendezvous.WRONG_LENGTH) {
+        if (status == WRONG_LENGTH) {
           // A count a broken peer left: ignore it until it changes.
           fruitless[i] = ReceivePointDescriptor.lengthAcquire(t.rps, Rendezvous.rpOffset(rp));
         } else if (status != Status.receive(Status.NO_PARTNER)) {
@@ -307,6 +298,7 @@ public final class PortSet {
     if (p < 0 || primaryCode == POLLING) {
       return true;
     }
+    // Table row RECEIVING -> POLLING, by the owner in the primary table of a receive over several.
     if (casState(tables[p].tcbs, self.tcb, state(epochs[p], RECEIVING), state(epochs[p], POLLING))) {
       primaryCode = POLLING;
       return true;
@@ -332,6 +324,7 @@ public final class PortSet {
     if (p < 0 || primaryCode == RECEIVING) {
       return true;
     }
+    // Table row POLLING -> RECEIVING, by the owner: its primary claimable again.
     if (casState(tables[p].tcbs, self.tcb, state(epochs[p], POLLING), state(epochs[p], RECEIVING))) {
       primaryCode = RECEIVING;
       return true;
@@ -361,10 +354,11 @@ public final class PortSet {
   }
 
   /**
-   * Abort, deadline, liveness and table-set checks: a status, {@link Rendezvous#RESTART}, or
-   * {@link #WAITING}.
+   * Abort, deadline, liveness and table-set checks: a status, {@link EngineCodes#RESTART}, or
+   * {@link EngineCodes#WAITING}.
    */
-  private int checks(int rp, long deadline) {
+  @Override
+  int check() {
     final long tcb = self.tcb;
     final int k = tables.length;
     for (int i = 0; i < k; i++) {
@@ -374,10 +368,11 @@ public final class PortSet {
       final MemorySegment s = tables[i].tcbs;
       if (i == primary) {
         final long st = stateVolatile(s, tcb);
+        // Table row CLAIMED -> POLLING (in a primary table), by the owner past the deadline.
         if (st == state(epochs[i], CLAIMED) && deadline != Long.MAX_VALUE
-            && Timeout.now() - deadline >= Rendezvous.STRANDED_GRACE_NANOS
+            && Timeout.now() - deadline >= PortWait.STRANDED_GRACE_NANOS
             && casState(s, tcb, st, state(epochs[i], POLLING))) {
-          primaryCode = POLLING; // a copy stranded past the deadline: given up (see checkStranded)
+          primaryCode = POLLING; // a copy stranded past the deadline: given up (see PortWait.checkStranded)
           return stop(Status.receive(Status.TIMEOUT));
         }
       } else if (stateVolatile(s, tcb) != state(epochs[i], POLLING)) {
@@ -397,19 +392,19 @@ public final class PortSet {
     }
     // Look at every queue again now and then: a count can also stay the same while its senders
     // change (one killed and unlinked, another queued), and a stale doubt must not strand them.
-    java.util.Arrays.fill(fruitless, 0);
+    Arrays.fill(fruitless, 0);
     if (deadline != Long.MAX_VALUE && Timeout.now() >= deadline) {
       return stop(Status.receive(Status.TIMEOUT));
     }
     if (self.space.tables() != tables) {
-      return stop(Rendezvous.RESTART);
+      return stop(RESTART);
     }
     return WAITING;
   }
 
   /**
    * Ends the receive with {@code status}, unless a sender claimed the primary first: then
-   * {@link #WAITING}, and its delivery completes the receive (a claim is never undone).
+   * {@link EngineCodes#WAITING}, and its delivery completes the receive (a claim is never undone).
    */
   private int stop(int status) {
     if (!unclaimable()) {
@@ -422,7 +417,8 @@ public final class PortSet {
    * Sleeps on the SLEEPING words of all the tables at once, after announcing it in each and
    * re-checking everything a waker publishes first (see Sleeper).
    */
-  private void sleep(int rp, long deadline) {
+  @Override
+  void sleep() {
     final long tcb = self.tcb;
     final int k = tables.length;
     for (Rendezvous t : tables) {
@@ -470,6 +466,7 @@ public final class PortSet {
       }
       final Rendezvous t = tables[i];
       final int code = i == primary ? primaryCode : POLLING;
+      // Table rows POLLING -> IDLE and RECEIVING -> IDLE, by the owner: retract.
       if (!casState(t.tcbs, tcb, state(epochs[i], code), state(epochs[i], IDLE)) && (i == 0 || self.ended)) {
         all = false; // our end; in a channel table, a peer's scribble changes nothing for us
       }

@@ -67,10 +67,12 @@ public final class ThreadEngine {
   final List<EndpointPort> joined = new ArrayList<>(2);
   /** The table of the last message received: where the reply capability (REPLY_TO) is. */
   private Rendezvous replyTable;
-  /** The set of tables of an open receive waiting in one table (see Rendezvous.RESTART); else null. */
+  /** The set of tables of an open receive waiting in one table (see EngineCodes.RESTART); else null. */
   Rendezvous[] openTables;
   /** The open receive over several tables, made for the space's current set; null until needed. */
   private PortSet portSet;
+  /** The wait of this thread's IPC in one table (see Rendezvous#await); reused by every IPC. */
+  final PortWait portWait = new PortWait(this);
   /**
    * A caller answered by replyWait that was asleep, and the table it is in: woken once this
    * thread's receive has published RECEIVING (see {@link #wakeAnsweredCaller}); null when none.
@@ -164,10 +166,10 @@ public final class ThreadEngine {
     }
     final long deadline = Timeout.deadline(timeout);
     final int status = rv.sendPhase(this, rp, to, timeout, false);
-    if (status == Rendezvous.QUEUED) {
+    if (status == EngineCodes.QUEUED) {
       return rv.await(this, deadline, Timeout.NEVER, Status.SEND_PHASE);
     }
-    if (status == Rendezvous.QUEUED_AT_POLLER) {
+    if (status == EngineCodes.QUEUED_AT_POLLER) {
       return noPartnerIfTimedOut(rv.await(this, pollerDeadline(), Timeout.NEVER, Status.SEND_PHASE));
     }
     return status;
@@ -218,11 +220,11 @@ public final class ThreadEngine {
     }
     final long deadline = Timeout.deadline(sendTimeout);
     final int status = rv.sendPhase(this, rp, to, sendTimeout, true);
-    if (status == Status.OK || status == Rendezvous.QUEUED) {
+    if (status == Status.OK || status == EngineCodes.QUEUED) {
       // Once delivered (OK), an end of this thread fails the receive phase.
       return rv.await(this, deadline, receiveTimeout, status == Status.OK ? Status.RECEIVE_PHASE : Status.SEND_PHASE);
     }
-    if (status == Rendezvous.QUEUED_AT_POLLER) {
+    if (status == EngineCodes.QUEUED_AT_POLLER) {
       return noPartnerIfTimedOut(rv.await(this, pollerDeadline(), receiveTimeout, Status.SEND_PHASE));
     }
     return status;
@@ -262,8 +264,8 @@ public final class ThreadEngine {
       return Status.receive(-rp);
     }
     waitOwner = id;
-    final int status = rv.receivePhase(this, index, 0, from, timeout, false);
-    final int result = status == Rendezvous.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE) : status;
+    final int status = rv.receivePhase(this, index, 0, from, timeout);
+    final int result = status == EngineCodes.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE) : status;
     return result == Status.OK ? received() : result;
   }
 
@@ -323,7 +325,7 @@ public final class ThreadEngine {
       openTables = set;
       final int result = receiveHere(rp, bit, timeout);
       openTables = null;
-      if (result != Rendezvous.RESTART) {
+      if (result != EngineCodes.RESTART) {
         return result == Status.OK ? received() : result;
       }
     }
@@ -336,12 +338,13 @@ public final class ThreadEngine {
     if (rp < 0) {
       setLongPlain(tcbs, tcb, PARTNER_OFFSET, ThreadId.NIL);
       rv.setWaitPoint(this, -1, 0);
-      status = rv.casOwnState(this, state(epoch, RECEIVING)) ? Rendezvous.QUEUED : Status.receive(Rendezvous.ownStateLost(this));
+      // Table row IDLE (DELIVERED, DONE, ANSWERING) -> RECEIVING, by the owner (TcbDescriptor).
+      status = rv.casOwnState(this, state(epoch, RECEIVING)) ? EngineCodes.QUEUED : Status.receive(Rendezvous.ownStateLost(this));
     } else {
-      status = rv.receivePhase(this, rp, bit, ThreadId.ANY, timeout, false);
+      status = rv.receivePhase(this, rp, bit, ThreadId.ANY, timeout);
     }
     wakeAnsweredCaller(); // RECEIVING is published, or the receive is over
-    final int result = status == Rendezvous.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE) : status;
+    final int result = status == EngineCodes.QUEUED ? rv.await(this, Long.MAX_VALUE, timeout, Status.RECEIVE_PHASE) : status;
     rv.endAnswering(this); // a receive that completed without publishing RECEIVING
     return result;
   }
@@ -375,7 +378,7 @@ public final class ThreadEngine {
           }
         }
         result = ports.receive(rp, bit, Timeout.deadline(timeout), timeout == Timeout.ZERO, claimable);
-        if (result != Rendezvous.RESTART && ports.servedThisTime()) {
+        if (result != EngineCodes.RESTART && ports.servedThisTime()) {
           moveTo(ports.served(), false);
           expect = ports.servedState();
           epoch = epoch(expect);
@@ -383,7 +386,7 @@ public final class ThreadEngine {
           resync();
         }
       }
-      if (result != Rendezvous.RESTART) {
+      if (result != EngineCodes.RESTART) {
         return result == Status.OK ? received() : result;
       }
     }
@@ -458,6 +461,7 @@ public final class ThreadEngine {
     }
     // ANSWERING first: a caller released by this reply that calls again finds this thread about
     // to receive, and waits for it rather than queueing (see TcbDescriptor.ANSWERING).
+    // Table row IDLE (DELIVERED, DONE) -> ANSWERING, by the owner: its IPC's first CAS.
     if (!rv.casOwnState(this, TcbDescriptor.state(epoch, TcbDescriptor.ANSWERING))) {
       return Status.receive(Rendezvous.ownStateLost(this));
     }
