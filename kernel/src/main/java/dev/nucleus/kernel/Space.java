@@ -102,6 +102,21 @@ public final class Space {
   }
 
   /**
+   * What thread {@code id} is doing in IPC, as this space can see it: any thread of the root's
+   * spaces and of process spaces linked to it, from the root; this process's threads and the
+   * threads of its peer space, from a process space (read through its link). An id this space
+   * cannot see, or of a thread that has gone, reads DEAD. Lock-free on the IPC state; never
+   * blocks on IPC. Thread-safe.
+   *
+   * @param id a thread's id
+   * @return a consistent snapshot of one moment
+   * @throws IllegalArgumentException if {@code id} is an endpoint's id
+   */
+  public IpcState ipcState(long id) {
+    return registry.ipcState(id);
+  }
+
+  /**
    * Why the space ended, if a thread failed.
    *
    * @return the first uncaught exception of one of its spawned threads, or null
