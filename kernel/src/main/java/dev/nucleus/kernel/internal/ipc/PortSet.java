@@ -189,8 +189,8 @@ public final class PortSet extends WaitLoop {
     setLongPlain(t.tcbs, tcb, PARTNER_OFFSET, ThreadId.ANY);
     t.setWaitPoint(self, rp, bit);
     final int code = i == primary ? RECEIVING : POLLING;
-    // Table rows IDLE (DELIVERED, DONE, ANSWERING) -> RECEIVING or POLLING, epoch + 1, by the
-    // owner: the first CAS of this receive in table i.
+    // Table rows IDLE (DELIVERED, DONE) -> RECEIVING or POLLING, and ANSWERING -> RECEIVING (the
+    // primary is the table of the reply), epoch + 1, by the owner: its first CAS in table i.
     if (!casState(t.tcbs, tcb, st, state(epochs[i], code))) {
       if (i == 0) {
         return false;
