@@ -211,7 +211,10 @@ public final class Link implements AutoCloseable {
     t.wakeAllSleepers();
   }
 
-  /** Unmaps the segment (and, on side A, deletes the file if still there). Idempotent. */
+  /**
+   * On side A, deletes the file if still there. The mapping is released once nothing reaches this
+   * link (a root thread may still be inside its table until its next IPC). Idempotent.
+   */
   @Override
   public void close() {
     file.close();

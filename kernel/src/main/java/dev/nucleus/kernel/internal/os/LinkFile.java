@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,7 +23,9 @@ import java.util.regex.Pattern;
  *   create: open(O_CREAT|O_EXCL|O_NOFOLLOW, 0600) -> posix_fallocate(0, size) -> mmap(MAP_SHARED)
  *           -> close(fd); any failure closes the fd, removes the file and throws one line
  *   open:   open(O_NOFOLLOW) -> size = lseek(SEEK_END) -> posix_fallocate(0, size) -> mmap -> close(fd)
- *   close:  the creator removes the file; both unmap
+ *   close:  the creator removes the file; the mapping goes when the segment is unreachable
+ *   full:   if mappings of this process wait for the collector, collect, wait for their unmapping
+ *           (as java.nio.Bits does for direct memory), and reserve once more
  * </pre>
  *
  * <p>Why reserve: a tmpfs allocates a page when it is first touched, and a touch that finds the
@@ -32,6 +35,12 @@ import java.util.regex.Pattern;
  * directory, the bytes needed and the bytes free, and no access to the mapping can fault later.
  * The opener reserves too (a no-op for a file its creator reserved), so that neither side ever
  * reads a page that was not reserved, whoever created the file.
+ *
+ * <p>Why unmap on unreachability: a thread of the root may still be inside a dead link's table
+ * (until its next IPC), and an explicit unmap would turn its next access into a fault. The
+ * segment's arena is automatic, as the kernel's own tables are: the mapping is released by the
+ * collector once nothing can reach the segment. Until then its pages still count against the
+ * directory, which is why a full directory first collects.
  *
  * <p>Names are {@code nucleus-<creator pid>-<128 random bits in hex>}: the random part makes the
  * file unguessable by other users' processes, the pid lets a later start reclaim files whose
@@ -53,15 +62,18 @@ public final class LinkFile implements AutoCloseable {
   private static final Pattern NAME = Pattern.compile("nucleus-(\\d+)-[0-9a-f]{32}");
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int MODE_0600 = 0600;
+  /** Pauses between collections while a full directory waits for unreachable links to be unmapped. */
+  private static final int COLLECT_ROUNDS = 8;
+
+  /** Bytes of link files this process has mapped: each mapping adds, each unmapping subtracts. */
+  private static final AtomicLong MAPPED_BYTES = new AtomicLong();
 
   private final Path path;
-  private final Arena arena;
   private final MemorySegment segment;
   private final boolean creator;
 
-  private LinkFile(Path path, Arena arena, MemorySegment segment, boolean creator) {
+  private LinkFile(Path path, MemorySegment segment, boolean creator) {
     this.path = path;
-    this.arena = arena;
     this.segment = segment;
     this.creator = creator;
   }
@@ -126,9 +138,11 @@ public final class LinkFile implements AutoCloseable {
 
   /** Reserves {@code size} bytes of {@code fd}'s file, maps them, and closes {@code fd} in every case. */
   private static LinkFile reserveAndMap(int fd, Path path, long size, boolean creator) {
-    final Arena arena = Arena.ofShared();
     try {
-      final int reserved = Posix.fallocate(fd, 0, size);
+      int reserved = Posix.fallocate(fd, 0, size);
+      if (reserved == Posix.ENOSPC && collectUnreachableLinks()) {
+        reserved = Posix.fallocate(fd, 0, size);
+      }
       if (reserved == Posix.ENOSPC) {
         final Path dir = path.toAbsolutePath().getParent();
         throw new IllegalStateException("not enough space in " + dir + " for a link: it needs " + size
@@ -143,18 +157,46 @@ public final class LinkFile implements AutoCloseable {
         throw new IllegalStateException("cannot map link file " + path + " (" + size + " bytes): "
             + Posix.strerror((int) -address));
       }
-      // A plain native segment: the rendezvous code meets one segment class in thread and process
-      // spaces alike, and the JIT keeps its accesses monomorphic (a mapped segment class next to
-      // the native one slows both by a third). Closing the arena unmaps it.
-      final MemorySegment segment = MemorySegment.ofAddress(address).reinterpret(size, arena,
-          unmapped -> Posix.munmap(address, size));
-      return new LinkFile(path, arena, segment, creator);
-    } catch (RuntimeException | Error e) {
-      arena.close();
-      throw e;
+      // A plain native segment of an automatic arena, as the kernel's own tables: the rendezvous
+      // code meets one segment class in thread and process spaces alike, and the JIT keeps its
+      // accesses monomorphic (a mapped segment class next to the native one slows both by a
+      // third). The cleanup captures only numbers, so that it keeps nothing reachable.
+      MAPPED_BYTES.addAndGet(size);
+      final MemorySegment segment = MemorySegment.ofAddress(address).reinterpret(size, Arena.ofAuto(), unreachable -> {
+        Posix.munmap(address, size);
+        MAPPED_BYTES.addAndGet(-size);
+      });
+      return new LinkFile(path, segment, creator);
     } finally {
       closeQuietly(fd); // the mapping keeps the file's pages; the descriptor is not needed
     }
+  }
+
+  /**
+   * A full directory may hold the pages of links that nothing reaches any more but the collector
+   * has not unmapped yet: collects and waits (at most about half a second) until some are unmapped.
+   * Returns whether any were.
+   */
+  private static boolean collectUnreachableLinks() {
+    final long mapped = MAPPED_BYTES.get();
+    if (mapped == 0) {
+      return false;
+    }
+    long pauseMillis = 1;
+    for (int round = 0; round < COLLECT_ROUNDS; round++) {
+      System.gc();
+      if (MAPPED_BYTES.get() < mapped) {
+        return true;
+      }
+      try {
+        Thread.sleep(pauseMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      pauseMillis *= 2;
+    }
+    return MAPPED_BYTES.get() < mapped;
   }
 
   public Path path() {
@@ -179,32 +221,19 @@ public final class LinkFile implements AutoCloseable {
   }
 
   /**
-   * Unmaps the segment; the creator also removes the file. Idempotent. Both steps are always
-   * tried; a failure of either is thrown afterwards, as IllegalStateException.
+   * The creator removes the file (the opener does nothing); the mapping is released once the
+   * segment is unreachable. Idempotent.
+   *
+   * @throws IllegalStateException if the file cannot be removed
    */
   @Override
   public void close() {
-    Throwable failure = null;
     if (creator) {
       try {
         Files.deleteIfExists(path);
-      } catch (IOException | RuntimeException | Error e) {
-        failure = e;
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalStateException("cannot remove link file " + path + ": " + e, e);
       }
-    }
-    try {
-      if (arena.scope().isAlive()) {
-        arena.close();
-      }
-    } catch (RuntimeException | Error e) {
-      if (failure == null) {
-        failure = e;
-      } else {
-        failure.addSuppressed(e);
-      }
-    }
-    if (failure != null) {
-      throw new IllegalStateException("closing link file " + path + " failed: " + failure, failure);
     }
   }
 
