@@ -161,15 +161,20 @@ final class PortWait extends WaitLoop {
   private int checkSend(long st) {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
+    final long partner = getLongPlain(s, me, PARTNER_OFFSET);
     final int reason;
     if (getLongVolatile(s, me, ABORT_EPOCH_OFFSET) == epoch(st)) {
       reason = Status.ABORTED;
     } else if (sendDeadline != Long.MAX_VALUE && Timeout.now() >= sendDeadline) {
       reason = Status.TIMEOUT;
-    } else if (!table.alive(getLongPlain(s, me, PARTNER_OFFSET))) {
+    } else if (!table.alive(partner)) {
       reason = Status.PEER_DEAD;
-    } else if (!table.channels.permitted(self.space.number(), ThreadId.space(getLongPlain(s, me, PARTNER_OFFSET)))) {
-      reason = Status.NOT_PERMITTED; // the channel was closed while queued: revocation covers pending IPC
+    } else if (!table.channels.permitted(self.space.number(), ThreadId.space(partner))) {
+      // The channel was closed while queued: revocation covers pending IPC. But the end of the
+      // partner's space also closes its channels, after it has killed its ports: a closed channel
+      // (an acquire load) whose partner is gone now is that end, and the sender gets PEER_DEAD,
+      // whichever of the two this thread saw first.
+      reason = table.alive(partner) ? Status.NOT_PERMITTED : Status.PEER_DEAD;
     } else {
       return WAITING;
     }

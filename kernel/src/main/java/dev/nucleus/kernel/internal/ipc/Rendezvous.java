@@ -60,10 +60,10 @@ import java.lang.foreign.MemorySegment;
  *          POLL_PATIENCE_NANOS (QUEUED_AT_POLLER). When the space's set of tables changes, an
  *          open receive in progress ends with RESTART and starts again over the new set.
  *
- * The states (TcbDescriptor): FREE (never used), IDLE, RECEIVING, CLAIMED, DELIVERED, SENDING,
- * TAKEN, WAIT_REPLY, DONE, DEAD, ANSWERING, POLLING. Each CAS on a state word below names its
- * row of TcbDescriptor's table "who may move a TCB out of each state", as "Table row FROM -> TO,
- * by WHO".
+ * The states (TcbDescriptor): FREE (a slot never given a thread), IDLE, RECEIVING, CLAIMED,
+ * DELIVERED, SENDING, TAKEN, WAIT_REPLY, DONE, DEAD, ANSWERING, POLLING. Each CAS on a state word
+ * names its row of TcbDescriptor's table "who may move a TCB out of each state", as "Table row
+ * FROM -> TO, by WHO".
  *
  * Invariants
  *   - The owner starts every IPC on its port: the first CAS out of IDLE, DELIVERED or DONE,
@@ -76,7 +76,8 @@ import java.lang.foreign.MemorySegment;
  *   - CLAIMED and TAKEN are transient: the thread that won the CAS finishes the copy without
  *     blocking and publishes the terminal state by CAS (a waiter may abandon a copy stranded
  *     past its deadline; the late publisher's CAS then fails and it learns so).
- *   - A thread is linked in at most one sender queue, only while SENDING (see SenderQueue).
+ *   - A thread is linked in at most one sender queue, only while SENDING (or DEAD, until the
+ *     kernel or a receiver's walk unlinks it; see SenderQueue).
  *     Cancelling a queued send takes the lock and CASes SENDING -> IDLE, so a receiver and a
  *     canceller never both win.
  *   - Under the lock, no RECEIVING member matches a queued sender (see ReceivePointDescriptor),
