@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,11 +16,20 @@ import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code nucleus demo}: boots the {@link DemoSystem}, shows progress, ends with a summary. */
-@Command(name = "demo", description = {
-    "Boot a small system of thread spaces and show IPC at work: a server thread pool on an",
-    "endpoint, clients doing call/replyWait, notifications, a timer interrupt delivered to a",
-    "driver, and a space that fails on purpose while its partners carry on."})
+/**
+ * {@code nucleus demo}: boots the {@link DemoSystem}, shows progress, ends with a summary. The
+ * JSON file is checked before the run and written after the summary is printed.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Boot a small system of spaces and watch IPC at work.",
+      "",
+      "Thread spaces of one kernel: a server thread pool on an endpoint, clients doing"
+          + " call/replyWait, notifications, a timer interrupt delivered to a driver, and a space"
+          + " that fails on purpose while its partners carry on."
+    })
 final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--clients", defaultValue = "3", description = "client spaces (default ${DEFAULT-VALUE})")
@@ -26,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--calls", defaultValue = "50000", description = "calls per client (default ${DEFAULT-VALUE})")
   int calls;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "also write the summary as JSON to FILE")
+  @Option(names = "--json", paramLabel = "FILE", description = "also write the summary as JSON to FILE (its directory must exist)")
   Path json;
 
   @Override
@@ -35,16 +47,29 @@ final class DemoCommand implements Callable<Integer> {
       System.err.println("demo: --clients must be in [1, 32] and --calls >= 1");
       return 2;
     }
+    if (json != null) {
+      final String problem = OutputFile.problem(json).orElse(null);
+      if (problem != null) {
+        System.err.println("demo: cannot write --json " + json + ": " + problem);
+        return 2;
+      }
+    }
     final PrintStream out = System.out;
     final DemoSystem.Report r = new DemoSystem(clients, calls, line -> out.println("  " + line)).run();
     printSummary(r, out);
-    if (json != null) {
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), toJson(r));
-      out.println("demo: wrote " + json);
-    }
     final boolean ok = r.clients().stream().allMatch(c -> c.errors() == 0) && r.crasherEnded()
         && r.crashStatus().startsWith("PEER_DEAD");
     out.println(ok ? "demo: OK" : "demo: FAILED (see above)");
+    out.flush();
+    if (json != null) {
+      try (OutputStream file = Files.newOutputStream(json)) {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file, toJson(r));
+      } catch (IOException e) {
+        System.err.println("demo: cannot write --json " + json + ": " + OutputFile.reason(e) + " (the summary is above)");
+        return 1;
+      }
+      out.println("demo: wrote " + json);
+    }
     return ok ? 0 : 1;
   }
 

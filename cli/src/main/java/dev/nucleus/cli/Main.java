@@ -1,23 +1,160 @@
 package dev.nucleus.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
-/** The {@code nucleus} command: one subcommand per job. */
+/**
+ * The {@code nucleus} command: one subcommand per job. The benchmarks ({@code bench}, {@code
+ * jmh}) have their own entry point in the bench module; the {@code ./nucleus} launcher routes them
+ * there, and so does {@code build} and {@code test} to Maven. This command lists them all.
+ *
+ * <p>Every error a user can cause is one line on stderr and a non-zero exit: 2 for bad options
+ * (picocli's convention), 1 for a failure while running. A stack trace is printed only when the
+ * environment variable {@code NUCLEUS_DEBUG} is set.
+ */
 @Command(
     name = "nucleus",
     mixinStandardHelpOptions = true,
-    version = "nucleus 0.1.0",
+    versionProvider = Main.Version.class,
     description = "An L4-style microkernel runtime for the JVM with fast local IPC.",
-    subcommands = {DemoCommand.class, PingCommand.class, BenchCommand.class, JmhCommand.class})
+    subcommands = {DemoCommand.class, PingCommand.class, HelpCommand.class},
+    footerHeading = "%nRun by the ./nucleus launcher:%n",
+    footer = {
+      "  bench  Measure IPC round trips against the hardware floor (bench module).",
+      "  jmh    Run the JMH micro-benchmarks of the in-JVM fast path (bench module).",
+      "  build  Build the jars; --install also installs them into ~/.m2.",
+      "  test   Build and run the whole test suite (./mvnw verify).",
+      "",
+      "nucleus COMMAND --help shows a command's options."
+    })
 public final class Main {
 
+  /** Commands the launcher runs itself or routes to another entry point. */
+  private static final Set<String> LAUNCHER_COMMANDS = Set.of("bench", "jmh", "build", "test");
+
+  private Main() {}
+
+  /**
+   * Runs the command line and exits with its code.
+   *
+   * @param args e.g. {@code demo} or {@code ping --space thread}
+   */
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
-  /** Runs the command line and returns its exit code (tests call this). */
+  /**
+   * Runs the command line and returns its exit code (tests call this).
+   *
+   * @param args e.g. {@code demo} or {@code ping --space thread}
+   * @return 0 on success, 1 for a failure while running, 2 for bad options
+   */
   public static int run(String... args) {
-    return new CommandLine(new Main()).execute(args);
+    return run(commandLine(CommandLine.defaultFactory()), args);
+  }
+
+  static int run(CommandLine commandLine, String... args) {
+    if (args.length > 0 && LAUNCHER_COMMANDS.contains(args[0])) {
+      commandLine.getErr().println("nucleus: '" + args[0] + "' is run by the ./nucleus launcher"
+          + (args[0].equals("bench") || args[0].equals("jmh") ? " (from the bench module)" : "")
+          + ": ./nucleus " + args[0]);
+      commandLine.getErr().flush();
+      return 2;
+    }
+    try {
+      return commandLine.execute(args);
+    } catch (Error e) { // picocli hands Errors on; the user still gets one line, naming the command
+      ParseResult parsed = commandLine.getParseResult();
+      while (parsed != null && parsed.hasSubcommand()) {
+        parsed = parsed.subcommand();
+      }
+      return failed(e, parsed != null ? parsed.commandSpec().commandLine() : commandLine, parsed);
+    }
+  }
+
+  /** The command line with one-line error handlers; {@code factory} makes the commands. */
+  static CommandLine commandLine(CommandLine.IFactory factory) {
+    return new CommandLine(new Main(), factory)
+        .setParameterExceptionHandler(Main::badArguments)
+        .setExecutionExceptionHandler(Main::failed);
+  }
+
+  /** Bad options: one line naming the command and where to look, exit code 2. */
+  private static int badArguments(ParameterException e, String[] args) {
+    final CommandLine cmd = e.getCommandLine();
+    final String name = cmd.getCommandSpec().qualifiedName();
+    cmd.getErr().println(name + ": " + oneLine(e.getMessage()) + " (see " + name + " --help)");
+    cmd.getErr().flush();
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** A failure while running: one line, the stack trace only with NUCLEUS_DEBUG set; exit code 1. */
+  private static int failed(Throwable e, CommandLine cmd, ParseResult parsed) {
+    final PrintWriter err = cmd.getErr();
+    err.println(cmd.getCommandName() + ": " + describe(e) + " [" + e.getClass().getSimpleName()
+        + "; NUCLEUS_DEBUG=1 shows the stack trace]");
+    if (System.getenv("NUCLEUS_DEBUG") != null) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return 1;
+  }
+
+  /**
+   * {@code e}'s message and those of its causes that add something, on one line ("a: b"); the
+   * exception's class name where it has no message.
+   */
+  static String describe(Throwable e) {
+    final StringBuilder sb = new StringBuilder();
+    for (Throwable t = e; t != null && sb.length() < 1000; t = t.getCause() == t ? null : t.getCause()) {
+      final String m = t.getMessage() == null || t.getMessage().isBlank() ? null : oneLine(t.getMessage());
+      if (m == null) {
+        if (sb.isEmpty()) {
+          sb.append(t);
+        }
+      } else if (!sb.toString().contains(m)) {
+        sb.append(sb.isEmpty() ? "" : ": ").append(m);
+      }
+    }
+    return sb.toString();
+  }
+
+  /** {@code text} on one line: line breaks and the blanks around them become "; ". */
+  static String oneLine(String text) {
+    return text.strip().replaceAll("\\s*\\R\\s*", "; ");
+  }
+
+  /** The version of the build, from a resource Maven filtered. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"nucleus " + version()};
+    }
+  }
+
+  /** The project version this command was built as, or "(unknown version)" outside a Maven build. */
+  static String version() {
+    try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+      if (in != null) {
+        final Properties p = new Properties();
+        p.load(in);
+        final String v = p.getProperty("version", "");
+        if (!v.isBlank() && !v.contains("${")) {
+          return v;
+        }
+      }
+    } catch (IOException e) {
+      // fall through
+    }
+    return "(unknown version)";
   }
 }

@@ -1,9 +1,10 @@
 package dev.nucleus.cli;
 
-import dev.nucleus.bench.EchoComponent;
+import dev.nucleus.cli.echo.EchoComponent;
 import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.Kernel;
 import dev.nucleus.kernel.MessageTag;
+import dev.nucleus.kernel.ProcessComponent;
 import dev.nucleus.kernel.ProcessSpace;
 import dev.nucleus.kernel.Space;
 import dev.nucleus.kernel.Status;
@@ -14,6 +15,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,10 +23,35 @@ import picocli.CommandLine.Option;
 /**
  * {@code nucleus ping}: starts an echo server in a thread space or a process space, calls it
  * {@code --count} times with {@code --size} words, and prints round-trip percentiles. A server
- * that dies ends the run at once with an error naming it and the failed phase.
+ * that dies ends the run at once with an error naming it and the failed phase; one that dies
+ * before it serves ends it with one line saying so.
  */
-@Command(name = "ping", description = "Call an echo server in another space and show round-trip latency.")
+@Command(
+    name = "ping",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Call an echo server in another space; print latency.",
+      "",
+      "Starts an echo server in a process space (another JVM) or a thread space (this JVM),"
+          + " calls it --count times with --size words, and prints round-trip percentiles. A"
+          + " server that dies ends the run at once with an error naming it and the failed phase."
+    })
 final class PingCommand implements Callable<Integer> {
+
+  /** How long a process space's echo server may take to start and publish its id. */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The component a process space runs: {@link EchoComponent}, or what a test passes. */
+  private final Class<? extends ProcessComponent> echo;
+
+  PingCommand() {
+    this(EchoComponent.class);
+  }
+
+  /** A ping whose process space runs {@code echo} (tests pass components that fail). */
+  PingCommand(Class<? extends ProcessComponent> echo) {
+    this.echo = echo;
+  }
 
   enum SpaceKind { thread, process }
 
@@ -74,8 +101,17 @@ final class PingCommand implements Callable<Integer> {
       final String where;
       ProcessSpace process = null;
       if (space == SpaceKind.process) {
-        process = kernel.spawnProcessSpace("echo", EchoComponent.class, client);
-        server = process.awaitPublished(Duration.ofSeconds(30));
+        try {
+          process = kernel.spawnProcessSpace("echo", echo, client);
+          server = process.awaitPublished(START_TIMEOUT);
+        } catch (IllegalStateException | TimeoutException e) {
+          // Died (or was killed) before serving: nothing to measure, and nothing to debug here.
+          if (process != null) {
+            process.close();
+          }
+          System.err.println("ping: the echo server did not start: " + Main.describe(e));
+          return 1;
+        }
         where = "process space " + process.number() + ", pid " + process.pid();
       } else {
         final Space echoSpace = kernel.createSpace("echo");
@@ -96,6 +132,9 @@ final class PingCommand implements Callable<Integer> {
           process.close();
         }
       }
+      if (status == WRONG_ANSWER) {
+        return 1; // said above
+      }
       if (status != Status.OK) {
         System.err.printf("ping: call %d to the echo server %s (%s) failed: %s%s%n", h.getTotalCount() + 1,
             ThreadId.toString(server), where, Status.toString(status), diagnosis(status, processExited));
@@ -109,6 +148,9 @@ final class PingCommand implements Callable<Integer> {
       return 0;
     }
   }
+
+  /** What {@link #pingLoop} returns after reporting a wrong answer; no status has this value. */
+  private static final int WRONG_ANSWER = Integer.MIN_VALUE;
 
   private int pingLoop(IpcThread self, long server, Histogram h, PrintStream out) {
     final long tag = MessageTag.of(1, size);
@@ -125,7 +167,9 @@ final class PingCommand implements Callable<Integer> {
         return status;
       }
       if (size > 0 && self.mr(size) != i + size) {
-        throw new IllegalStateException("echo answered word " + size + " = " + self.mr(size) + ", expected " + (i + size));
+        System.err.printf("ping: call %d to the echo server %s: it answered word %d = %d, expected %d%n", i + 1,
+            ThreadId.toString(server), size, self.mr(size), i + size);
+        return WRONG_ANSWER;
       }
       h.recordValue(Math.max(1, t1 - t0));
       if (t1 > nextReport) {
