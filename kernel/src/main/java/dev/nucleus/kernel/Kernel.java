@@ -162,8 +162,7 @@ public final class Kernel implements AutoCloseable {
 
     /** {@code $NUCLEUS_LINK_DIR} if set and not blank, else {@code /dev/shm}. */
     static Path defaultLinkDirectory() {
-      final String dir = System.getenv("NUCLEUS_LINK_DIR");
-      return dir == null || dir.isBlank() ? Path.of("/dev/shm") : Path.of(dir);
+      return LinkFile.defaultDirectory();
     }
 
     /**
@@ -568,9 +567,13 @@ public final class Kernel implements AutoCloseable {
         link = Link.create(config.linkDirectory(), config.messageRegisters(), config.maxThreads(), config.maxEndpoints(),
             config.adaptiveSpin().toNanos(), peer.number(), number, first, PROCESS_THREADS, firstEp, PROCESS_ENDPOINTS);
         peer.tables.addLinkTable(number, link.table());
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         if (link != null) {
-          link.close();
+          try {
+            link.close();
+          } catch (RuntimeException | Error suppressed) {
+            e.addSuppressed(suppressed);
+          }
         }
         registry.releaseThreads(first, PROCESS_THREADS, 0);
         registry.releaseEndpoints(firstEp, PROCESS_ENDPOINTS, 0);
