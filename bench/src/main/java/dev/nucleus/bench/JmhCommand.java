@@ -17,8 +17,8 @@ import picocli.CommandLine.Unmatched;
       "Run the JMH micro-benchmarks of the in-JVM fast path.",
       "",
       "Arguments are JMH's own (nucleus jmh -h lists them), e.g.",
-      "  nucleus jmh CallReplyWait -prof gc     (allocation per call: gc.alloc.rate.norm)",
-      "  nucleus jmh -l                         (list benchmarks)"
+      "  nucleus jmh CallReplyWait -prof gc   (bytes per call: gc.alloc.rate.norm)",
+      "  nucleus jmh -l                       (list benchmarks)"
     })
 final class JmhCommand implements Callable<Integer> {
 
