@@ -4,6 +4,7 @@ import dev.nucleus.kernel.internal.os.LinkFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,5 +48,43 @@ final class ProcessTests {
       Thread.sleep(1);
     }
     throw new AssertionError(ThreadId.toString(id) + " never became " + kind + ", is " + k.ipcState(id));
+  }
+
+  /** Sends signal {@code name} (STOP, CONT, ...) to process {@code pid}, with kill(1). */
+  static void signal(String name, long pid) throws IOException, InterruptedException {
+    final Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+    assertThat(kill.waitFor()).as("kill -%s %d", name, pid).isZero();
+  }
+
+  /**
+   * Waits (up to 10 s) until every thread of process {@code pid} is stopped (state T in /proc):
+   * kill(2) only makes SIGSTOP pending, and a thread running on another CPU (a partner spinning
+   * in its adaptive wait) may still take a call before it stops.
+   */
+  static void awaitStopped(long pid) throws IOException, InterruptedException {
+    final Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    for (int i = 0; i < 10_000 && !allStopped(tasks); i++) {
+      Thread.sleep(1);
+    }
+    assertThat(allStopped(tasks)).as("every thread of process %d stopped", pid).isTrue();
+  }
+
+  private static boolean allStopped(Path tasks) throws IOException {
+    try (Stream<Path> dirs = Files.list(tasks)) {
+      for (Path task : (Iterable<Path>) dirs::iterator) {
+        final String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (NoSuchFileException threadEnded) {
+          continue;
+        }
+        // The state follows the parenthesised command name, which may itself hold spaces.
+        final char state = stat.charAt(stat.lastIndexOf(')') + 2);
+        if (state != 'T' && state != 't') {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 }

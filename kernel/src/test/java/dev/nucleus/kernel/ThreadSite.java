@@ -14,6 +14,8 @@ final class ThreadSite implements Site {
   private final Space space;
   private final List<IpcThread> threads = new CopyOnWriteArrayList<>();
   private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
+  /** Set once the test is over ({@link #quiesce}): a partner failing then does not end the space. */
+  private volatile boolean quiet;
 
   ThreadSite(Space space) {
     this.space = space;
@@ -26,7 +28,16 @@ final class ThreadSite implements Site {
 
   @Override
   public Peer spawn(String name, WaitStrategy wait, Partners.Behaviour behaviour) {
-    final IpcThread t = space.spawn(name, wait, behaviour.body(space));
+    final Space.Body body = behaviour.body(space);
+    final IpcThread t = space.spawn(name, wait, self -> {
+      try {
+        body.run(self);
+      } catch (Exception | Error failure) {
+        if (!quiet) {
+          throw failure; // ends the space, as a partner's failure does
+        }
+      }
+    });
     threads.add(t);
     return new LocalActor(t);
   }
@@ -83,8 +94,17 @@ final class ThreadSite implements Site {
     throw new IllegalArgumentException(ref + " is an endpoint of another process: there is no Endpoint of it here");
   }
 
+  /**
+   * Marks the test over: from now on a partner of this site that fails (say, because a partner in
+   * another space was closed first) does not end the space, which other tests share.
+   */
+  void quiesce() {
+    quiet = true;
+  }
+
   /** Closes every thread and endpoint this site made (their bodies see CLOSED and return). */
   void closeAll() {
+    quiesce();
     threads.forEach(IpcThread::close);
     endpoints.forEach(Endpoint::close);
   }
