@@ -5,7 +5,7 @@ import dev.nucleus.kernel.Interrupt;
 import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.Kernel;
 import dev.nucleus.kernel.MessageTag;
-import dev.nucleus.kernel.PeriodicTimer;
+import dev.nucleus.kernel.InterruptSource;
 import dev.nucleus.kernel.Space;
 import dev.nucleus.kernel.Status;
 import dev.nucleus.kernel.ThreadId;
@@ -101,7 +101,7 @@ final class DemoSystem {
       server.spawn("metrics", self -> {
         int round = 0;
         while (!clientsDone.await(20, TimeUnit.MILLISECONDS)) {
-          if (self.notify(sink.id(), 1L << (round++ % 8)) != Status.OK) {
+          if (self.notifyBits(sink.id(), 1L << (round++ % 8)) != Status.OK) {
             return;
           }
         }
@@ -120,7 +120,7 @@ final class DemoSystem {
           }
         }
       });
-      final Interrupt timer = kernel.attachInterrupt("timer", new PeriodicTimer(Duration.ofMillis(5)), tickDriver.id());
+      final Interrupt timer = kernel.attachInterrupt("timer", InterruptSource.periodic(Duration.ofMillis(5)), tickDriver.id());
       progress.accept("boot: " + timer);
 
       // Fault containment: a space that fails mid-request.
@@ -194,7 +194,7 @@ final class DemoSystem {
   /** A kv worker: replyWait on the endpoint until its space ends; returns calls served. */
   private static long serveKv(IpcThread self, Endpoint kv, Map<Long, Long> store, AtomicLong total) {
     long served = 0;
-    int status = self.wait(kv, Timeout.NEVER);
+    int status = self.waitAt(kv, Timeout.NEVER);
     while (true) {
       if (status == Status.OK) {
         final long label = MessageTag.label(self.tag());
