@@ -26,6 +26,11 @@ public final class MechanismRegistry {
   public static final String FLOOR_C_FUTEX = "floor-c-futex";
   public static final String FLOOR_JAVA_SPIN = "floor-java-spin";
 
+  /** The blocking pair judged head to head ({@link Targets}), pinned: {@link #pinnedBlocking()}. */
+  static final String NUCLEUS_PROCESS_BLOCK = "nucleus-process-block";
+
+  static final String PIPE = "pipe";
+
   private final Map<String, PingPong> byName;
 
   /**
@@ -48,10 +53,14 @@ public final class MechanismRegistry {
 
   /**
    * The three floors, in the order they run: C spin, C futex, Java spin. Like every mechanism whose
-   * two sides share a JVM, the Java floor runs in a fresh JVM per run ({@link ForkedPingPong}).
+   * two sides share a JVM, the Java floor runs in a fresh JVM per run ({@link ForkedPingPong}). The
+   * futex floor is described as placement-dependent: {@link #pinnedBlocking()} has its pinned twin.
    */
   public static List<PingPong> floors() {
-    return List.of(CFloor.spin(), CFloor.futex(), ForkedPingPong.of(new JavaSpinFloor()));
+    return List.of(
+        CFloor.spin(),
+        PlacementDependent.of(CFloor.futex()),
+        ForkedPingPong.of(new JavaSpinFloor()));
   }
 
   /** The floors followed by {@code extras}, in order. */
@@ -64,14 +73,20 @@ public final class MechanismRegistry {
   /**
    * What {@code nucleus bench} runs, in this order: the floors; Nucleus between thread spaces;
    * Nucleus between process spaces ({@link #nucleusProcessSpaces()}); the peers users pick today
-   * between two processes, then their in-JVM variants; then the message-size sweep (Nucleus with
+   * between two processes; the blocking pair and its floor pinned to one CPU ({@link
+   * #pinnedBlocking()}); the peers' in-JVM variants; then the message-size sweep (Nucleus with
    * {@link MessageSize#SWEEP_WORDS} message registers, the peers with {@link
-   * MessageSize#SWEEP_BYTES}), whose members say {@link MessageSize#sweep()}.
+   * MessageSize#SWEEP_BYTES}), whose members say {@link MessageSize#sweep()}. The unpinned members
+   * of the pinned pair ({@code nucleus-process-block}, {@code pipe}, {@code floor-c-futex}) stay,
+   * described as placement-dependent.
    */
   public static MechanismRegistry defaults() {
     List<PingPong> all = new ArrayList<>(nucleusThreadSpaces());
     all.addAll(nucleusProcessSpaces());
-    all.addAll(Peers.twoProcess());
+    for (PingPong peer : Peers.twoProcess()) {
+      all.add(peer.name().equals(PIPE) ? PlacementDependent.of(peer) : peer);
+    }
+    all.addAll(pinnedBlocking());
     Peers.inJvm().forEach(m -> all.add(ForkedPingPong.of(m)));
     for (WaitStrategy s : List.of(WaitStrategy.SPIN, WaitStrategy.BLOCK)) {
       for (int words : MessageSize.SWEEP_WORDS) {
@@ -103,11 +118,33 @@ public final class MechanismRegistry {
   public static List<PingPong> nucleusProcessSpaces() {
     return List.of(
         ForkedPingPong.of(new NucleusProcessPingPong(WaitStrategy.SPIN)),
-        ForkedPingPong.of(new NucleusProcessPingPong(WaitStrategy.BLOCK)),
+        ForkedPingPong.of(PlacementDependent.of(new NucleusProcessPingPong(WaitStrategy.BLOCK))),
         ForkedPingPong.of(new NucleusProcessPingPong(WaitStrategy.ADAPTIVE)),
         // The other way round: a server of client processes, receiving over two tables. Spin
         // only: it shows that cost most plainly, and --quick must stay under two minutes.
         ForkedPingPong.of(new NucleusRootServerPingPong(WaitStrategy.SPIN)));
+  }
+
+  /**
+   * The blocking pair that is judged head to head, and its floor, each with both ends pinned to
+   * one CPU ({@link Pinned#onOneCpu}, the same CPU for all three): {@code floor-c-futex-pinned},
+   * {@code nucleus-process-block-pinned} (judged against the former) and {@code pipe-pinned}.
+   * Pinned, every hand-off is a context switch on that CPU, never a halted vCPU to wake, whichever
+   * way the scheduler would have placed the ends; the verdict of "no worse than pipe" is taken
+   * here (see {@link Targets}).
+   *
+   * <p>The Nucleus client runs in the bench JVM, not forked: so does the pipe's client, which
+   * places the two alike (client on the bench thread, echo server in a fresh JVM), and it starts
+   * one JVM per run instead of three, which keeps {@code --quick} under two minutes. Its profile
+   * is its own: no other Nucleus entry runs in the bench JVM.
+   */
+  public static List<PingPong> pinnedBlocking() {
+    final PingPong pipe =
+        Peers.twoProcess().stream().filter(m -> m.name().equals(PIPE)).findFirst().orElseThrow();
+    return List.of(
+        Pinned.onOneCpu(CFloor.futex()),
+        Pinned.onOneCpu(new NucleusProcessPingPong(WaitStrategy.BLOCK)),
+        Pinned.onOneCpu(pipe));
   }
 
   /**

@@ -16,13 +16,16 @@ import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
 /**
- * Wrappers for the few glibc calls the peers need through FFM: {@code mkfifo} and POSIX message
+ * Wrappers for the few glibc calls the bench needs through FFM: {@code mkfifo}, POSIX message
  * queues ({@code mq_open}, {@code mq_send}, {@code mq_receive}, {@code mq_close}, {@code
- * mq_unlink}; in libc itself since glibc 2.34). Every wrapper captures {@code errno} into a
- * caller-supplied segment ({@link #newErrnoState}) so that failures can say why.
+ * mq_unlink}; in libc itself since glibc 2.34), and the calling thread's CPU affinity ({@code
+ * sched_getaffinity}, {@code sched_setaffinity}, for {@link CpuAffinity}). Every wrapper captures
+ * {@code errno} into a caller-supplied segment ({@link #newErrnoState}) so that failures can say
+ * why.
  *
- * <p>Handles are looked up lazily, once; {@link #unavailableReason()} says when that failed (no
- * Linux, an old glibc, no native access). Thread-safe.
+ * <p>Handles are looked up lazily, once per group; {@link #unavailableReason()} and {@link
+ * #affinityUnavailableReason()} say when that failed (no Linux, an old glibc, no native access).
+ * Thread-safe.
  */
 @SuppressWarnings("restricted") // every JVM the bench starts has --enable-native-access
 final class Libc {
@@ -50,6 +53,13 @@ final class Libc {
   static final long MQ_MSGSIZE_OFFSET =
       MQ_ATTR.byteOffset(MemoryLayout.PathElement.groupElement("mq_msgsize"));
 
+  /**
+   * Bytes of glibc's {@code cpu_set_t}: {@code CPU_SETSIZE} (1024) bits, as an array of {@code
+   * unsigned long} in which CPU {@code n} is bit {@code n % 64} of word {@code n / 64}: the layout
+   * of {@link java.util.BitSet#valueOf(long[])}.
+   */
+  static final long CPU_SET_BYTES = 1024 / 8;
+
   private static final Linker LINKER = Linker.nativeLinker();
   private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
   private static final VarHandle ERRNO =
@@ -76,23 +86,36 @@ final class Libc {
         LINKER.downcallHandle(
             LINKER.defaultLookup().find("strerror").orElseThrow(),
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
+  }
 
-    private static MethodHandle find(String name, FunctionDescriptor fd, int firstVariadic) {
-      MemorySegment addr =
-          LINKER
-              .defaultLookup()
-              .find(name)
-              .orElseThrow(() -> new UnsupportedOperationException("libc has no " + name));
-      Linker.Option capture = Linker.Option.captureCallState("errno");
-      return firstVariadic < 0
-          ? LINKER.downcallHandle(addr, fd, capture)
-          : LINKER.downcallHandle(addr, fd, capture, Linker.Option.firstVariadicArg(firstVariadic));
-    }
+  /**
+   * The affinity calls, apart from {@link Handles} so that they work where the queue calls do not
+   * (a glibc older than 2.34). {@code int sched_[gs]etaffinity(pid_t pid, size_t cpusetsize,
+   * cpu_set_t *mask)}; pid 0 is the calling thread (the system call works per thread).
+   */
+  private static final class AffinityHandles {
+    static final FunctionDescriptor DESCRIPTOR =
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
+    static final MethodHandle SCHED_GETAFFINITY = find("sched_getaffinity", DESCRIPTOR, -1);
+    static final MethodHandle SCHED_SETAFFINITY = find("sched_setaffinity", DESCRIPTOR, -1);
   }
 
   private Libc() {}
 
-  /** Why these wrappers cannot work here, or {@code null}. */
+  /** A downcall handle for {@code name} that captures {@code errno}. */
+  private static MethodHandle find(String name, FunctionDescriptor fd, int firstVariadic) {
+    MemorySegment addr =
+        LINKER
+            .defaultLookup()
+            .find(name)
+            .orElseThrow(() -> new UnsupportedOperationException("libc has no " + name));
+    Linker.Option capture = Linker.Option.captureCallState("errno");
+    return firstVariadic < 0
+        ? LINKER.downcallHandle(addr, fd, capture)
+        : LINKER.downcallHandle(addr, fd, capture, Linker.Option.firstVariadicArg(firstVariadic));
+  }
+
+  /** Why the {@code mkfifo} and queue wrappers cannot work here, or {@code null}. */
   static String unavailableReason() {
     if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) return "needs Linux";
     try {
@@ -103,6 +126,21 @@ final class Libc {
         | IllegalCallerException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       return "libc calls through FFM unavailable: " + cause.getMessage();
+    }
+  }
+
+  /** Why the affinity wrappers cannot work here, or {@code null}. */
+  static String affinityUnavailableReason() {
+    if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) return "needs Linux";
+    try {
+      AffinityHandles.SCHED_SETAFFINITY.type(); // forces the lookups
+      return null;
+    } catch (ExceptionInInitializerError
+        | NoClassDefFoundError
+        | UnsupportedOperationException
+        | IllegalCallerException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      return "sched_setaffinity through FFM unavailable: " + cause.getMessage();
     }
   }
 
@@ -188,6 +226,31 @@ final class Libc {
   static int mqUnlink(MemorySegment st, MemorySegment name) {
     try {
       return (int) Handles.MQ_UNLINK.invokeExact(st, name);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /**
+   * {@code sched_getaffinity(0, CPU_SET_BYTES, mask)}: the calling thread's mask into {@code mask}
+   * ({@link #CPU_SET_BYTES} long); 0, or -1 with {@code errno} in {@code st}.
+   */
+  static int schedGetaffinity(MemorySegment st, MemorySegment mask) {
+    try {
+      return (int) AffinityHandles.SCHED_GETAFFINITY.invokeExact(st, 0, CPU_SET_BYTES, mask);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /**
+   * {@code sched_setaffinity(0, CPU_SET_BYTES, mask)}: sets the calling thread's mask (only that
+   * thread's: threads and processes it starts afterwards inherit it); 0, or -1 with {@code errno}
+   * in {@code st} ({@code EINVAL} when the mask holds no CPU this process may use).
+   */
+  static int schedSetaffinity(MemorySegment st, MemorySegment mask) {
+    try {
+      return (int) AffinityHandles.SCHED_SETAFFINITY.invokeExact(st, 0, CPU_SET_BYTES, mask);
     } catch (Throwable t) {
       throw rethrow(t);
     }
