@@ -449,7 +449,7 @@ public final class Kernel implements AutoCloseable {
     try {
       process = launcher.start(launcher.command(true, ProcessSpaceMain.class.getName(), link.path().toString(), name,
           component.getName(), config.waitStrategy().name(), Long.toString(config.adaptiveSpin().toNanos()),
-          ps.versionBase, List.of(args)));
+          List.of(args)));
     } catch (RuntimeException e) {
       ps.close();
       throw new IllegalStateException("cannot start process space " + name + ": " + e.getMessage(), e);
@@ -508,7 +508,7 @@ public final class Kernel implements AutoCloseable {
   List<String> attachCommand(ProcessSpace ps, Class<?> component, String[] args) {
     return launcher.command(false, ProcessSpaceMain.class.getName(), ps.link().path().toString(), ps.name(),
         component.getName(), config.waitStrategy().name(), Long.toString(config.adaptiveSpin().toNanos()),
-        ps.versionBase, List.of(args));
+        List.of(args));
   }
 
   /** For a process we did not start: waits for it to attach, then for its exit (pidfd, not polling). */
@@ -565,7 +565,8 @@ public final class Kernel implements AutoCloseable {
       Link link = null;
       try {
         link = Link.create(config.linkDirectory(), config.messageRegisters(), config.maxThreads(), config.maxEndpoints(),
-            config.adaptiveSpin().toNanos(), peer.number(), number, first, PROCESS_THREADS, firstEp, PROCESS_ENDPOINTS);
+            config.adaptiveSpin().toNanos(), peer.number(), number, first, PROCESS_THREADS, firstEp, PROCESS_ENDPOINTS,
+            versionBase);
         peer.tables.addLinkTable(number, link.table());
       } catch (RuntimeException | Error e) {
         if (link != null) {
@@ -597,7 +598,7 @@ public final class Kernel implements AutoCloseable {
         return;
       }
       processSpaces[ps.number()] = null;
-      final long usedUpTo = ps.versionBase + ThreadRegistry.PROCESS_VERSION_WINDOW;
+      final long usedUpTo = ps.versionBase + LinkDescriptor.VERSION_WINDOW;
       registry.releaseThreads(ps.firstThread, PROCESS_THREADS, usedUpTo);
       registry.releaseEndpoints(ps.firstEndpoint, PROCESS_ENDPOINTS, usedUpTo);
     }

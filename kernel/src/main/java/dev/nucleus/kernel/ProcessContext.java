@@ -1,6 +1,7 @@
 package dev.nucleus.kernel;
 
 import dev.nucleus.kernel.internal.link.Link;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -65,5 +66,37 @@ public final class ProcessContext {
       throw new IllegalArgumentException("can only publish an id of this space: " + ThreadId.toString(id));
     }
     link.publish(id);
+  }
+
+  /**
+   * Publishes {@code id} (a thread or endpoint of this space) to the root under {@code name}:
+   * {@link ProcessSpace#awaitPublished(String, Duration)} returns it. A component may publish up
+   * to 15 names, each once; names are never withdrawn (a component that ends takes its ids with
+   * it: they become stale). Never blocks.
+   *
+   * @param name 1 to 55 bytes of UTF-8, without NUL
+   * @param id a thread or endpoint id of this space
+   * @throws IllegalArgumentException if {@code id} is malformed or not of this space, or the name
+   *     is malformed
+   * @throws IllegalStateException if {@code name} is already published or 15 names are
+   */
+  public void publish(String name, long id) {
+    if (!ThreadId.isWellFormed(id) || ThreadId.space(id) != space.number()) {
+      throw new IllegalArgumentException("can only publish an id of this space: " + ThreadId.toString(id));
+    }
+    link.publish(name, id);
+  }
+
+  /**
+   * The id the root offered this process under {@code name} ({@link ProcessSpace#offer}), for
+   * example a server thread of the peer space: how a component learns a root thread's id. Never
+   * blocks; poll again if the root offers it later.
+   *
+   * @param name the name the root used
+   * @return the id, a well-formed id of the peer space, or {@link ThreadId#NIL} if nothing (valid)
+   *     was offered under that name
+   */
+  public long lookup(String name) {
+    return link.offered(name);
   }
 }

@@ -45,7 +45,7 @@ public final class ProcessSpace implements AutoCloseable {
   /** The thread and endpoint slot ranges the kernel reserved for this space (given back at its end). */
   final int firstThread;
   final int firstEndpoint;
-  /** The process gives its slots versions above this, at most ThreadRegistry.PROCESS_VERSION_WINDOW above. */
+  /** The process gives its slots versions above this, at most LinkDescriptor.VERSION_WINDOW above. */
   final long versionBase;
 
   ProcessSpace(Kernel kernel, int number, String name, Space peer, Link link, int firstThread, int firstEndpoint,
@@ -178,6 +178,60 @@ public final class ProcessSpace implements AutoCloseable {
       }
       Thread.sleep(1);
     }
+  }
+
+  /**
+   * Waits until the component has published an id under {@code name}
+   * ({@link ProcessContext#publish(String, long)}) and the kernel knows its process, and returns
+   * the id. Blocks (polling every millisecond) up to {@code timeout}. What the process wrote is
+   * validated: only a well-formed id of this space is returned.
+   *
+   * @param name the name the component publishes
+   * @param timeout how long to wait at most
+   * @return a thread or endpoint id of this space
+   * @throws TimeoutException if nothing valid was published under {@code name} within {@code timeout}
+   * @throws InterruptedException if interrupted while waiting
+   * @throws IllegalStateException if the process exits or its component fails first
+   */
+  public long awaitPublished(String name, Duration timeout) throws TimeoutException, InterruptedException {
+    final long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      final long id = link.published(name);
+      if (id != ThreadId.NIL && handle != null) {
+        return id;
+      }
+      if (!isAlive() || link.bState() == LinkDescriptor.B_FAILED) {
+        throw new IllegalStateException("process space " + this.name + " (pid " + pid() + ") ended before publishing '"
+            + name + "'" + (process != null && !process.isAlive() ? ", exit code " + process.exitValue() : ""));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("process space " + this.name + " published nothing under '" + name + "' within "
+            + timeout);
+      }
+      Thread.sleep(1);
+    }
+  }
+
+  /**
+   * Offers {@code id}, a thread or endpoint of this space's peer (the thread space its link
+   * joins), to the process under {@code name}: its component reads it with
+   * {@link ProcessContext#lookup}. Offer before or after the process starts; names are never
+   * withdrawn. Never blocks.
+   *
+   * @param name 1 to 55 bytes of UTF-8, without NUL
+   * @param id an id of the peer space
+   * @throws IllegalArgumentException if {@code id} is not an id of the peer space, or the name is malformed
+   * @throws IllegalStateException if the name is already offered, 15 names are, or the space has ended
+   */
+  public void offer(String name, long id) {
+    if (!ThreadId.isWellFormed(id) || ThreadId.space(id) != peer.number()) {
+      throw new IllegalArgumentException("can only offer an id of the peer space " + peer.number() + ": "
+          + ThreadId.toString(id));
+    }
+    if (!isAlive()) {
+      throw new IllegalStateException(this + " has ended");
+    }
+    link.offer(name, id);
   }
 
   /**

@@ -14,7 +14,7 @@ import java.util.List;
  * attaches to the link, builds the process side of the kernel, and runs the component.
  *
  * <pre>
- * args: link-path space-name component-class wait-strategy adaptive-spin-ns version-base [component args...]
+ * args: link-path space-name component-class wait-strategy adaptive-spin-ns [component args...]
  * </pre>
  *
  * <p>The process side has no {@link Kernel}: its {@link Space} creates threads and endpoints in
@@ -27,9 +27,9 @@ final class ProcessSpaceMain {
   private ProcessSpaceMain() {}
 
   static void main(String[] args) throws Exception {
-    if (args.length < 6) {
+    if (args.length < 5) {
       System.err.println("usage: ProcessSpaceMain link-path space-name component-class wait-strategy adaptive-spin-ns"
-          + " version-base [args...]");
+          + " [args...]");
       System.exit(2);
     }
     final ParentWatch watch = ParentWatch.armEarly();
@@ -46,8 +46,8 @@ final class ProcessSpaceMain {
     final Kernel.Config config = new Kernel.Config(g.maxThreads(),
         Math.max(2, Math.max(link.spaceA(), link.spaceB()) + 1), g.maxEndpoints(), g.mrCount(),
         WaitStrategy.valueOf(args[3]), Duration.ofNanos(Long.parseLong(args[4])), link.path().getParent());
-    final Space space = processSpace(config, link, args[1], Long.parseLong(args[5]));
-    final List<String> componentArgs = Arrays.asList(args).subList(6, args.length);
+    final Space space = processSpace(config, link, args[1]);
+    final List<String> componentArgs = Arrays.asList(args).subList(5, args.length);
     try {
       final ProcessComponent component = Class.forName(args[2], true, ClassLoader.getSystemClassLoader())
           .asSubclass(ProcessComponent.class).getConstructor().newInstance();
@@ -65,7 +65,7 @@ final class ProcessSpaceMain {
    * The process side: one space, whose threads have their ports in {@code link}'s table, within
    * the index ranges the root assigned (everything outside them belongs to others).
    */
-  static Space processSpace(Kernel.Config config, Link link, String spaceName, long versionBase) {
+  static Space processSpace(Kernel.Config config, Link link, String spaceName) {
     final ThreadRegistry registry = new ThreadRegistry(config, link.table().sleeper(),
         number -> number == link.spaceB() ? null : link.table(), () -> List.of(link.table()));
     Arrays.fill(registry.reservedThreads, true);
@@ -74,7 +74,7 @@ final class ProcessSpaceMain {
     Arrays.fill(registry.reservedThreads, first, first + link.header(LinkDescriptor.B_INDEX_COUNT_OFFSET), false);
     final int firstEp = link.header(LinkDescriptor.B_FIRST_EP_OFFSET);
     Arrays.fill(registry.reservedEndpoints, firstEp, firstEp + link.header(LinkDescriptor.B_EP_COUNT_OFFSET), false);
-    registry.useVersionWindow(versionBase);
+    registry.useVersionWindow(link.versionBase());
     return new Space(registry, null, link.spaceB(), spaceName, link.table());
   }
 }

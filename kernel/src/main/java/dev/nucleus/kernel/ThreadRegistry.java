@@ -1,6 +1,7 @@
 package dev.nucleus.kernel;
 
 import dev.nucleus.kernel.internal.ipc.EndpointPort;
+import dev.nucleus.kernel.internal.layout.LinkDescriptor;
 import dev.nucleus.kernel.internal.ipc.Rendezvous;
 import dev.nucleus.kernel.internal.ipc.SpaceTables;
 import dev.nucleus.kernel.internal.ipc.ThreadEngine;
@@ -230,13 +231,13 @@ final class ThreadRegistry {
 
   /**
    * The process side: every slot's versions run from {@code base + 1} to
-   * {@code base + PROCESS_VERSION_WINDOW}, the window the root reserved for this run of the
+   * {@code base + LinkDescriptor.VERSION_WINDOW}, the window the root reserved for this run of the
    * process, so that ids of an earlier run in the same slots stay stale.
    */
   void useVersionWindow(long base) {
     synchronized (lock) {
       versionFloor = base;
-      versionCeiling = Math.min(ThreadId.MAX_VERSION, base + PROCESS_VERSION_WINDOW);
+      versionCeiling = Math.min(ThreadId.MAX_VERSION, base + LinkDescriptor.VERSION_WINDOW);
       Arrays.fill(threadVersions, base);
       Arrays.fill(endpointVersions, base);
     }
@@ -275,14 +276,9 @@ final class ThreadRegistry {
   }
 
   /**
-   * Versions a process space may give each of its slots: a window of this many above the base
-   * the root hands it. 2^16 ids per slot per run of a process; 2^16 runs before a slot's versions
-   * wrap (versions are 32 bits).
-   */
-  static final long PROCESS_VERSION_WINDOW = 1L << 16;
-
-  /**
-   * The version base for a process space about to get the given ranges: above every version
+   * The version base for a process space about to get the given ranges (it may give each slot
+   * LinkDescriptor.VERSION_WINDOW versions above it: 2^16 ids per slot per run of a process, and
+   * 2^16 runs before a slot's 32-bit versions wrap): above every version
    * those slots have had, or 0 once that would leave no full window below MAX_VERSION (the
    * versions then wrap, as L4's do).
    */
@@ -295,7 +291,7 @@ final class ThreadRegistry {
       for (int j = firstEndpoint; j < firstEndpoint + endpointCount; j++) {
         base = Math.max(base, endpointVersions[j]);
       }
-      return base + PROCESS_VERSION_WINDOW > ThreadId.MAX_VERSION ? 0 : base;
+      return base + LinkDescriptor.VERSION_WINDOW > ThreadId.MAX_VERSION ? 0 : base;
     }
   }
 

@@ -34,17 +34,29 @@ import java.lang.invoke.VarHandle;
  *   92  B_EP_COUNT     u32  how many
  *   96  PUBLISHED      u64  written by B: the id its component offers (its bootstrap service), 0 until then
  *  104  B_STATE        u32  written by B: 0 booting, 1 attached, 2 running (PUBLISHED valid), 3 failed
+ *  108  (zero)
+ *  112  VERSION_BASE   u64  B gives its slots versions VERSION_BASE + 1 .. VERSION_BASE + 65536
+ * 1024  A_NAME_COUNT   u32  names A offers B: how many entries of A_NAMES are valid (release-stored by A)
+ * 1088  A_NAMES        15 entries of 64 bytes: NAME (55 bytes UTF-8, NUL padding) at +0, ID u64 at +56
+ * 2048  B_NAME_COUNT   u32  names B publishes to A, written by B
+ * 2112  B_NAMES        15 entries, as A_NAMES
  * 4096  TCB table      MAX_THREADS x STRIDE
  *       RP table       (MAX_THREADS + MAX_ENDPOINTS) x 384
  * </pre>
  *
  * Side B validates the whole header against the file size before trusting any offset
  * ({@link #validate}); fields B writes are read by A with acquire loads and validated too.
+ *
+ * <p>A name directory has one writer (A for A_NAMES, B for B_NAMES): it fills entry
+ * NAME_COUNT (name, then id, plain stores) and then release-stores NAME_COUNT + 1; entries
+ * below NAME_COUNT never change. A reader acquire-loads NAME_COUNT, clamps it to MAX_NAMES, and
+ * validates each entry it reads (a NUL-terminated UTF-8 name of 1..55 bytes; an id of the
+ * writer's space) before it believes it.
  */
 public final class LinkDescriptor {
 
   public static final long MAGIC = 0x3153_5545_4C43_554EL;
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
   public static final long PAGE = 4096;
 
   public static final long MAGIC_OFFSET = 0;
@@ -66,6 +78,34 @@ public final class LinkDescriptor {
   public static final long B_EP_COUNT_OFFSET = 92;
   public static final long PUBLISHED_OFFSET = 96;
   public static final long B_STATE_OFFSET = 104;
+  public static final long VERSION_BASE_OFFSET = 112;
+  /** The names A offers B: the count, then the entries (see {@link Directory}). */
+  public static final long A_NAME_COUNT_OFFSET = 1024;
+  public static final long A_NAMES_OFFSET = A_NAME_COUNT_OFFSET + 64;
+  /** The names B publishes to A. */
+  public static final long B_NAME_COUNT_OFFSET = 2048;
+  public static final long B_NAMES_OFFSET = B_NAME_COUNT_OFFSET + 64;
+  /** Entries per directory: they fill its 1024 bytes after the count's line. */
+  public static final int MAX_A_NAMES = 15;
+  public static final int MAX_B_NAMES = MAX_A_NAMES;
+  /** Bytes per directory entry: one line. */
+  public static final long ENTRY_SIZE = 64;
+  /** Within an entry: where the name starts (UTF-8, NUL-padded). */
+  public static final long ENTRY_NAME_AT = 0;
+  /** The most bytes of a name (one more byte holds its NUL). */
+  public static final int MAX_NAME_BYTES = 55;
+  /** Within an entry: where the id the name stands for is (u64). */
+  public static final long ENTRY_ID_AT = 56;
+
+  /** A name directory: where its count and its entries are. */
+  public record Directory(long countOffset, long entriesOffset, int maxNames) {}
+
+  /** The names A offers B, written by A. */
+  public static final Directory A_NAMES = new Directory(A_NAME_COUNT_OFFSET, A_NAMES_OFFSET, MAX_A_NAMES);
+  /** The names B publishes to A, written by B. */
+  public static final Directory B_NAMES = new Directory(B_NAME_COUNT_OFFSET, B_NAMES_OFFSET, MAX_B_NAMES);
+  /** How many versions a process space may give each of its slots (see VERSION_BASE). */
+  public static final long VERSION_WINDOW = 1L << 16;
 
   public static final int B_BOOTING = 0;
   public static final int B_ATTACHED = 1;
@@ -102,7 +142,7 @@ public final class LinkDescriptor {
 
   /** Writes the header of a new segment (side A, before anyone else maps it). */
   public static void writeHeader(MemorySegment s, Geometry g, int spaceA, int spaceB, int bFirstIndex,
-      int bIndexCount, int bFirstEndpoint, int bEndpointCount) {
+      int bIndexCount, int bFirstEndpoint, int bEndpointCount, long versionBase) {
     LONG.set(s, MAGIC_OFFSET, MAGIC);
     INT.set(s, VERSION_OFFSET, VERSION);
     INT.set(s, MR_COUNT_OFFSET, g.mrCount());
@@ -119,6 +159,9 @@ public final class LinkDescriptor {
     INT.set(s, B_INDEX_COUNT_OFFSET, bIndexCount);
     INT.set(s, B_FIRST_EP_OFFSET, bFirstEndpoint);
     INT.set(s, B_EP_COUNT_OFFSET, bEndpointCount);
+    LONG.set(s, VERSION_BASE_OFFSET, versionBase);
+    INT.set(s, A_NAME_COUNT_OFFSET, 0);
+    INT.set(s, B_NAME_COUNT_OFFSET, 0);
     LONG.setRelease(s, PUBLISHED_OFFSET, 0L);
     INT.setVolatile(s, B_STATE_OFFSET, B_BOOTING);
   }
@@ -166,6 +209,10 @@ public final class LinkDescriptor {
     if (firstEp < 0 || countEp < 0 || firstEp + countEp > maxEndpoints) {
       throw new IllegalArgumentException("link endpoint range out of bounds: " + firstEp + "+" + countEp);
     }
+    final long base = (long) LONG.get(s, VERSION_BASE_OFFSET);
+    if (base < 0 || base + VERSION_WINDOW > ThreadId.MAX_VERSION) {
+      throw new IllegalArgumentException("link VERSION_BASE out of range: " + base);
+    }
     return g;
   }
 
@@ -176,11 +223,13 @@ public final class LinkDescriptor {
     }
   }
 
-  public static int getInt(MemorySegment s, long offset) {
+  /** An acquire load of the u32 at {@code offset} (pairs with the writer's release or volatile store). */
+  public static int getIntAcquire(MemorySegment s, long offset) {
     return (int) INT.getAcquire(s, offset);
   }
 
-  public static long getLong(MemorySegment s, long offset) {
+  /** An acquire load of the u64 at {@code offset}. */
+  public static long getLongAcquire(MemorySegment s, long offset) {
     return (long) LONG.getAcquire(s, offset);
   }
 
@@ -190,5 +239,57 @@ public final class LinkDescriptor {
 
   public static void setLongVolatile(MemorySegment s, long offset, long v) {
     LONG.setVolatile(s, offset, v);
+  }
+
+  /**
+   * Appends ({@code name}, {@code id}) to directory {@code dir} ({@link #A_NAMES} or {@link #B_NAMES}): the
+   * entry first, then the count, released. Only the directory's one writer calls this, one call at
+   * a time.
+   *
+   * @throws IllegalArgumentException if the name is empty or longer than {@link #MAX_NAME_BYTES}
+   *     bytes of UTF-8, or contains NUL
+   * @throws IllegalStateException if the directory is full or already has {@code name}
+   */
+  public static void addName(MemorySegment s, Directory dir, String name, long id) {
+    final byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (bytes.length == 0 || bytes.length > MAX_NAME_BYTES || name.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("a name is 1.." + MAX_NAME_BYTES + " bytes of UTF-8 without NUL: '" + name + "'");
+    }
+    final int count = (int) INT.getAcquire(s, dir.countOffset());
+    if (count < 0 || count >= dir.maxNames()) {
+      throw new IllegalStateException("the link's directory is full (" + dir.maxNames() + " names)");
+    }
+    if (findName(s, dir, name) != ThreadId.NIL) {
+      throw new IllegalStateException("name already offered: '" + name + "'");
+    }
+    final long entry = dir.entriesOffset() + count * ENTRY_SIZE;
+    s.asSlice(entry + ENTRY_NAME_AT, MAX_NAME_BYTES + 1).fill((byte) 0);
+    MemorySegment.copy(MemorySegment.ofArray(bytes), 0, s, entry + ENTRY_NAME_AT, bytes.length);
+    LONG.set(s, entry + ENTRY_ID_AT, id);
+    INT.setRelease(s, dir.countOffset(), count + 1);
+  }
+
+  /**
+   * The id offered under {@code name} in directory {@code dir}, or {@link ThreadId#NIL}.
+   * The directory may be written by the other process: the count is clamped, and an entry whose
+   * name is not NUL-terminated within its field is skipped. The caller validates the id.
+   */
+  public static long findName(MemorySegment s, Directory dir, String name) {
+    final byte[] wanted = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (wanted.length == 0 || wanted.length > MAX_NAME_BYTES) {
+      return ThreadId.NIL;
+    }
+    final int count = Math.min(Math.max((int) INT.getAcquire(s, dir.countOffset()), 0), dir.maxNames());
+    for (int k = 0; k < count; k++) {
+      final long entry = dir.entriesOffset() + k * ENTRY_SIZE;
+      if (s.get(ValueLayout.JAVA_BYTE, entry + ENTRY_NAME_AT + wanted.length) != 0) {
+        continue; // longer than the name wanted, or not terminated
+      }
+      if (MemorySegment.mismatch(s, entry + ENTRY_NAME_AT, entry + ENTRY_NAME_AT + wanted.length,
+          MemorySegment.ofArray(wanted), 0, wanted.length) == -1) {
+        return (long) LONG.get(s, entry + ENTRY_ID_AT);
+      }
+    }
+    return ThreadId.NIL;
   }
 }

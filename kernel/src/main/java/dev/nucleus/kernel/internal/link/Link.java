@@ -54,8 +54,8 @@ public final class Link implements AutoCloseable {
     this.file = file;
     this.segment = file.segment();
     this.geometry = g;
-    this.spaceA = LinkDescriptor.getInt(segment, LinkDescriptor.SPACE_A_OFFSET);
-    this.spaceB = LinkDescriptor.getInt(segment, LinkDescriptor.SPACE_B_OFFSET);
+    this.spaceA = LinkDescriptor.getIntAcquire(segment, LinkDescriptor.SPACE_A_OFFSET);
+    this.spaceB = LinkDescriptor.getIntAcquire(segment, LinkDescriptor.SPACE_B_OFFSET);
     final MemorySegment tcbs = segment.asSlice(g.tcbOffset(), g.stride() * g.maxThreads());
     final MemorySegment rps = segment.asSlice(g.rpOffset(), ReceivePointDescriptor.SIZE * (g.maxThreads() + g.maxEndpoints()));
     final ChannelTable permitted = new ChannelTable(Arena.ofAuto(), Math.max(spaceA, spaceB) + 1);
@@ -80,11 +80,13 @@ public final class Link implements AutoCloseable {
    *     is left in {@code dir}
    */
   public static Link create(Path dir, int messageRegisters, int maxThreads, int maxEndpoints, long adaptiveSpinNanos,
-      int spaceA, int spaceB, int bFirstIndex, int bIndexCount, int bFirstEndpoint, int bEndpointCount) {
+      int spaceA, int spaceB, int bFirstIndex, int bIndexCount, int bFirstEndpoint, int bEndpointCount,
+      long versionBase) {
     final LinkDescriptor.Geometry g = new LinkDescriptor.Geometry(messageRegisters, maxThreads, maxEndpoints);
     final LinkFile file = LinkFile.create(dir, g.totalSize());
     try {
-      LinkDescriptor.writeHeader(file.segment(), g, spaceA, spaceB, bFirstIndex, bIndexCount, bFirstEndpoint, bEndpointCount);
+      LinkDescriptor.writeHeader(file.segment(), g, spaceA, spaceB, bFirstIndex, bIndexCount, bFirstEndpoint, bEndpointCount,
+          versionBase);
       final Link c = new Link(file, g, SIDE_A, adaptiveSpinNanos);
       c.table.clearAll();
       return c;
@@ -144,21 +146,21 @@ public final class Link implements AutoCloseable {
   }
 
   public int header(long offset) {
-    return LinkDescriptor.getInt(segment, offset);
+    return LinkDescriptor.getIntAcquire(segment, offset);
   }
 
   /** The pid of side A, the root, as it wrote it when it created the link. */
   public long pidA() {
-    return LinkDescriptor.getLong(segment, LinkDescriptor.PID_A_OFFSET);
+    return LinkDescriptor.getLongAcquire(segment, LinkDescriptor.PID_A_OFFSET);
   }
 
   /** The pid side B wrote when it attached (0 before). */
   public long pidB() {
-    return LinkDescriptor.getLong(segment, LinkDescriptor.PID_B_OFFSET);
+    return LinkDescriptor.getLongAcquire(segment, LinkDescriptor.PID_B_OFFSET);
   }
 
   public int bState() {
-    return LinkDescriptor.getInt(segment, LinkDescriptor.B_STATE_OFFSET);
+    return LinkDescriptor.getIntAcquire(segment, LinkDescriptor.B_STATE_OFFSET);
   }
 
   public void bState(int state) {
@@ -173,8 +175,43 @@ public final class Link implements AutoCloseable {
 
   /** The id side B published, validated to be one of B's (0 until published). */
   public long published() {
-    final long id = LinkDescriptor.getLong(segment, LinkDescriptor.PUBLISHED_OFFSET);
+    final long id = LinkDescriptor.getLongAcquire(segment, LinkDescriptor.PUBLISHED_OFFSET);
     return ThreadId.isWellFormed(id) && ThreadId.space(id) == spaceB ? id : 0;
+  }
+
+  /** The base of side B's version window (validated at attach: a full window fits below MAX_VERSION). */
+  public long versionBase() {
+    return LinkDescriptor.getLongAcquire(segment, LinkDescriptor.VERSION_BASE_OFFSET);
+  }
+
+  /**
+   * Side A: offers {@code id} to the process under {@code name} (A_NAMES). Names are never
+   * withdrawn; the process reads them with {@link #offered}.
+   *
+   * @throws IllegalArgumentException for a malformed name
+   * @throws IllegalStateException if the name is taken or the directory full
+   */
+  public synchronized void offer(String name, long id) {
+    LinkDescriptor.addName(segment, LinkDescriptor.A_NAMES, name, id);
+  }
+
+  /** Side B: the id A offered under {@code name}, if it is a well-formed id of A's space; else NIL. */
+  public long offered(String name) {
+    return validated(LinkDescriptor.findName(segment, LinkDescriptor.A_NAMES, name), spaceA);
+  }
+
+  /** Side B: publishes {@code id} under {@code name} (B_NAMES); errors as for {@link #offer}. */
+  public synchronized void publish(String name, long id) {
+    LinkDescriptor.addName(segment, LinkDescriptor.B_NAMES, name, id);
+  }
+
+  /** Side A: the id B published under {@code name}, if it is a well-formed id of B's space; else NIL. */
+  public long published(String name) {
+    return validated(LinkDescriptor.findName(segment, LinkDescriptor.B_NAMES, name), spaceB);
+  }
+
+  private static long validated(long id, int space) {
+    return ThreadId.isWellFormed(id) && ThreadId.space(id) == space ? id : ThreadId.NIL;
   }
 
   /** Removes the file name; the mappings stay. */

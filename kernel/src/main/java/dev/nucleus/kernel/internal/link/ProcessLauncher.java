@@ -51,7 +51,7 @@ public final class ProcessLauncher {
    * so (its root's pid), so that it can check that it has not been orphaned already.
    */
   public List<String> command(boolean spawned, String mainClass, String linkPath, String spaceName,
-      String componentClass, String waitStrategy, String adaptiveSpinNanos, long versionBase, List<String> componentArgs) {
+      String componentClass, String waitStrategy, String adaptiveSpinNanos, List<String> componentArgs) {
     final String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     final List<String> cmd = new ArrayList<>(List.of(java, "-Ddev.nucleus.processSpace=" + spaceName));
@@ -74,7 +74,7 @@ public final class ProcessLauncher {
       cmd.add("--enable-native-access=ALL-UNNAMED");
       cmd.addAll(List.of("-cp", classPath, mainClass));
     }
-    cmd.addAll(List.of(linkPath, spaceName, componentClass, waitStrategy, adaptiveSpinNanos, Long.toString(versionBase)));
+    cmd.addAll(List.of(linkPath, spaceName, componentClass, waitStrategy, adaptiveSpinNanos));
     cmd.addAll(componentArgs);
     return cmd;
   }

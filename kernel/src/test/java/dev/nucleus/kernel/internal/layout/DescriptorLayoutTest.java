@@ -42,7 +42,8 @@ class DescriptorLayoutTest {
   private static final Path PROTOCOL = Path.of(System.getProperty("basedir", "."))
       .resolve("../docs/protocol.md").normalize();
   private static final Pattern HEADER = Pattern.compile("\\|\\s*offset\\s*\\|\\s*size\\s*\\|\\s*field\\s*\\|\\s*meaning\\s*\\|");
-  private static final Pattern TYPE = Pattern.compile("^([iu])(32|64)\\b");
+  /** i32, u32, i64, u64; or entry64, a 64-byte record (one line) of an array of records. */
+  private static final Pattern TYPE = Pattern.compile("^(?:([iu])(32|64)|entry(64))\\b");
   private static final Pattern MR = Pattern.compile("MR(\\d+)");
 
   /** One row of a layout table. */
@@ -52,9 +53,10 @@ class DescriptorLayoutTest {
     long elementSize() {
       final Matcher m = TYPE.matcher(meaning);
       if (!m.find()) {
-        throw new AssertionError("the meaning of " + field + " does not start with its type (i64, u64, i32, u32): " + meaning);
+        throw new AssertionError("the meaning of " + field + " does not start with its type (i64, u64, i32, u32,"
+            + " entry64): " + meaning);
       }
-      return Integer.parseInt(m.group(2)) / 8;
+      return m.group(3) != null ? Integer.parseInt(m.group(3)) : Integer.parseInt(m.group(2)) / 8;
     }
 
     long end() {
