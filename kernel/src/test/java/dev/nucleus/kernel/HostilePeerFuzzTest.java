@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 
 /**
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
  * {@code src/test/resources/dev/nucleus/kernel/HostilePeerFuzzTestInputs/}; to fuzz for real:
  * {@code JAZZER_FUZZ=1 ./mvnw -pl kernel test -Dtest=HostilePeerFuzzTest}.
  */
+@Tag("system")
 class HostilePeerFuzzTest {
 
   private static Kernel kernel;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * where that is not allowed).
  */
 @org.junit.jupiter.api.Timeout(120)
+@Tag("system")
 class LinkDirectoryTest {
 
   private static final long PAGE = 4096;

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * root offers it ids of its own threads by name (the only way a process learns a root thread's
  * id before that thread has sent it anything).
  */
+@Tag("system")
 @DisplayName("Named ids across a link")
 class NamedIdsTest {
 

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * may take long to even start the child JVM); the latency seen is printed, not asserted.
  * {@code -Dnucleus.orphanCycles=1000} runs the long version.
  */
+@Tag("system")
 @DisplayName("No orphans: a root killed around a spawn never leaves its process space running")
 class NoOrphansTest {
 

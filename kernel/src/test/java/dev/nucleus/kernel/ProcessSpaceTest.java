@@ -6,10 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Process spaces: the same IPC with the partner in another OS process. */
 @org.junit.jupiter.api.Timeout(120)
+@Tag("system")
 class ProcessSpaceTest {
 
   private Kernel kernel;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * had stay stale whoever takes the slots next. {@code -Dnucleus.restartCycles=1000} runs the long
  * version.
  */
+@Tag("system")
 @DisplayName("Process spaces restart without limit")
 class RestartWithoutLimitTest {
 

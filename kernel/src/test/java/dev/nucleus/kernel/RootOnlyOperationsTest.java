@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Root operations belong to the root: a process space cannot reach them, and the kernel's own space takes no channels. */
+@Tag("system")
 @DisplayName("Root-only operations")
 class RootOnlyOperationsTest {
 
