@@ -1,5 +1,7 @@
 package dev.nucleus.kernel;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.nucleus.kernel.IpcConformanceSuite.World;
 import dev.nucleus.kernel.Site.Actor;
 import java.time.Duration;
@@ -7,15 +9,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The worlds of the conformance suite with a {@link PartnerProcess}: a kernel, its root space
  * {@code peer}, and a partner process linked to it. Starting a JVM costs more than most scenarios
- * (a second or so here), so one kernel and process serve every test of a class with the same
+ * (about a second here), so one kernel and process serve every test of a class with the same
  * configuration, one after the other. After each test its world is cleared on both sides (its
  * threads and endpoints closed, their Java threads finished); a world the test left broken (it
  * failed, ended a space, closed the kernel, or a partner failed) is discarded: the process is
- * ended, the kernel closed, and nothing may be left in /dev/shm.
+ * ended, the kernel closed, its link gone from /dev/shm. Its replacement starts at once, in the
+ * background, while other tests run; {@link #close} checks that nothing at all is left.
  *
  * <p>Not thread-safe: the tests of a class run one at a time.
  */
@@ -30,12 +39,12 @@ final class PartnerWorlds implements AutoCloseable {
   }
 
   /**
-   * Threads a kernel needs at least: 64 for the process space's range (Kernel.PROCESS_THREADS)
-   * and room for the root's. A scenario that asks for fewer (to pin which slot is reused) gets
-   * this many, and the first free slot is reused all the same.
+   * Threads a kernel has at least: the default, which leaves room for the process space's range
+   * (Kernel.PROCESS_THREADS) and the root's threads. A scenario that asks for fewer (to pin which
+   * slot is reused) gets this many, and a new thread takes the first free slot all the same.
    */
-  private static final int MIN_THREADS = 256;
-  private static final Duration PATIENCE = Duration.ofSeconds(10);
+  private static final int MIN_THREADS = Kernel.Config.defaults().maxThreads();
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   private record Shared(Kernel kernel, Space peer, PartnerProcess process) {
 
@@ -46,6 +55,10 @@ final class PartnerWorlds implements AutoCloseable {
 
   private final Placement placement;
   private final Map<Kernel.Config, Shared> shared = new HashMap<>();
+  /** Replacements of discarded worlds, starting. */
+  private final Map<Kernel.Config, Future<Shared>> spares = new HashMap<>();
+  private final ExecutorService starter = Executors.newSingleThreadExecutor(
+      r -> Thread.ofPlatform().daemon().name("partner-starter").unstarted(r));
 
   PartnerWorlds(Placement placement) {
     this.placement = placement;
@@ -54,19 +67,15 @@ final class PartnerWorlds implements AutoCloseable {
   /** The world of one test over a kernel with {@code config} (its thread count raised where needed). */
   World newWorld(Kernel.Config config) {
     final Kernel.Config adapted = config.withMaxThreads(Math.max(config.maxThreads(), MIN_THREADS));
-    Shared s = shared.get(adapted);
+    Shared s = shared.remove(adapted);
     if (s != null && !s.healthy()) {
-      try {
-        discard(s);
-      } catch (Exception e) {
-        throw new IllegalStateException("cleaning up after an earlier test failed: " + e, e);
-      }
+      discard(s, false);
       s = null;
     }
     if (s == null) {
-      s = start(adapted);
-      shared.put(adapted, s);
+      s = spare(adapted);
     }
+    shared.put(adapted, s);
     final ThreadSite root = new ThreadSite(s.peer());
     final WaitStrategy w = config.waitStrategy();
     if (placement == Placement.PARTNERS_IN_PROCESS) {
@@ -77,6 +86,29 @@ final class PartnerWorlds implements AutoCloseable {
     return new World(s.kernel(), s.process(), root, me, w);
   }
 
+  /** The replacement started for {@code config}, if it started well; else a new one. */
+  private Shared spare(Kernel.Config config) {
+    final Future<Shared> spare = spares.remove(config);
+    if (spare != null) {
+      try {
+        final Shared s = spare.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        if (s.healthy()) {
+          return s;
+        }
+        discard(s, false);
+      } catch (ExecutionException e) {
+        // it did not start (and closed what it made): start afresh below
+      } catch (TimeoutException e) {
+        spares.put(config, spare); // for close() to clean up
+        throw new IllegalStateException("a partner process did not start within " + PATIENCE, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    return start(config);
+  }
+
   private static Shared start(Kernel.Config config) {
     final Kernel kernel = new Kernel(config);
     try {
@@ -84,7 +116,7 @@ final class PartnerWorlds implements AutoCloseable {
       return new Shared(kernel, peer, PartnerProcess.start(kernel, peer, "partner"));
     } catch (Exception | Error e) {
       try {
-        ProcessTests.closeAndCheckNothingLeft(kernel);
+        ProcessTests.closeAndCheckItsLinksGone(kernel);
       } catch (Exception | Error cleanUp) {
         e.addSuppressed(cleanUp);
       }
@@ -96,49 +128,78 @@ final class PartnerWorlds implements AutoCloseable {
    * Clears {@code f} after its test, or ({@code discard}, or if clearing does not work out)
    * discards its kernel and process.
    */
-  void endWorld(World f, boolean discard) throws Exception {
-    final Shared s = sharedOf(f.kernel());
-    if (s == null) {
+  void endWorld(World f, boolean discard) {
+    final Kernel.Config config = configOf(f.kernel());
+    if (config == null) {
       return; // discarded already
     }
+    final Shared s = shared.get(config);
     final ThreadSite root = (ThreadSite) (placement == Placement.PARTNERS_IN_PROCESS ? f.local() : f.remote());
     root.quiesce();
     boolean clean = !discard && s.healthy() && s.process().reset();
     root.closeAll();
-    clean = clean && s.peer().awaitTermination(PATIENCE) && s.healthy();
+    try {
+      clean = clean && s.peer().awaitTermination(PATIENCE) && s.healthy();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      clean = false;
+    }
     if (!clean) {
-      discard(s);
+      shared.remove(config);
+      discard(s, true);
     }
   }
 
-  private Shared sharedOf(Kernel kernel) {
-    for (Shared s : shared.values()) {
-      if (s.kernel() == kernel) {
-        return s;
+  private Kernel.Config configOf(Kernel kernel) {
+    for (Map.Entry<Kernel.Config, Shared> e : shared.entrySet()) {
+      if (e.getValue().kernel() == kernel) {
+        return e.getKey();
       }
     }
     return null;
   }
 
-  private void discard(Shared s) throws Exception {
-    shared.values().remove(s);
+  /** Ends {@code s}'s process, closes its kernel and checks its link is gone; then starts a replacement. */
+  private void discard(Shared s, boolean replace) {
     try {
       s.process().close();
+      ProcessTests.closeAndCheckItsLinksGone(s.kernel());
+    } catch (Exception e) {
+      throw new IllegalStateException("cleaning up " + s.process() + " failed: " + e, e);
     } finally {
-      ProcessTests.closeAndCheckNothingLeft(s.kernel());
+      if (replace) {
+        final Kernel.Config config = s.kernel().config();
+        spares.put(config, starter.submit(() -> start(config)));
+      }
     }
   }
 
-  /** Discards every kernel and process; checks that nothing is left. */
+  /** Discards every kernel and process, spares included; checks that nothing is left in /dev/shm. */
   @Override
   public void close() throws Exception {
     final List<Throwable> failures = new ArrayList<>();
-    for (Shared s : List.copyOf(shared.values())) {
+    final List<Shared> all = new ArrayList<>(shared.values());
+    shared.clear();
+    starter.shutdown();
+    for (Future<Shared> spare : spares.values()) {
       try {
-        discard(s);
-      } catch (Exception | Error e) {
+        all.add(spare.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+      } catch (ExecutionException e) {
+        failures.add(e.getCause());
+      }
+    }
+    spares.clear();
+    for (Shared s : all) {
+      try {
+        discard(s, false);
+      } catch (RuntimeException | Error e) {
         failures.add(e);
       }
+    }
+    try {
+      assertThat(ProcessTests.segmentsOfThisProcess()).as("links left in /dev/shm").isEmpty();
+    } catch (AssertionError e) {
+      failures.add(e);
     }
     if (!failures.isEmpty()) {
       final AssertionError e = new AssertionError("cleaning up the partner processes failed: " + failures.getFirst());

@@ -31,6 +31,20 @@ final class ProcessTests {
     assertThat(segmentsOfThisProcess()).as("segments left in /dev/shm").isEmpty();
   }
 
+  /**
+   * Closes {@code kernel}, checks that each of its process spaces has exited and that their link
+   * files are gone from /dev/shm: for a kernel closed while others of this JVM may be starting
+   * process spaces (whose links are in /dev/shm until the process maps them).
+   */
+  static void closeAndCheckItsLinksGone(Kernel kernel) throws Exception {
+    final List<ProcessSpace> all = kernel.processSpaces();
+    kernel.close();
+    for (ProcessSpace p : all) {
+      assertThat(p.awaitExit(Duration.ofSeconds(10))).as("%s exited", p).isTrue();
+      assertThat(p.linkPath()).as("the link of %s", p).doesNotExist();
+    }
+  }
+
   /** The channel files in /dev/shm that this process created. */
   static List<Path> segmentsOfThisProcess() throws IOException {
     try (Stream<Path> files = Files.list(LinkFile.DEFAULT_DIR)) {
