@@ -22,6 +22,13 @@ import java.util.concurrent.Executors;
  * marker property {@code -Ddev.nucleus.processSpace=<name>}, so that tools (and {@code ps}) see
  * which space a JVM is even in a truncated command line.
  *
+ * <p><b>Dying with the root.</b> Where util-linux's {@code setpriv} is installed, a spawned
+ * child runs under {@code setpriv --pdeathsig KILL}, which arms Linux's parent-death signal and
+ * then executes {@code java}: the signal survives the exec, so a root killed while the child JVM
+ * is still starting takes the child with it at once. The child arms it again and checks its
+ * parent as soon as its own code runs ({@link ParentWatch}), which also covers a system without
+ * setpriv.
+ *
  * <p><b>Why one forking thread.</b> Linux's parent-death signal ({@code PR_SET_PDEATHSIG}) fires
  * when the <em>thread</em> that forked the child ends, not the process: a short-lived caller
  * thread must not be the parent.
@@ -43,6 +50,10 @@ public final class ProcessLauncher {
   /** The system property that tells a spawned process space its root's pid (see ParentWatch). */
   public static final String ROOT_PID_PROPERTY = "dev.nucleus.rootPid";
 
+  /** util-linux's setpriv, where installed: arms the parent-death signal before exec. */
+  private static final String SETPRIV = java.util.stream.Stream.of("/usr/bin/setpriv", "/bin/setpriv")
+      .filter(p -> Files.isExecutable(Path.of(p))).findFirst().orElse(null);
+
   private ExecutorService forker;
 
   /**
@@ -54,7 +65,13 @@ public final class ProcessLauncher {
       String componentClass, String waitStrategy, String adaptiveSpinNanos, List<String> componentArgs) {
     final String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    final List<String> cmd = new ArrayList<>(List.of(java, "-Ddev.nucleus.processSpace=" + spaceName));
+    final List<String> cmd = new ArrayList<>();
+    if (spawned && SETPRIV != null) {
+      // Armed before the JVM even starts (the signal survives execve): a root that dies while the
+      // child JVM boots takes it at once, not when the child's main gets to run (ParentWatch).
+      cmd.addAll(List.of(SETPRIV, "--pdeathsig", "KILL", "--"));
+    }
+    cmd.addAll(List.of(java, "-Ddev.nucleus.processSpace=" + spaceName));
     if (spawned) {
       cmd.add("-D" + ROOT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
     }
