@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,7 +73,9 @@ class ProcessSpaceConformanceTest extends IpcConformanceSuite {
     }
   }
 
+  /** A system test (it stops a real process): it runs in the system tier, with failsafe. */
   @Test
+  @Tag("system")
   @DisplayName("IPC1602 a stopped (SIGSTOP) process is not dead: its partner waits, and resumes with it")
   void stoppedProcessIsNotDead() throws Exception {
     final World f = world(WaitStrategy.ADAPTIVE);
