@@ -56,7 +56,9 @@ import org.opentest4j.TestAbortedException;
  *
  * The partners' behaviour is in the named behaviours of {@link Partners}, which run in either
  * kind of space. A scenario that cannot apply to a kind of space says why, with an assumption
- * ({@link #assumeThat}), where it stands.
+ * ({@link #assumeThat}), where it stands; a behaviour that one kind of space does not have yet (a
+ * divergence of the kernel the suite found) is marked as such ({@link #knownDivergence}), last in
+ * its scenario.
  *
  * <p>Staging without sleeping: a start order ("receiver first", "sender first") is set up by
  * polling the partner's {@link IpcState} until it is RECEIVING, SENDING or WAITING_FOR_REPLY
