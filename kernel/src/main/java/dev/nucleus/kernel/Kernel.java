@@ -566,7 +566,7 @@ public final class Kernel implements AutoCloseable {
       try {
         link = Link.create(config.linkDirectory(), config.messageRegisters(), config.maxThreads(), config.maxEndpoints(),
             config.adaptiveSpin().toNanos(), peer.number(), number, first, PROCESS_THREADS, firstEp, PROCESS_ENDPOINTS,
-            versionBase);
+            config.maxSpaces(), versionBase);
         peer.tables.addLinkTable(number, link.table());
       } catch (RuntimeException | Error e) {
         if (link != null) {

@@ -44,7 +44,7 @@ final class ProcessSpaceMain {
     watch.watchRoot(link);
     final LinkDescriptor.Geometry g = link.geometry();
     final Kernel.Config config = new Kernel.Config(g.maxThreads(),
-        Math.max(2, Math.max(link.spaceA(), link.spaceB()) + 1), g.maxEndpoints(), g.mrCount(),
+        link.header(LinkDescriptor.MAX_SPACES_OFFSET), g.maxEndpoints(), g.mrCount(),
         WaitStrategy.valueOf(args[3]), Duration.ofNanos(Long.parseLong(args[4])), link.path().getParent());
     final Space space = processSpace(config, link, args[1]);
     final List<String> componentArgs = Arrays.asList(args).subList(5, args.length);

@@ -27,7 +27,7 @@ class LinkFileTest {
   private static final LinkDescriptor.Geometry SMALL = new LinkDescriptor.Geometry(8, 64, 16);
 
   private static Link createSmallLink(Path dir) {
-    return Link.create(dir, SMALL.mrCount(), SMALL.maxThreads(), SMALL.maxEndpoints(), 0, 1, 2, 0, 32, 0, 8, 0);
+    return Link.create(dir, SMALL.mrCount(), SMALL.maxThreads(), SMALL.maxEndpoints(), 0, 1, 2, 0, 32, 0, 8, 16, 0);
   }
 
   @Test

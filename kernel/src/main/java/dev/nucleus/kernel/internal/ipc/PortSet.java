@@ -123,7 +123,7 @@ public final class PortSet extends WaitLoop {
    * only), owned by {@code self.waitOwner}, claimable in table {@code claimable} (-1: in none).
    * Returns OK with the message (or notification) in the registers of the table it came in
    * ({@link #served}, {@link #servedState}); {@link EngineCodes#RESTART}; or a receive-phase
-   * error: TIMEOUT, NO_PARTNER (zero timeout), ABORTED, STALE_ID (the endpoint closed), CLOSED
+   * error: TIMEOUT, NO_PARTNER (zero timeout), ABORTED, PEER_DEAD (the endpoint closed meanwhile), CLOSED
    * (this thread ended), or a status a partner delivered (PEER_DEAD for a copy a dead peer left).
    */
   int receive(int rp, int bit, long deadline, boolean zero, int claimable) {
@@ -278,11 +278,20 @@ public final class PortSet extends WaitLoop {
           // A count a broken peer left: ignore it until it changes.
           fruitless[i] = ReceivePointDescriptor.lengthAcquire(t.rps, Rendezvous.rpOffset(rp));
         } else if (status != Status.receive(Status.NO_PARTNER)) {
-          return stop(status); // STALE_ID: the endpoint closed
+          return stop(status == Status.receive(Status.STALE_ID) ? closedUnderUs() : status);
         }
       }
     }
     return WAITING;
+  }
+
+  /**
+   * The result of a receive whose point closed while it waited (it was open when the receive
+   * published itself): PEER_DEAD, as for a receive in one table (PortWait), or CLOSED if the
+   * point closed because this thread ended.
+   */
+  private int closedUnderUs() {
+    return Status.receive(self.ended ? Status.CLOSED : Status.PEER_DEAD);
   }
 
   private void served(int i, long st) {
@@ -388,7 +397,7 @@ public final class PortSet extends WaitLoop {
       }
     }
     if (rp >= 0 && !tables[0].ownsPoint(rp, self.waitOwner)) {
-      return stop(Status.receive(Status.STALE_ID));
+      return stop(closedUnderUs());
     }
     // Look at every queue again now and then: a count can also stay the same while its senders
     // change (one killed and unlinked, another queued), and a stale doubt must not strand them.

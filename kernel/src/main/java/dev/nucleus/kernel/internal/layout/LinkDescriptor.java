@@ -34,7 +34,7 @@ import java.lang.invoke.VarHandle;
  *   92  B_EP_COUNT     u32  how many
  *   96  PUBLISHED      u64  written by B: the id its component offers (its bootstrap service), 0 until then
  *  104  B_STATE        u32  written by B: 0 booting, 1 attached, 2 running (PUBLISHED valid), 3 failed
- *  108  (zero)
+ *  108  MAX_SPACES     u32  the root kernel's number of spaces: a space number at or above it is INVALID_ID
  *  112  VERSION_BASE   u64  B gives its slots versions VERSION_BASE + 1 .. VERSION_BASE + 65536
  * 1024  A_NAME_COUNT   u32  names A offers B: how many entries of A_NAMES are valid (release-stored by A)
  * 1088  A_NAMES        15 entries of 64 bytes: NAME (55 bytes UTF-8, NUL padding) at +0, ID u64 at +56
@@ -78,6 +78,7 @@ public final class LinkDescriptor {
   public static final long B_EP_COUNT_OFFSET = 92;
   public static final long PUBLISHED_OFFSET = 96;
   public static final long B_STATE_OFFSET = 104;
+  public static final long MAX_SPACES_OFFSET = 108;
   public static final long VERSION_BASE_OFFSET = 112;
   /** The names A offers B: the count, then the entries (see {@link Directory}). */
   public static final long A_NAME_COUNT_OFFSET = 1024;
@@ -142,7 +143,7 @@ public final class LinkDescriptor {
 
   /** Writes the header of a new segment (side A, before anyone else maps it). */
   public static void writeHeader(MemorySegment s, Geometry g, int spaceA, int spaceB, int bFirstIndex,
-      int bIndexCount, int bFirstEndpoint, int bEndpointCount, long versionBase) {
+      int bIndexCount, int bFirstEndpoint, int bEndpointCount, int maxSpaces, long versionBase) {
     LONG.set(s, MAGIC_OFFSET, MAGIC);
     INT.set(s, VERSION_OFFSET, VERSION);
     INT.set(s, MR_COUNT_OFFSET, g.mrCount());
@@ -159,6 +160,7 @@ public final class LinkDescriptor {
     INT.set(s, B_INDEX_COUNT_OFFSET, bIndexCount);
     INT.set(s, B_FIRST_EP_OFFSET, bFirstEndpoint);
     INT.set(s, B_EP_COUNT_OFFSET, bEndpointCount);
+    INT.set(s, MAX_SPACES_OFFSET, maxSpaces);
     LONG.set(s, VERSION_BASE_OFFSET, versionBase);
     INT.set(s, A_NAME_COUNT_OFFSET, 0);
     INT.set(s, B_NAME_COUNT_OFFSET, 0);
@@ -208,6 +210,14 @@ public final class LinkDescriptor {
     final long countEp = (int) INT.get(s, B_EP_COUNT_OFFSET);
     if (firstEp < 0 || countEp < 0 || firstEp + countEp > maxEndpoints) {
       throw new IllegalArgumentException("link endpoint range out of bounds: " + firstEp + "+" + countEp);
+    }
+    final int maxSpaces = (int) INT.get(s, MAX_SPACES_OFFSET);
+    final int spaceA = (int) INT.get(s, SPACE_A_OFFSET);
+    final int spaceB = (int) INT.get(s, SPACE_B_OFFSET);
+    if (maxSpaces < 2 || maxSpaces > ThreadId.MAX_SPACE + 1 || spaceA < 0 || spaceB < 0 || spaceA >= maxSpaces
+        || spaceB >= maxSpaces || spaceA == spaceB) {
+      throw new IllegalArgumentException("link spaces out of range: SPACE_A " + spaceA + ", SPACE_B " + spaceB
+          + ", MAX_SPACES " + maxSpaces);
     }
     final long base = (long) LONG.get(s, VERSION_BASE_OFFSET);
     if (base < 0 || base + VERSION_WINDOW > ThreadId.MAX_VERSION) {

@@ -66,6 +66,7 @@ public final class Link implements AutoCloseable {
     final Sleeper sleeper = new FutexSleeper(tcbs, g.stride(), g.maxThreads());
     this.table = new Rendezvous(tcbs, rps, g.stride(), g.maxThreads(), g.maxEndpoints(), g.mrCount(),
         adaptiveSpinNanos, permitted, sleeper, side);
+    table.limitSpaces(LinkDescriptor.getIntAcquire(segment, LinkDescriptor.MAX_SPACES_OFFSET));
     if (side == SIDE_A) {
       table.acceptSendersOnlyFrom(spaceB);
     }
@@ -81,12 +82,12 @@ public final class Link implements AutoCloseable {
    */
   public static Link create(Path dir, int messageRegisters, int maxThreads, int maxEndpoints, long adaptiveSpinNanos,
       int spaceA, int spaceB, int bFirstIndex, int bIndexCount, int bFirstEndpoint, int bEndpointCount,
-      long versionBase) {
+      int maxSpaces, long versionBase) {
     final LinkDescriptor.Geometry g = new LinkDescriptor.Geometry(messageRegisters, maxThreads, maxEndpoints);
     final LinkFile file = LinkFile.create(dir, g.totalSize());
     try {
       LinkDescriptor.writeHeader(file.segment(), g, spaceA, spaceB, bFirstIndex, bIndexCount, bFirstEndpoint, bEndpointCount,
-          versionBase);
+          maxSpaces, versionBase);
       final Link c = new Link(file, g, SIDE_A, adaptiveSpinNanos);
       c.table.clearAll();
       return c;
