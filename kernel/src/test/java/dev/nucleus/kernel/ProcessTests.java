@@ -47,7 +47,7 @@ final class ProcessTests {
 
   /** The channel files in /dev/shm that this process created. */
   static List<Path> segmentsOfThisProcess() throws IOException {
-    try (Stream<Path> files = Files.list(LinkFile.DEFAULT_DIR)) {
+    try (Stream<Path> files = Files.list(LinkFile.defaultDirectory())) {
       final String mine = LinkFile.PREFIX + ProcessHandle.current().pid() + "-";
       return files.filter(f -> f.getFileName().toString().startsWith(mine)).toList();
     }
