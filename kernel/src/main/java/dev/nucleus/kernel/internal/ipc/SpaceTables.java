@@ -51,11 +51,6 @@ public final class SpaceTables {
     return number;
   }
 
-  /** The home table. */
-  public Rendezvous home() {
-    return home;
-  }
-
   /** The tables this space's threads have ports in: home first. Never modified once returned. */
   public Rendezvous[] tables() {
     return tables;
@@ -69,11 +64,6 @@ public final class SpaceTables {
     }
     final Rendezvous t = r[spaceNumber];
     return t == null ? home : t;
-  }
-
-  /** The live threads of this space (engine side). */
-  public List<ThreadEngine> threads() {
-    return threads;
   }
 
   /**
@@ -190,11 +180,6 @@ public final class SpaceTables {
     final ThreadEngine engine = new ThreadEngine(this, slot, id, first, strategy);
     threads.add(engine);
     return engine;
-  }
-
-  /** Removes an ended thread from this space. */
-  public void removeThread(ThreadEngine t) {
-    threads.remove(t);
   }
 
   /** Whether endpoint slot {@code slot} may be reused: nobody is queued at it in any table. */

@@ -104,11 +104,6 @@ public final class ThreadEngine {
     return strategy;
   }
 
-  /** Whether the kernel has ended this thread. */
-  public boolean isEnded() {
-    return ended;
-  }
-
   // --- the UTCB ---------------------------------------------------------------------------
 
   /** MR0, the message tag. */
