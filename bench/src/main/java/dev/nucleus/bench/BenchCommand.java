@@ -1,5 +1,6 @@
 package dev.nucleus.bench;
 
+import dev.nucleus.cli.OutputFile;
 import dev.nucleus.kernel.WaitStrategy;
 import java.io.IOException;
 import java.io.PrintStream;

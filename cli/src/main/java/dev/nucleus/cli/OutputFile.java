@@ -15,9 +15,10 @@ import java.util.Optional;
 /**
  * An output file named on the command line ({@code --json FILE}): checked before a long run, so
  * that a bad path fails at once, and described in one line when it cannot be written. Its
- * directory must exist; the file is created or replaced.
+ * directory must exist; the file is created or replaced. Shared by the {@code nucleus} command
+ * and the bench. Stateless and thread-safe.
  */
-final class OutputFile {
+public final class OutputFile {
 
   private OutputFile() {}
 
@@ -25,8 +26,11 @@ final class OutputFile {
    * Why {@code file} cannot be written, in a few words, or empty if it can: its directory exists
    * and a file can be created there (tried, then removed), or it exists and opens for writing.
    * Nothing is left behind and an existing file is not changed.
+   *
+   * @param file the path the user gave
+   * @return the problem, or empty if the file can be written
    */
-  static Optional<String> problem(Path file) {
+  public static Optional<String> problem(Path file) {
     final Path abs = file.toAbsolutePath();
     if (Files.isDirectory(abs)) {
       return Optional.of("it is a directory");
@@ -47,8 +51,13 @@ final class OutputFile {
     }
   }
 
-  /** The cause of a failed write in a few words, without the path (the caller names it). */
-  static String reason(Exception e) {
+  /**
+   * The cause of a failed write in a few words, without the path (the caller names it).
+   *
+   * @param e what the write threw
+   * @return a few words, e.g. "permission denied"
+   */
+  public static String reason(Exception e) {
     if (e instanceof NoSuchFileException) {
       return "no such file or directory";
     }

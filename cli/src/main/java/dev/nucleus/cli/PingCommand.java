@@ -109,7 +109,7 @@ final class PingCommand implements Callable<Integer> {
           if (process != null) {
             process.close();
           }
-          System.err.println("ping: the echo server did not start: " + Main.describe(e));
+          System.err.println("ping: the echo server did not start: " + OneLineErrors.describe(e));
           return 1;
         }
         where = "process space " + process.number() + ", pid " + process.pid();
