@@ -74,6 +74,6 @@ public final class OutputFile {
     if (e instanceof FileNotFoundException && message != null && message.endsWith(")") && message.contains(" (")) {
       return message.substring(message.lastIndexOf(" (") + 2, message.length() - 1); // "path (reason)"
     }
-    return message != null && !message.isBlank() ? Main.oneLine(message) : e.getClass().getSimpleName();
+    return message != null && !message.isBlank() ? OneLineErrors.oneLine(message) : e.getClass().getSimpleName();
   }
 }
