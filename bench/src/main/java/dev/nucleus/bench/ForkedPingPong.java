@@ -22,16 +22,15 @@ import org.HdrHistogram.Histogram;
  * stall watchdog fails a run whose partner stops answering, and the whole child is given {@link
  * #LIMIT}; it is always killed and reaped.
  */
-public final class ForkedPingPong implements PingPong {
+public final class ForkedPingPong extends DelegatingPingPong {
 
   /** The longest a forked run may take, start-up included. */
   static final Duration LIMIT = Duration.ofMinutes(5);
 
-  private final PingPong inner;
   private Allocation lastAllocation;
 
   private ForkedPingPong(PingPong inner) {
-    this.inner = inner;
+    super(inner);
   }
 
   /** {@code inner}, measured in a fresh JVM per run. */
@@ -45,38 +44,8 @@ public final class ForkedPingPong implements PingPong {
   }
 
   @Override
-  public String name() {
-    return inner.name();
-  }
-
-  @Override
-  public String floor() {
-    return inner.floor();
-  }
-
-  @Override
-  public String unavailableReason() {
-    return inner.unavailableReason();
-  }
-
-  @Override
   public String description() {
     return inner.description() + " (a fresh JVM per run)";
-  }
-
-  @Override
-  public int defaultIterations() {
-    return inner.defaultIterations();
-  }
-
-  @Override
-  public int defaultWarmup() {
-    return inner.defaultWarmup();
-  }
-
-  @Override
-  public MessageSize messageSize() {
-    return inner.messageSize();
   }
 
   @Override

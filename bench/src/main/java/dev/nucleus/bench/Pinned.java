@@ -42,16 +42,15 @@ import org.HdrHistogram.Histogram;
  * floor's name with {@link #SUFFIX}. Runs on a platform thread only (see {@link CpuAffinity});
  * the harness calls {@link #run} from one.
  */
-public final class Pinned implements PingPong {
+public final class Pinned extends DelegatingPingPong {
 
   /** What a pinned twin's name adds to its mechanism's name. */
   public static final String SUFFIX = "-pinned";
 
-  private final PingPong inner;
   private final BitSet cpus; // null: the highest CPU the calling thread may use, found per run
 
   private Pinned(PingPong inner, BitSet cpus) {
-    this.inner = inner;
+    super(inner);
     this.cpus = cpus;
   }
 
@@ -113,25 +112,10 @@ public final class Pinned implements PingPong {
             : "CPUs " + CpuAffinity.format(cpus));
   }
 
-  @Override
-  public int defaultIterations() {
-    return inner.defaultIterations();
-  }
-
-  @Override
-  public int defaultWarmup() {
-    return inner.defaultWarmup();
-  }
-
   /** None: a pinned twin is not part of the size sweep or its chart. */
   @Override
   public MessageSize messageSize() {
     return null;
-  }
-
-  @Override
-  public Allocation lastAllocation() {
-    return inner.lastAllocation();
   }
 
   /**

@@ -12,12 +12,11 @@ import org.HdrHistogram.Histogram;
  * <p>Wrap the mechanism inside a {@link ForkedPingPong}, never a fork itself: the forked child
  * looks its mechanism up by name and unwraps only the fork.
  */
-final class PlacementDependent implements PingPong {
+final class PlacementDependent extends DelegatingPingPong {
 
-  private final PingPong inner;
 
   private PlacementDependent(PingPong inner) {
-    this.inner = inner;
+    super(inner);
   }
 
   /**
@@ -33,21 +32,6 @@ final class PlacementDependent implements PingPong {
   }
 
   @Override
-  public String name() {
-    return inner.name();
-  }
-
-  @Override
-  public String floor() {
-    return inner.floor();
-  }
-
-  @Override
-  public String unavailableReason() {
-    return inner.unavailableReason();
-  }
-
-  @Override
   public String description() {
     return inner.description()
         + "; unpinned, so placement-dependent (pinned twin: "
@@ -56,28 +40,4 @@ final class PlacementDependent implements PingPong {
         + ")";
   }
 
-  @Override
-  public int defaultIterations() {
-    return inner.defaultIterations();
-  }
-
-  @Override
-  public int defaultWarmup() {
-    return inner.defaultWarmup();
-  }
-
-  @Override
-  public MessageSize messageSize() {
-    return inner.messageSize();
-  }
-
-  @Override
-  public Allocation lastAllocation() {
-    return inner.lastAllocation();
-  }
-
-  @Override
-  public void run(int warmup, int iterations, Histogram roundTripsNs) throws Exception {
-    inner.run(warmup, iterations, roundTripsNs);
-  }
 }
