@@ -305,6 +305,7 @@ public final class ProcessSpace implements AutoCloseable {
         link.unlink();
         link.markSpaceDead(number, Link.SIDE_B); // also wakes every sleeper of the link
         peer.tables.removeLinkTable(link.table()); // its open receives stop waiting in it
+        link.close(); // no row will be reserved any more: the descriptor goes (the mapping when unreachable)
       } finally {
         exitHandled = true;
         kernel.processSpaceEnded(this);
@@ -315,8 +316,6 @@ public final class ProcessSpace implements AutoCloseable {
   Link link() {
     return link;
   }
-
-
 
   /**
    * Ends the process space: asks the process to exit (SIGTERM), kills it (SIGKILL) if it has not

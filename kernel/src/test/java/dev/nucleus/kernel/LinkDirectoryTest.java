@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The link directory of a kernel (Kernel.Config.linkDirectory, $NUCLEUS_LINK_DIR) under faults:
  * a directory too full, read-only or missing when a process space is spawned is one clear error
- * and leaves nothing behind; one that fills up during a run changes nothing, because every page
- * of a link is reserved when it is made. Each test mounts a small tmpfs of its own (skipped
+ * and leaves nothing behind; one that fills up during a run faults nothing, because every page
+ * of a link is reserved before it is touched: a new thread whose port needs a page more is
+ * refused in one line. Each test mounts a small tmpfs of its own (skipped
  * where that is not allowed).
  */
 @org.junit.jupiter.api.Timeout(120)
@@ -27,11 +28,15 @@ import org.junit.jupiter.api.Test;
 class LinkDirectoryTest {
 
   private static final long PAGE = 4096;
-  /** Small links: 128 threads (64 for each process space), 32 endpoints, 64 registers. */
-  private static final Kernel.Config SMALL = Kernel.Config.defaults().withMaxThreads(128).withMaxEndpoints(32)
+  /** Small links: 192 threads (64 for each of two process spaces, 64 for the root), 32 endpoints, 64 registers. */
+  private static final Kernel.Config SMALL = Kernel.Config.defaults().withMaxThreads(192).withMaxEndpoints(32)
       .withMaxSpaces(8);
-  private static final long LINK_BYTES =
-      new LinkDescriptor.Geometry(SMALL.messageRegisters(), SMALL.maxThreads(), SMALL.maxEndpoints()).totalSize();
+  private static final LinkDescriptor.Geometry GEOMETRY =
+      new LinkDescriptor.Geometry(SMALL.messageRegisters(), SMALL.maxThreads(), SMALL.maxEndpoints());
+  /** More than a link of SMALL can cost: its whole table. */
+  private static final long LINK_BYTES = GEOMETRY.totalSize();
+  /** What a link reserves before any row: its header and row map. */
+  private static final long LINK_PREFIX = GEOMETRY.tcbOffset();
 
   private Kernel kernel;
   private Tmpfs tmpfs;
@@ -65,20 +70,19 @@ class LinkDirectoryTest {
   @Test
   @DisplayName("a spawn that finds the link directory full fails in one line naming it, the bytes needed and free, and leaves no file; the spaces before it go on")
   void aFullDirectoryFailsTheSpawnClearly() throws Exception {
-    tmpfs = Tmpfs.mount(LINK_BYTES); // room for exactly one link
+    tmpfs = Tmpfs.mount(LINK_BYTES);
     kernel = new Kernel(SMALL.withLinkDirectory(tmpfs.dir()));
     final Space client = kernel.createSpace("client");
     final ProcessSpace first = kernel.spawnProcessSpace("first", EchoComponent.class, client);
     final long server = first.awaitPublished(Duration.ofSeconds(30));
-    assertThat(tmpfs.usableSpace()).isZero();
-
-    assertThatThrownBy(() -> kernel.spawnProcessSpace("second", EchoComponent.class, client))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessage("not enough space in " + tmpfs.dir() + " for a link: it needs " + LINK_BYTES + " bytes, 0 are free");
-    assertThat(tmpfs.files()).isEmpty();
-    assertThat(kernel.processSpaces()).containsExactly(first);
-
     try (IpcThread me = client.attach("me")) {
+      tmpfs.fill();
+      assertThatThrownBy(() -> kernel.spawnProcessSpace("second", EchoComponent.class, client))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("not enough space in " + tmpfs.dir() + " for a link: it needs " + LINK_PREFIX + " bytes, 0 are free");
+      assertThat(tmpfs.files()).as("nothing but the filler").allMatch(f -> f.endsWith("filler"));
+      assertThat(kernel.processSpaces()).containsExactly(first);
+
       me.setTag(MessageTag.of(1, 1));
       me.setMr(1, 41);
       assertThat(me.call(server)).isEqualTo(Status.OK);
@@ -87,23 +91,31 @@ class LinkDirectoryTest {
   }
 
   @Test
-  @DisplayName("a link directory filled during a run faults nothing: calls, new threads, a crashed peer, closing")
+  @DisplayName("a link directory filled during a run faults nothing: calls go on, a new thread whose port needs a page fails in one line, a crashed peer, closing")
   void aDirectoryFilledDuringARunFaultsNothing() throws Exception {
-    tmpfs = Tmpfs.mount(LINK_BYTES + 16 * PAGE);
+    tmpfs = Tmpfs.mount(LINK_BYTES);
     kernel = new Kernel(SMALL.withLinkDirectory(tmpfs.dir()));
     final Space client = kernel.createSpace("client");
     final ProcessSpace echo = kernel.spawnProcessSpace("echo", EchoComponent.class, client, "crash-after", "800");
     final long server = echo.awaitPublished(Duration.ofSeconds(30));
-    tmpfs.fill();
-    assertThat(tmpfs.usableSpace()).isZero();
-
     final List<IpcThread> threads = new ArrayList<>();
     try {
-      for (int t = 0; t < 8; t++) { // each one's port in the link is a first touch of its pages
-        threads.add(client.attach("caller-" + t, WaitStrategy.BLOCK));
+      threads.add(client.attach("caller-0", WaitStrategy.BLOCK));
+      tmpfs.fill();
+      assertThat(tmpfs.usableSpace()).isZero();
+      final List<String> refused = new ArrayList<>();
+      for (int t = 1; t < 16; t++) { // a port on pages the link has reserved works; one that needs a new page is refused
+        try {
+          threads.add(client.attach("caller-" + t, WaitStrategy.BLOCK));
+        } catch (IllegalStateException e) {
+          refused.add(e.getMessage());
+        }
       }
+      assertThat(refused).as("threads whose ports need pages of a full directory").isNotEmpty()
+          .allMatch(m -> m.startsWith("not enough space in " + tmpfs.dir() + " for ") && m.endsWith(" bytes, 0 are free")
+              && !m.contains("\n"));
       for (IpcThread me : threads) {
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 800 / threads.size(); i++) {
           me.setTag(MessageTag.of(1, 1));
           me.setMr(1, i);
           assertThat(me.call(server)).isEqualTo(Status.OK);
@@ -111,9 +123,14 @@ class LinkDirectoryTest {
         }
       }
       final IpcThread me = threads.getFirst();
-      me.setTag(MessageTag.of(1, 1));
-      assertThat(me.call(server)).as("the 801st call crashes the server").isEqualTo(Status.receive(Status.PEER_DEAD));
+      int status;
+      do { // the 801st call crashes the server
+        me.setTag(MessageTag.of(1, 1));
+        status = me.call(server);
+      } while (status == Status.OK);
+      assertThat(status).isEqualTo(Status.receive(Status.PEER_DEAD));
       assertThat(echo.awaitExit(Duration.ofSeconds(10))).isTrue();
+      assertThat(tmpfs.usableSpace()).as("nothing touched a page that was not reserved").isZero();
     } finally {
       for (IpcThread t : threads) {
         t.close(); // wakes every sleeper of every table the space has
@@ -147,7 +164,7 @@ class LinkDirectoryTest {
   @Test
   @DisplayName("$NUCLEUS_LINK_DIR chooses the directory of a kernel with the default Config")
   void theEnvironmentChoosesTheDefaultDirectory() throws Exception {
-    tmpfs = Tmpfs.mount(512 * PAGE); // a link of the default Config: 1,216,512 bytes
+    tmpfs = Tmpfs.mount(512 * PAGE); // more than a link of the default Config reserves
     final List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
         "--enable-native-access=dev.nucleus.kernel"));
     final String childOptions = System.getProperty("dev.nucleus.childJvmOptions", "").strip();

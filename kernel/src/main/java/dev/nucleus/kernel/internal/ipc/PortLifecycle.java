@@ -49,6 +49,7 @@ final class PortLifecycle {
   private final MemorySegment rps;
   private final int maxThreads;
   private final int maxEndpoints;
+  private final Rows rows;
 
   PortLifecycle(Rendezvous table, SenderQueue queue) {
     this.table = table;
@@ -57,6 +58,7 @@ final class PortLifecycle {
     this.rps = table.rps;
     this.maxThreads = table.maxThreads;
     this.maxEndpoints = table.maxEndpoints;
+    this.rows = table.rows;
   }
 
   private long tcbOffset(int i) {
@@ -71,17 +73,17 @@ final class PortLifecycle {
 
   /** Whether slot {@code i} may take a new thread: no sender is still queued at its point. */
   boolean portReusable(int i) {
-    return ReceivePointDescriptor.lengthVolatile(rps, rpOffset(i)) == 0;
+    return !rows.has(i) || ReceivePointDescriptor.lengthVolatile(rps, rpOffset(i)) == 0;
   }
 
   /** The epoch slot {@code i}'s state word has reached (epochs continue across occupants). */
   long portEpoch(int i) {
-    return epoch(stateVolatile(tcbs, tcbOffset(i)));
+    return rows.has(i) ? epoch(stateVolatile(tcbs, tcbOffset(i))) : 0;
   }
 
   /** The id in port {@code i}'s ID field. */
   long portId(int i) {
-    return idVolatile(tcbs, tcbOffset(i));
+    return rows.has(i) ? idVolatile(tcbs, tcbOffset(i)) : ThreadId.NIL;
   }
 
   /**
@@ -89,6 +91,7 @@ final class PortLifecycle {
    * member 0 of its own receive point. Publishing OWNER last makes the id addressable.
    */
   void initPort(int i, long id, long epoch) {
+    rows.ensure(i); // a no-op after reserveThreadRow
     final MemorySegment s = tcbs;
     final long to = tcbOffset(i);
     final long rpOff = rpOffset(i);
@@ -176,6 +179,7 @@ final class PortLifecycle {
 
   /** Makes endpoint slot {@code slot} the receive point of endpoint {@code id}. */
   void openEndpoint(int slot, long id) {
+    rows.ensure(maxThreads + slot); // a no-op after reserveEndpointRow
     final long rpOff = rpOffset(maxThreads + slot);
     ReceivePointDescriptor.clearPlain(rps, rpOff);
     ReceivePointDescriptor.setOwnerVolatile(rps, rpOff, id);
@@ -183,7 +187,7 @@ final class PortLifecycle {
 
   /** Whether endpoint slot {@code slot} may be reused: nobody is queued at it. */
   boolean endpointReusable(int slot) {
-    return ReceivePointDescriptor.lengthVolatile(rps, rpOffset(maxThreads + slot)) == 0;
+    return !rows.has(maxThreads + slot) || ReceivePointDescriptor.lengthVolatile(rps, rpOffset(maxThreads + slot)) == 0;
   }
 
   /** Closes endpoint slot {@code slot}: its id becomes stale; waiters and queued senders notice. */
@@ -193,22 +197,26 @@ final class PortLifecycle {
 
   /** The owner id of endpoint slot {@code j}, 0 if closed. */
   long endpointOwner(int j) {
-    return ReceivePointDescriptor.ownerVolatile(rps, rpOffset(maxThreads + j));
+    return rows.has(maxThreads + j) ? ReceivePointDescriptor.ownerVolatile(rps, rpOffset(maxThreads + j)) : ThreadId.NIL;
   }
 
   // --- the whole table ------------------------------------------------------------------------
 
-  /** Resets every receive point to empty (a new table, before it is shared). */
+  /** Resets every receive point this table has to empty (a new table, before it is shared). */
   void clearAll() {
     for (int i = 0; i < maxThreads + maxEndpoints; i++) {
-      ReceivePointDescriptor.clearPlain(rps, rpOffset(i));
+      if (rows.has(i)) {
+        ReceivePointDescriptor.clearPlain(rps, rpOffset(i));
+      }
     }
   }
 
   /** Wakes every sleeping thread so that it re-checks its partner (after a death). */
   void wakeAllSleepers() {
     for (int i = 0; i < maxThreads; i++) {
-      table.wakeIfSleeping(i, tcbOffset(i));
+      if (rows.has(i)) {
+        table.wakeIfSleeping(i, tcbOffset(i));
+      }
     }
   }
 
@@ -217,7 +225,9 @@ final class PortLifecycle {
   /** Releases every lock held by {@code side}, whose process has died. */
   void breakLocks(int side) {
     for (int i = 0; i < maxThreads + maxEndpoints; i++) {
-      ReceivePointDescriptor.breakLock(rps, rpOffset(i), side);
+      if (rows.has(i)) {
+        ReceivePointDescriptor.breakLock(rps, rpOffset(i), side);
+      }
     }
   }
 
@@ -230,6 +240,9 @@ final class PortLifecycle {
   boolean rescueStrandedCopies(int space, boolean force) {
     boolean remaining = false;
     for (int i = 0; i < maxThreads; i++) {
+      if (!rows.has(i)) {
+        continue;
+      }
       final long to = tcbOffset(i);
       final long st = stateVolatile(tcbs, to);
       final int code = code(st);
@@ -266,6 +279,9 @@ final class PortLifecycle {
 
   /** What port {@code i} (of thread {@code id}) is doing; a consistent snapshot. */
   IpcState ipcState(int i, long id) {
+    if (!rows.has(i)) {
+      return new IpcState(IpcState.Kind.DEAD, ThreadId.NIL, ThreadId.NIL); // no port here
+    }
     final long to = tcbOffset(i);
     while (true) {
       final long st = stateVolatile(tcbs, to);
@@ -275,7 +291,7 @@ final class PortLifecycle {
       if (stateVolatile(tcbs, to) != st) {
         continue;
       }
-      final long endpoint = rp >= maxThreads && rp < maxThreads + maxEndpoints
+      final long endpoint = rp >= maxThreads && rp < maxThreads + maxEndpoints && rows.has(rp)
           ? ReceivePointDescriptor.ownerVolatile(rps, rpOffset(rp)) : ThreadId.NIL;
       final IpcState.Kind kind = !current ? IpcState.Kind.DEAD : switch (code(st)) {
         case RECEIVING, POLLING -> rp < 0 ? IpcState.Kind.WAITING_FOR_NOTIFICATION : IpcState.Kind.RECEIVING;

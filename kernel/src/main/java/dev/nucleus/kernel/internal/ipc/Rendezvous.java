@@ -129,6 +129,8 @@ public final class Rendezvous {
   final int mrCount;
   final long adaptiveSpinNanos;
   final ChannelTable channels;
+  /** Which rows have memory behind them: all of the home table's, the reserved ones of a link's. */
+  final Rows rows;
   private final Sleeper sleeper;
   /** The sender queues of this table and their locks: the slow path. */
   final SenderQueue queue;
@@ -151,12 +153,16 @@ public final class Rendezvous {
 
   public Rendezvous(MemorySegment tcbs, MemorySegment rps, long stride, int maxThreads, int maxEndpoints,
       int mrCount, long adaptiveSpinNanos, ChannelTable channels, Sleeper sleeper) {
-    this(tcbs, rps, stride, maxThreads, maxEndpoints, mrCount, adaptiveSpinNanos, channels, sleeper, 1);
+    this(tcbs, rps, stride, maxThreads, maxEndpoints, mrCount, adaptiveSpinNanos, channels, sleeper, 1,
+        Rows.all(maxThreads + maxEndpoints));
   }
 
-  /** {@code lockValue}: what this process writes into a receive point's LOCK, its side of the table. */
+  /**
+   * {@code lockValue}: what this process writes into a receive point's LOCK, its side of the
+   * table; {@code rows}: which rows (receive points, with their TCBs) may be touched.
+   */
   public Rendezvous(MemorySegment tcbs, MemorySegment rps, long stride, int maxThreads, int maxEndpoints,
-      int mrCount, long adaptiveSpinNanos, ChannelTable channels, Sleeper sleeper, int lockValue) {
+      int mrCount, long adaptiveSpinNanos, ChannelTable channels, Sleeper sleeper, int lockValue, Rows rows) {
     this.tcbs = tcbs;
     this.rps = rps;
     this.stride = stride;
@@ -166,7 +172,8 @@ public final class Rendezvous {
     this.adaptiveSpinNanos = adaptiveSpinNanos;
     this.channels = channels;
     this.sleeper = sleeper;
-    this.queue = new SenderQueue(tcbs, rps, stride, maxThreads, channels, lockValue);
+    this.rows = rows;
+    this.queue = new SenderQueue(tcbs, rps, stride, maxThreads, channels, lockValue, rows);
     this.ports = new PortLifecycle(this, queue);
   }
 
@@ -191,6 +198,11 @@ public final class Rendezvous {
 
   public long tcbOffset(int index) {
     return index * stride;
+  }
+
+  /** Whether {@code t}, an index read from shared memory, names a thread row this table has. */
+  boolean isThreadRow(int t) {
+    return t >= 0 && t < maxThreads && rows.has(t);
   }
 
   static long rpOffset(int rp) {
@@ -226,8 +238,8 @@ public final class Rendezvous {
       }
       rp = index;
     }
-    if (ReceivePointDescriptor.ownerVolatile(rps, rpOffset(rp)) != dest) {
-      return -Status.STALE_ID;
+    if (!rows.has(rp) || ReceivePointDescriptor.ownerVolatile(rps, rpOffset(rp)) != dest) {
+      return -Status.STALE_ID; // no row here: a thread of a space this link does not join
     }
     if (!channels.permitted(fromSpace, ThreadId.space(dest))) {
       return -Status.NOT_PERMITTED;
@@ -256,7 +268,7 @@ public final class Rendezvous {
   public boolean alive(long id) {
     final int index = ThreadId.index(id);
     final int rp = ThreadId.isEndpoint(id) ? maxThreads + index : index;
-    if (index >= (ThreadId.isEndpoint(id) ? maxEndpoints : maxThreads)) {
+    if (index >= (ThreadId.isEndpoint(id) ? maxEndpoints : maxThreads) || !rows.has(rp)) {
       return false;
     }
     return ReceivePointDescriptor.ownerVolatile(rps, rpOffset(rp)) == id;
@@ -330,7 +342,7 @@ public final class Rendezvous {
     while (w != 0) {
       final int t = ReceivePointDescriptor.memberAcquire(rps, rpOff, Long.numberOfTrailingZeros(w));
       w &= w - 1;
-      if (t >= 0 && t < maxThreads && code(stateAcquire(tcbs, tcbOffset(t))) == POLLING) {
+      if (isThreadRow(t) && code(stateAcquire(tcbs, tcbOffset(t))) == POLLING) {
         return true;
       }
     }
@@ -347,7 +359,7 @@ public final class Rendezvous {
     while (w != 0) {
       final int t = ReceivePointDescriptor.memberAcquire(rps, rpOff, Long.numberOfTrailingZeros(w));
       w &= w - 1;
-      if (t >= 0 && t < maxThreads) {
+      if (isThreadRow(t)) {
         final long to = tcbOffset(t);
         if (code(stateAcquire(tcbs, to)) == POLLING) {
           wakeIfSleeping(t, to);
@@ -369,7 +381,7 @@ public final class Rendezvous {
       final int k = Long.numberOfTrailingZeros(w);
       w &= w - 1;
       final int t = ReceivePointDescriptor.memberAcquire(rps, rpOff, k);
-      if (t < 0 || t >= maxThreads) {
+      if (!isThreadRow(t)) {
         continue;
       }
       final long to = tcbOffset(t);
@@ -640,7 +652,7 @@ public final class Rendezvous {
     final long e = getLongPlain(s, me, REPLY_EPOCH_OFFSET);
     setLongPlain(s, me, REPLY_TO_OFFSET, ThreadId.NIL);
     final int c = ThreadId.index(caller);
-    if (c >= maxThreads) {
+    if (c >= maxThreads || !rows.has(c)) {
       return -Status.send(Status.INVALID_ID);
     }
     final long co = tcbOffset(c);
@@ -802,6 +814,22 @@ public final class Rendezvous {
   }
 
   // --- facade: the ports' lifecycle (PortLifecycle) and endpoint members (SenderQueue) --------
+
+  /**
+   * Gives thread slot {@code i} a row in this table if it has none yet (a link's creator
+   * reserves its memory). Call for every table before {@link #initPort} in any of them, so that
+   * a failure leaves no port behind. Caller holds the management lock.
+   *
+   * @throws IllegalStateException if the row's memory cannot be had (the link's directory is full)
+   */
+  public void reserveThreadRow(int i) {
+    rows.ensure(i);
+  }
+
+  /** As {@link #reserveThreadRow}, for endpoint slot {@code slot}. */
+  public void reserveEndpointRow(int slot) {
+    rows.ensure(maxThreads + slot);
+  }
 
   /** See {@link PortLifecycle#portReusable}. */
   public boolean portReusable(int i) {

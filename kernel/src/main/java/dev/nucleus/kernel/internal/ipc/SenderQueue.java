@@ -52,6 +52,8 @@ final class SenderQueue {
   private final MemorySegment rps;
   private final long stride;
   private final int maxThreads;
+  /** Which rows exist: a queue link to any other row is a peer's scribble. */
+  private final Rows rows;
   private final ChannelTable channels;
   /** What this process writes into LOCK: its side of the table ({@link Link#SIDE_A} or B). */
   private final int lockValue;
@@ -63,7 +65,9 @@ final class SenderQueue {
    */
   boolean revocable = true;
 
-  SenderQueue(MemorySegment tcbs, MemorySegment rps, long stride, int maxThreads, ChannelTable channels, int lockValue) {
+  SenderQueue(MemorySegment tcbs, MemorySegment rps, long stride, int maxThreads, ChannelTable channels, int lockValue,
+      Rows rows) {
+    this.rows = rows;
     this.tcbs = tcbs;
     this.rps = rps;
     this.stride = stride;
@@ -78,6 +82,11 @@ final class SenderQueue {
 
   private static long rpOffset(int rp) {
     return Rendezvous.rpOffset(rp);
+  }
+
+  /** Whether {@code t}, an index read from shared memory, names a thread row of this table. */
+  private boolean isThreadRow(int t) {
+    return t >= 0 && t < maxThreads && rows.has(t);
   }
 
   // --- the lock -----------------------------------------------------------------------------
@@ -136,7 +145,7 @@ final class SenderQueue {
     final long to = tcbOffset(t);
     final int tail = ReceivePointDescriptor.tailPlain(rps, rpOff);
     setIntPlain(s, to, Q_NEXT_OFFSET, -1);
-    if (tail >= 0 && tail < maxThreads) {
+    if (isThreadRow(tail)) {
       setIntPlain(s, to, Q_PREV_OFFSET, tail);
       setIntPlain(s, tcbOffset(tail), Q_NEXT_OFFSET, t);
     } else {
@@ -160,7 +169,7 @@ final class SenderQueue {
     }
     final int prev = getIntPlain(s, to, Q_PREV_OFFSET);
     final int next = getIntPlain(s, to, Q_NEXT_OFFSET);
-    if (prev < -1 || prev >= maxThreads || next < -1 || next >= maxThreads) {
+    if ((prev != -1 && !isThreadRow(prev)) || (next != -1 && !isThreadRow(next))) {
       // Links a peer scribbled on: drop the whole queue rather than follow them out of bounds.
       // Senders still queued notice at their next check (their point no longer links them).
       ReceivePointDescriptor.setHeadPlain(rps, rpOff, -1);
@@ -194,7 +203,7 @@ final class SenderQueue {
    */
   void unlinkDead(int t, int points) {
     final int linked = getIntVolatile(tcbs, tcbOffset(t), LINKED_RP_OFFSET);
-    if (linked >= 0 && linked < points) {
+    if (linked >= 0 && linked < points && rows.has(linked)) {
       final long linkedOff = rpOffset(linked);
       lock(linkedOff);
       unlink(linkedOff, t);
@@ -211,7 +220,7 @@ final class SenderQueue {
     final MemorySegment s = tcbs;
     int t = ReceivePointDescriptor.headPlain(rps, rpOff);
     int guard = maxThreads;
-    while (t >= 0 && t < maxThreads && guard-- > 0) {
+    while (isThreadRow(t) && guard-- > 0) {
       final long to = tcbOffset(t);
       final int next = getIntPlain(s, to, Q_NEXT_OFFSET);
       final long st = stateAcquire(s, to);

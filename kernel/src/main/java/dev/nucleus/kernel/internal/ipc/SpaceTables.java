@@ -72,12 +72,19 @@ public final class SpaceTables {
    * Caller holds the management lock.
    *
    * @throws IllegalStateException if this space already waits on as many tables as an open
-   *     receive can sleep on at once
+   *     receive can sleep on at once, or the link's rows for this space's threads and endpoints
+   *     cannot be reserved (nothing is added then)
    */
   public void addLinkTable(int processSpace, Rendezvous table) {
     if (tables.length >= Futex.WAITV_MAX) { // an open receive sleeps on one futex word per table
       throw new IllegalStateException("space " + number + " is the peer of " + (tables.length - 1)
           + " process spaces already, the most one space can wait on at once");
+    }
+    for (ThreadEngine t : threads) { // every row first: a full link directory leaves no port behind
+      table.reserveThreadRow(t.index);
+    }
+    for (EndpointPort e : endpoints) {
+      table.reserveEndpointRow(e.slot);
     }
     for (ThreadEngine t : threads) {
       table.initPort(t.index, t.id, table.portEpoch(t.index) + 1);
@@ -167,8 +174,14 @@ public final class SpaceTables {
    * Creates the engine of a new thread in slot {@code slot}: initialises its port in every table
    * (each at the epoch after its previous occupant's) and adds it to this space. Caller holds the
    * management lock.
+   *
+   * @throws IllegalStateException if a link's row for the slot cannot be reserved (the link
+   *     directory is full): no port is initialised then
    */
   public ThreadEngine newThread(int slot, long id, WaitStrategy strategy) {
+    for (Rendezvous t : tables) { // every row first: a full link directory leaves no port behind
+      t.reserveThreadRow(slot);
+    }
     long first = -1;
     for (Rendezvous t : tables) {
       final long epoch = t.portEpoch(slot) + 1;
@@ -192,8 +205,15 @@ public final class SpaceTables {
     return true;
   }
 
-  /** Opens endpoint {@code id} in slot {@code slot} in every table. Caller holds the management lock. */
+  /**
+   * Opens endpoint {@code id} in slot {@code slot} in every table. Caller holds the management lock.
+   *
+   * @throws IllegalStateException if a link's row for the slot cannot be reserved: nothing is opened then
+   */
   public EndpointPort openEndpoint(int slot, int rp, long id) {
+    for (Rendezvous t : tables) {
+      t.reserveEndpointRow(slot);
+    }
     for (Rendezvous t : tables) {
       t.openEndpoint(slot, id);
     }

@@ -7,23 +7,26 @@ import java.lang.invoke.VarHandle;
 
 /**
  * Layout of a link: the memory two spaces in different processes share. A header
- * page, then a full TCB table and receive-point table (see {@link TcbDescriptor},
- * {@link ReceivePointDescriptor}) in which only the two spaces' threads and endpoints have ports.
- * Every page is reserved when the file is created (see LinkFile), so the whole
- * {@link Geometry#totalSize()} is what a link costs its directory.
+ * page, the row map, then a TCB table and receive-point table (see {@link TcbDescriptor},
+ * {@link ReceivePointDescriptor}) indexed as the root kernel's, in which only the two spaces'
+ * threads and endpoints have ports. The file is sparse: A reserves the header, the row map and
+ * the rows of the two spaces only (B's when it creates the file, its own space's threads and
+ * endpoints as they come), and sets a row's bit in ROW_MAP once the row is reserved and
+ * initialised. Neither side touches a row whose bit is clear. So a link costs its directory
+ * what the two spaces use, not {@link Geometry#totalSize()}.
  *
  * <pre>
  *  header (page 0), written by the creator (side A) before side B maps the file, then read-only
  *  except where marked
  *    0  MAGIC          u64  0x3153_5545_4C43_554E ("NUCLEUS1" little-endian)
- *    8  VERSION        u32  1
+ *    8  VERSION        u32  3
  *   12  MR_COUNT       u32  message registers per thread
- *   16  MAX_THREADS    u32  TCB table entries
+ *   16  MAX_THREADS    u32  TCB table entries (the root kernel's thread indexes)
  *   20  MAX_ENDPOINTS  u32  endpoint receive points after the MAX_THREADS thread points
  *   24  STRIDE         u64  bytes per TCB
  *   32  TCB_OFFSET     u64  start of the TCB table (page aligned)
  *   40  RP_OFFSET      u64  start of the receive-point table (page aligned)
- *   48  TOTAL_SIZE     u64  size of the segment
+ *   48  TOTAL_SIZE     u64  size of the segment (of the file; most of it is never reserved)
  *   56  SPACE_A        u32  the creator's space (the root kernel's side)
  *   60  SPACE_B        u32  the process space
  *   64  PID_A          u64  the creator's process id
@@ -40,8 +43,12 @@ import java.lang.invoke.VarHandle;
  * 1088  A_NAMES        15 entries of 64 bytes: NAME (55 bytes UTF-8, NUL padding) at +0, ID u64 at +56
  * 2048  B_NAME_COUNT   u32  names B publishes to A, written by B
  * 2112  B_NAMES        15 entries, as A_NAMES
- * 4096  TCB table      MAX_THREADS x STRIDE
- *       RP table       (MAX_THREADS + MAX_ENDPOINTS) x 384
+ * 4096  ROW_MAP        u64 words, (MAX_THREADS + MAX_ENDPOINTS + 63) / 64 of them, to a page
+ *                      boundary: bit (r % 64) of word (r / 64) is set (by A, release) once row r is
+ *                      reserved; row r &lt; MAX_THREADS is TCB r and receive point r, row
+ *                      MAX_THREADS + j is endpoint j's receive point
+ * TCB_OFFSET TCB table MAX_THREADS x STRIDE
+ * RP_OFFSET  RP table  (MAX_THREADS + MAX_ENDPOINTS) x 384
  * </pre>
  *
  * Side B validates the whole header against the file size before trusting any offset
@@ -56,7 +63,7 @@ import java.lang.invoke.VarHandle;
 public final class LinkDescriptor {
 
   public static final long MAGIC = 0x3153_5545_4C43_554EL;
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
   public static final long PAGE = 4096;
 
   public static final long MAGIC_OFFSET = 0;
@@ -86,6 +93,8 @@ public final class LinkDescriptor {
   /** The names B publishes to A. */
   public static final long B_NAME_COUNT_OFFSET = 2048;
   public static final long B_NAMES_OFFSET = B_NAME_COUNT_OFFSET + 64;
+  /** Where the row map starts: the page after the header. */
+  public static final long ROW_MAP_START = 4096;
   /** Entries per directory: they fill its 1024 bytes after the count's line. */
   public static final int MAX_A_NAMES = 15;
   public static final int MAX_B_NAMES = MAX_A_NAMES;
@@ -124,8 +133,19 @@ public final class LinkDescriptor {
       return TcbDescriptor.stride(mrCount);
     }
 
+    /** Rows in the row map: every thread's, then every endpoint's. */
+    public int rows() {
+      return maxThreads + maxEndpoints;
+    }
+
+    /** Bytes of the row map: whole u64 words, then padding to a page. */
+    public long rowMapSize() {
+      return roundUp(((rows() + 63L) / 64) * 8);
+    }
+
+    /** Where the TCB table starts: after the header and the row map; also what A reserves first. */
     public long tcbOffset() {
-      return PAGE;
+      return ROW_MAP_START + rowMapSize();
     }
 
     public long rpOffset() {
@@ -241,6 +261,16 @@ public final class LinkDescriptor {
   /** An acquire load of the u64 at {@code offset}. */
   public static long getLongAcquire(MemorySegment s, long offset) {
     return (long) LONG.getAcquire(s, offset);
+  }
+
+  /** Sets row {@code row}'s bit in the row map (A only, after reserving and initialising the row). */
+  public static void markRowReserved(MemorySegment s, int row) {
+    LONG.getAndBitwiseOrRelease(s, ROW_MAP_START + (row >>> 6) * 8L, 1L << row);
+  }
+
+  /** Whether row {@code row}'s bit is set in the row map (acquire: the row's contents are visible after). */
+  public static boolean rowReserved(MemorySegment s, int row) {
+    return ((long) LONG.getAcquire(s, ROW_MAP_START + (row >>> 6) * 8L) & (1L << row)) != 0;
   }
 
   public static void setIntVolatile(MemorySegment s, long offset, int v) {

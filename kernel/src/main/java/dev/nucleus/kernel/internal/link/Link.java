@@ -3,6 +3,7 @@ package dev.nucleus.kernel.internal.link;
 import dev.nucleus.kernel.ThreadId;
 import dev.nucleus.kernel.internal.ipc.ChannelTable;
 import dev.nucleus.kernel.internal.ipc.Rendezvous;
+import dev.nucleus.kernel.internal.ipc.Rows;
 import dev.nucleus.kernel.internal.layout.LinkDescriptor;
 import dev.nucleus.kernel.internal.layout.ReceivePointDescriptor;
 import dev.nucleus.kernel.internal.os.Futex;
@@ -22,9 +23,11 @@ import java.nio.file.Path;
  *
  * <pre>
  * Implementation overview
- *   A: create file (0600, random name, every page reserved) -> write header -> clear every receive
- *      point -> spawn B; a failure on the way removes the file
- *   B: map (reserving, a no-op for A's file) -> validate header against the file size
+ *   A: create file (0600, random name, sparse; header and row map reserved) -> write header
+ *      -> reserve, clear and mark B's rows -> spawn B; a failure on the way removes the file
+ *   A: later, before a thread or endpoint of its space gets a port here: reserve, clear and mark
+ *      its row (a full directory fails that thread's creation, not an IPC)
+ *   B: map -> validate header against the file size and its own rows against the row map
  *      -> B_STATE = ATTACHED -> boot its component
  *      -> PUBLISHED = bootstrap id -> B_STATE = RUNNING
  *   A: on ATTACHED (or B's exit) unlink the file name: from then on nothing is left in the link directory
@@ -49,8 +52,10 @@ public final class Link implements AutoCloseable {
   private final Rendezvous table;
   private final int spaceA;
   private final int spaceB;
+  private final int side;
 
   private Link(LinkFile file, LinkDescriptor.Geometry g, int side, long adaptiveSpinNanos) {
+    this.side = side;
     this.file = file;
     this.segment = file.segment();
     this.geometry = g;
@@ -65,7 +70,7 @@ public final class Link implements AutoCloseable {
     }
     final Sleeper sleeper = new FutexSleeper(tcbs, g.stride(), g.maxThreads());
     this.table = new Rendezvous(tcbs, rps, g.stride(), g.maxThreads(), g.maxEndpoints(), g.mrCount(),
-        adaptiveSpinNanos, permitted, sleeper, side);
+        adaptiveSpinNanos, permitted, sleeper, side, Rows.backed(g.rows(), new RowBacking()));
     table.limitSpaces(LinkDescriptor.getIntAcquire(segment, LinkDescriptor.MAX_SPACES_OFFSET));
     if (side == SIDE_A) {
       table.acceptSendersOnlyFrom(spaceB);
@@ -84,12 +89,17 @@ public final class Link implements AutoCloseable {
       int spaceA, int spaceB, int bFirstIndex, int bIndexCount, int bFirstEndpoint, int bEndpointCount,
       int maxSpaces, long versionBase) {
     final LinkDescriptor.Geometry g = new LinkDescriptor.Geometry(messageRegisters, maxThreads, maxEndpoints);
-    final LinkFile file = LinkFile.create(dir, g.totalSize());
+    final LinkFile file = LinkFile.create(dir, g.totalSize(), g.tcbOffset());
     try {
       LinkDescriptor.writeHeader(file.segment(), g, spaceA, spaceB, bFirstIndex, bIndexCount, bFirstEndpoint, bEndpointCount,
           maxSpaces, versionBase);
       final Link c = new Link(file, g, SIDE_A, adaptiveSpinNanos);
-      c.table.clearAll();
+      for (int i = bFirstIndex; i < bFirstIndex + bIndexCount; i++) {
+        c.table.reserveThreadRow(i);
+      }
+      for (int j = bFirstEndpoint; j < bFirstEndpoint + bEndpointCount; j++) {
+        c.table.reserveEndpointRow(j);
+      }
       return c;
     } catch (RuntimeException | Error e) {
       closeAfterFailure(file, e);
@@ -102,6 +112,7 @@ public final class Link implements AutoCloseable {
     final LinkFile file = LinkFile.open(path, LinkDescriptor.PAGE);
     try {
       final LinkDescriptor.Geometry g = LinkDescriptor.validate(file.segment(), file.segment().byteSize());
+      checkOwnRowsReserved(file.segment(), g);
       final Link c = new Link(file, g, SIDE_B, adaptiveSpinNanos);
       LinkDescriptor.setLongVolatile(c.segment, LinkDescriptor.PID_B_OFFSET, ProcessHandle.current().pid());
       LinkDescriptor.setIntVolatile(c.segment, LinkDescriptor.B_STATE_OFFSET, LinkDescriptor.B_ATTACHED);
@@ -109,6 +120,53 @@ public final class Link implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       closeAfterFailure(file, e);
       throw e;
+    }
+  }
+
+  /** Side B: every row of B's thread and endpoint ranges must be marked reserved, or B could fault on them. */
+  private static void checkOwnRowsReserved(MemorySegment s, LinkDescriptor.Geometry g) {
+    final int first = LinkDescriptor.getIntAcquire(s, LinkDescriptor.B_FIRST_INDEX_OFFSET);
+    final int count = LinkDescriptor.getIntAcquire(s, LinkDescriptor.B_INDEX_COUNT_OFFSET);
+    final int firstEp = LinkDescriptor.getIntAcquire(s, LinkDescriptor.B_FIRST_EP_OFFSET);
+    final int countEp = LinkDescriptor.getIntAcquire(s, LinkDescriptor.B_EP_COUNT_OFFSET);
+    for (int i = first; i < first + count; i++) {
+      if (!LinkDescriptor.rowReserved(s, i)) {
+        throw new IllegalArgumentException("link ROW_MAP does not mark thread row " + i + " of this space reserved");
+      }
+    }
+    for (int j = firstEp; j < firstEp + countEp; j++) {
+      if (!LinkDescriptor.rowReserved(s, g.maxThreads() + j)) {
+        throw new IllegalArgumentException("link ROW_MAP does not mark endpoint row " + j + " of this space reserved");
+      }
+    }
+  }
+
+  /**
+   * How this link's table gets its rows: side A reserves a row's pages in the file, zeroes the
+   * row (a peer may have scribbled on pages it touched before they were reserved), clears its
+   * receive point and marks it in ROW_MAP; side B reads ROW_MAP.
+   */
+  private final class RowBacking implements Rows.Backing {
+    @Override
+    public void reserve(int row) {
+      if (side != SIDE_A) {
+        throw new IllegalStateException("row " + row + " of " + Link.this + " is not reserved by its creator");
+      }
+      final LinkDescriptor.Geometry g = geometry;
+      final long rp = g.rpOffset() + row * ReceivePointDescriptor.SIZE;
+      if (row < g.maxThreads()) {
+        final long tcb = g.tcbOffset() + row * g.stride();
+        file.reserve(tcb, g.stride(), "thread row " + row + " of " + Link.this);
+        segment.asSlice(tcb, g.stride()).fill((byte) 0);
+      }
+      file.reserve(rp, ReceivePointDescriptor.SIZE, "row " + row + " of " + Link.this);
+      ReceivePointDescriptor.clearPlain(segment, rp);
+      LinkDescriptor.markRowReserved(segment, row);
+    }
+
+    @Override
+    public boolean reservedByCreator(int row) {
+      return side == SIDE_B && LinkDescriptor.rowReserved(segment, row);
     }
   }
 

@@ -16,25 +16,32 @@ import java.util.regex.Pattern;
 /**
  * A shared-memory file backing one link between two processes: created in the link directory
  * (a tmpfs: {@link #defaultDirectory()} unless configured) with mode 0600 and an unguessable
- * name, its blocks reserved, and mapped into a {@link MemorySegment} in both processes.
+ * name, sparse, with the ranges its creator will touch reserved, and mapped into a
+ * {@link MemorySegment} in both processes.
  *
  * <pre>
  * Implementation overview
- *   create: open(O_CREAT|O_EXCL|O_NOFOLLOW, 0600) -> posix_fallocate(0, size) -> mmap(MAP_SHARED)
- *           -> close(fd); any failure closes the fd, removes the file and throws one line
- *   open:   open(O_NOFOLLOW) -> size = lseek(SEEK_END) -> posix_fallocate(0, size) -> mmap -> close(fd)
- *   close:  the creator removes the file; the mapping goes when the segment is unreachable
- *   full:   if mappings of this process wait for the collector, collect, wait for their unmapping
- *           (as java.nio.Bits does for direct memory), and reserve once more
+ *   create:  open(O_CREAT|O_EXCL|O_NOFOLLOW, 0600) -> ftruncate(size) -> posix_fallocate(prefix)
+ *            -> mmap(MAP_SHARED); the creator keeps the fd; any failure closes the fd, removes the
+ *            file and throws one line
+ *   reserve: posix_fallocate(range) on the creator's fd, before anything touches the range
+ *   open:    open(O_NOFOLLOW) -> size = lseek(SEEK_END) -> mmap -> close(fd)
+ *   close:   the creator closes its fd and removes the file; the mapping goes when the segment
+ *            is unreachable
+ *   full:    if mappings of this process wait for the collector, collect, wait for their
+ *            unmapping (as java.nio.Bits does for direct memory), and reserve once more
  * </pre>
  *
  * <p>Why reserve: a tmpfs allocates a page when it is first touched, and a touch that finds the
  * tmpfs full raises SIGBUS, which the JVM reports as an {@code InternalError} wherever the touch
  * happens (a wake-up scan, a thread's first message, long after creation). posix_fallocate
- * allocates every page at creation instead, so a full directory is an error there, naming the
- * directory, the bytes needed and the bytes free, and no access to the mapping can fault later.
- * The opener reserves too (a no-op for a file its creator reserved), so that neither side ever
- * reads a page that was not reserved, whoever created the file.
+ * allocates the pages up front instead, so a full directory is an error there, naming the
+ * directory, the bytes needed and the bytes free, and no access to a reserved range can fault
+ * later. Why sparse: a link's table is indexed like the kernel's, but only the rows of the two
+ * spaces it joins are ever used; reserving just those makes a link cost what its spaces use
+ * (tens of kilobytes) instead of the whole table. Neither side touches a range the creator has
+ * not reserved: the creator records each reserved row in the file's row map, which the opener
+ * (whose creator is the root kernel it trusts) reads before touching a row.
  *
  * <p>Why unmap on unreachability: a thread of the root may still be inside a dead link's table
  * (until its next IPC), and an explicit unmap would turn its next access into a fault. The
@@ -47,10 +54,10 @@ import java.util.regex.Pattern;
  * creator crashed ({@link #reclaimOrphans}). The mapping of a process stays valid after the name
  * is removed, until that process unmaps it.
  *
- * <p>Errors: {@link #create} and {@link #open} throw IllegalStateException (the directory or
+ * <p>Errors: {@link #create}, {@link #reserve} and {@link #open} throw IllegalStateException (the directory or
  * the system refuses: missing, read-only, full, not permitted) or IllegalArgumentException (open:
- * not a usable link file), each with a one-line message that says what and where. Not
- * thread-safe: one owner opens and closes it.
+ * not a usable link file), each with a one-line message that says what and where.
+ * {@link #reserve} and {@link #close} are thread-safe; one owner opens and closes a file.
  */
 public final class LinkFile implements AutoCloseable {
 
@@ -71,11 +78,14 @@ public final class LinkFile implements AutoCloseable {
   private final Path path;
   private final MemorySegment segment;
   private final boolean creator;
+  /** The creator's descriptor, kept to reserve more of the file later; -1 once closed (and always for an opener). */
+  private int fd;
 
-  private LinkFile(Path path, MemorySegment segment, boolean creator) {
+  private LinkFile(Path path, MemorySegment segment, boolean creator, int fd) {
     this.path = path;
     this.segment = segment;
     this.creator = creator;
+    this.fd = fd;
   }
 
   /** {@code $NUCLEUS_LINK_DIR} if set and not blank, else {@code /dev/shm}. */
@@ -85,12 +95,14 @@ public final class LinkFile implements AutoCloseable {
   }
 
   /**
-   * Creates, reserves and maps a new zero-filled file of {@code size} bytes in {@code dir}.
+   * Creates a new zero-filled file of {@code size} bytes in {@code dir}, sparse but for its first
+   * {@code reservedPrefix} bytes, which are reserved; maps it. Reserve more with {@link #reserve}
+   * before touching it.
    *
    * @throws IllegalStateException if the file cannot be created, reserved or mapped (the
    *     directory is missing, read-only or full, ...): nothing is left in {@code dir}
    */
-  public static LinkFile create(Path dir, long size) {
+  public static LinkFile create(Path dir, long size, long reservedPrefix) {
     checkAvailable();
     final byte[] random = new byte[16];
     RANDOM.nextBytes(random);
@@ -101,19 +113,27 @@ public final class LinkFile implements AutoCloseable {
       throw new IllegalStateException("cannot create a link in " + dir + ": " + Posix.strerror(-fd));
     }
     try {
-      return reserveAndMap(fd, path, size, true);
+      final int sized = Posix.ftruncate(fd, size);
+      if (sized != 0) {
+        throw new IllegalStateException("cannot size link file " + path + " to " + size + " bytes: "
+            + Posix.strerror(-sized));
+      }
+      reserve(fd, path, 0, reservedPrefix, "a link");
+      return new LinkFile(path, map(fd, path, size), true, fd);
     } catch (RuntimeException | Error e) {
+      closeQuietly(fd);
       removeAfterFailure(path, e);
       throw e;
     }
   }
 
   /**
-   * Reserves and maps an existing file created by the peer.
+   * Maps an existing file created by the peer. It reserves nothing: the creator reserves what
+   * either side may touch and says so in the file (see LinkDescriptor, ROW_MAP).
    *
    * @throws IllegalArgumentException if it does not exist, is not a regular file or is shorter
    *     than {@code minSize} bytes
-   * @throws IllegalStateException if it cannot be opened, reserved or mapped
+   * @throws IllegalStateException if it cannot be opened or mapped
    */
   public static LinkFile open(Path path, long minSize) {
     checkAvailable();
@@ -127,49 +147,66 @@ public final class LinkFile implements AutoCloseable {
     if (fd < 0) {
       throw new IllegalStateException("cannot open link file " + path + ": " + Posix.strerror(-fd));
     }
-    final long size = Posix.lseek(fd, 0, Posix.SEEK_END);
-    if (size < minSize) {
-      closeQuietly(fd);
-      throw new IllegalArgumentException("link file " + path + " is " + (size < 0 ? "unreadable" : size + " bytes")
-          + ", expected at least " + minSize);
-    }
-    return reserveAndMap(fd, path, size, false);
-  }
-
-  /** Reserves {@code size} bytes of {@code fd}'s file, maps them, and closes {@code fd} in every case. */
-  private static LinkFile reserveAndMap(int fd, Path path, long size, boolean creator) {
     try {
-      int reserved = Posix.fallocate(fd, 0, size);
-      if (reserved == Posix.ENOSPC && collectUnreachableLinks()) {
-        reserved = Posix.fallocate(fd, 0, size);
+      final long size = Posix.lseek(fd, 0, Posix.SEEK_END);
+      if (size < minSize) {
+        throw new IllegalArgumentException("link file " + path + " is " + (size < 0 ? "unreadable" : size + " bytes")
+            + ", expected at least " + minSize);
       }
-      if (reserved == Posix.ENOSPC) {
-        final Path dir = path.toAbsolutePath().getParent();
-        throw new IllegalStateException("not enough space in " + dir + " for a link: it needs " + size
-            + " bytes, " + usableSpace(dir) + " are free");
-      }
-      if (reserved != 0) {
-        throw new IllegalStateException("cannot reserve " + size + " bytes for link file " + path + ": "
-            + Posix.strerror(reserved));
-      }
-      final long address = Posix.mmapShared(fd, size);
-      if (address < 0) {
-        throw new IllegalStateException("cannot map link file " + path + " (" + size + " bytes): "
-            + Posix.strerror((int) -address));
-      }
-      // A plain native segment of an automatic arena, as the kernel's own tables: the rendezvous
-      // code meets one segment class in thread and process spaces alike, and the JIT keeps its
-      // accesses monomorphic (a mapped segment class next to the native one slows both by a
-      // third). The cleanup captures only numbers, so that it keeps nothing reachable.
-      MAPPED_BYTES.addAndGet(size);
-      final MemorySegment segment = MemorySegment.ofAddress(address).reinterpret(size, Arena.ofAuto(), unreachable -> {
-        Posix.munmap(address, size);
-        MAPPED_BYTES.addAndGet(-size);
-      });
-      return new LinkFile(path, segment, creator);
+      return new LinkFile(path, map(fd, path, size), false, -1);
     } finally {
       closeQuietly(fd); // the mapping keeps the file's pages; the descriptor is not needed
     }
+  }
+
+  /**
+   * The creator reserves bytes {@code [offset, offset + length)} of the file, for {@code what}
+   * (named in the error), so that touching them can never fault. Reserving a range twice is
+   * harmless.
+   *
+   * @throws IllegalStateException if the directory is full (naming it, the bytes needed and the
+   *     bytes free) or the file is closed or was not created here
+   */
+  public synchronized void reserve(long offset, long length, String what) {
+    if (fd < 0) {
+      throw new IllegalStateException("cannot reserve " + what + " in link file " + path + ": "
+          + (creator ? "it is closed" : "only its creator reserves"));
+    }
+    reserve(fd, path, offset, length, what);
+  }
+
+  private static void reserve(int fd, Path path, long offset, long length, String what) {
+    int reserved = Posix.fallocate(fd, offset, length);
+    if (reserved == Posix.ENOSPC && collectUnreachableLinks()) {
+      reserved = Posix.fallocate(fd, offset, length);
+    }
+    if (reserved == Posix.ENOSPC) {
+      final Path dir = path.toAbsolutePath().getParent();
+      throw new IllegalStateException("not enough space in " + dir + " for " + what + ": it needs " + length
+          + " bytes, " + usableSpace(dir) + " are free");
+    }
+    if (reserved != 0) {
+      throw new IllegalStateException("cannot reserve " + length + " bytes for " + what + " in link file " + path
+          + ": " + Posix.strerror(reserved));
+    }
+  }
+
+  /** Maps {@code size} bytes of {@code fd}'s file; the descriptor stays open. */
+  private static MemorySegment map(int fd, Path path, long size) {
+    final long address = Posix.mmapShared(fd, size);
+    if (address < 0) {
+      throw new IllegalStateException("cannot map link file " + path + " (" + size + " bytes): "
+          + Posix.strerror((int) -address));
+    }
+    // A plain native segment of an automatic arena, as the kernel's own tables: the rendezvous
+    // code meets one segment class in thread and process spaces alike, and the JIT keeps its
+    // accesses monomorphic (a mapped segment class next to the native one slows both by a
+    // third). The cleanup captures only numbers, so that it keeps nothing reachable.
+    MAPPED_BYTES.addAndGet(size);
+    return MemorySegment.ofAddress(address).reinterpret(size, Arena.ofAuto(), unreachable -> {
+      Posix.munmap(address, size);
+      MAPPED_BYTES.addAndGet(-size);
+    });
   }
 
   /**
@@ -227,7 +264,11 @@ public final class LinkFile implements AutoCloseable {
    * @throws IllegalStateException if the file cannot be removed
    */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (fd >= 0) {
+      closeQuietly(fd);
+      fd = -1;
+    }
     if (creator) {
       try {
         Files.deleteIfExists(path);

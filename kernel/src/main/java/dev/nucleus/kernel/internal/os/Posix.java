@@ -16,7 +16,7 @@ import java.nio.file.Path;
 /**
  * Wrappers of the glibc file calls a link file needs and {@code FileChannel} does not offer (it
  * hides the descriptor, so it cannot reserve a file's blocks): {@code open}, {@code lseek},
- * {@code posix_fallocate}, {@code mmap}, {@code munmap}, {@code close}, {@code strerror}.
+ * {@code ftruncate}, {@code posix_fallocate}, {@code mmap}, {@code munmap}, {@code close}, {@code strerror}.
  * Wrappers only: each returns what the call returns, with {@code errno} made a positive result
  * where the call reports failure through it, and callers decide what a failure means.
  *
@@ -47,6 +47,7 @@ public final class Posix {
 
   private static final MethodHandle OPEN;
   private static final MethodHandle LSEEK;
+  private static final MethodHandle FTRUNCATE;
   private static final MethodHandle FALLOCATE;
   private static final MethodHandle MMAP;
   private static final MethodHandle MUNMAP;
@@ -60,6 +61,7 @@ public final class Posix {
         && System.getProperty("os.arch", "").matches("amd64|x86_64");
     MethodHandle open = null;
     MethodHandle lseek = null;
+    MethodHandle ftruncate = null;
     MethodHandle fallocate = null;
     MethodHandle mmap = null;
     MethodHandle munmap = null;
@@ -74,6 +76,8 @@ public final class Posix {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2), errno);
         lseek = linker.downcallHandle(linker.defaultLookup().find("lseek").orElseThrow(),
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), errno);
+        ftruncate = linker.downcallHandle(linker.defaultLookup().find("ftruncate").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), errno);
         // posix_fallocate returns the error number itself and leaves errno alone.
         fallocate = linker.downcallHandle(linker.defaultLookup().find("posix_fallocate").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
@@ -92,6 +96,7 @@ public final class Posix {
     AVAILABLE = open != null;
     OPEN = open;
     LSEEK = lseek;
+    FTRUNCATE = ftruncate;
     FALLOCATE = fallocate;
     MMAP = mmap;
     MUNMAP = munmap;
@@ -120,6 +125,20 @@ public final class Posix {
       return at >= 0 ? at : -errno(state);
     } catch (Throwable t) {
       throw new IllegalStateException("lseek failed", t);
+    }
+  }
+
+  /**
+   * {@code ftruncate(fd, length)}: sets the file's size without reserving its blocks (a sparse
+   * file). 0, or {@code -errno}.
+   */
+  public static int ftruncate(int fd, long length) {
+    try (Arena arena = Arena.ofConfined()) {
+      final MemorySegment state = arena.allocate(CALL_STATE);
+      final int rc = (int) FTRUNCATE.invokeExact(state, fd, length);
+      return rc == 0 ? 0 : -errno(state);
+    } catch (Throwable t) {
+      throw new IllegalStateException("ftruncate failed", t);
     }
   }
 

@@ -196,13 +196,15 @@ class DescriptorLayoutTest {
   }
 
   @Test
-  @DisplayName("a link's header fits its first page, and its tables start on page boundaries")
+  @DisplayName("a link's header fits its first page, its row map starts the second, and its tables start on page boundaries")
   void shouldPlaceTheLinkTablesOnPages() throws IOException {
     assertThat(LinkDescriptor.PAGE % LINE).isZero();
     assertThat(table(LinkDescriptor.class)).allSatisfy(r -> assertThat(r.end()).as("%s", r).isLessThanOrEqualTo(LinkDescriptor.PAGE));
     for (int[] g : new int[][] {{8, 1, 0}, {64, 1024, 256}, {13, 65_535, 65_535}}) {
       final LinkDescriptor.Geometry geometry = new LinkDescriptor.Geometry(g[0], g[1], g[2]);
       assertThat(geometry.tcbOffset() % LinkDescriptor.PAGE).as("%s TCB table", geometry).isZero();
+      assertThat(geometry.tcbOffset()).as("%s TCB table after the row map's bit per row", geometry)
+          .isGreaterThanOrEqualTo(LinkDescriptor.ROW_MAP_START + (g[1] + g[2] + 7) / 8);
       assertThat(geometry.rpOffset() % LinkDescriptor.PAGE).as("%s RP table", geometry).isZero();
       assertThat(geometry.rpOffset()).as("%s RP table after the TCBs", geometry)
           .isGreaterThanOrEqualTo(geometry.tcbOffset() + geometry.stride() * g[1]);
