@@ -243,7 +243,7 @@ public final class Kernel implements AutoCloseable {
     home.limitSpaces(config.maxSpaces());
     home.clearAll();
     this.processSpaces = new ProcessSpace[config.maxSpaces()];
-    this.registry = new ThreadRegistry(config, sleeper, this::linkTableOf, this::allTables);
+    this.registry = new ThreadRegistry(config, sleeper, this::linkTablesOf, this::allTables);
     this.lock = registry.lock;
     this.spaces = new Space[config.maxSpaces()];
     this.kernelSpace = new Space(registry, this, KERNEL_SPACE, "kernel", home);
@@ -480,6 +480,86 @@ public final class Kernel implements AutoCloseable {
   }
 
   /**
+   * Gives process spaces {@code a} and {@code b} a channel to each other: a peer link, a file in
+   * the link directory that the kernel creates with both spaces' slots reserved and that both
+   * processes map. From then on the threads of each reach the other's ids directly, process to
+   * process, with the usual IPC operations; a thread of one learns an id of the other as it
+   * learns a root thread's, from {@link ProcessSpace#offer} ({@code a.offer("kv",
+   * b.awaitPublished("kv", t))}). No third process can reach the link: its name is unguessable
+   * and removed once both have mapped it. When either process dies, the kernel tells the other,
+   * whose partners blocked on the dead space get PEER_DEAD and whose later IPC to it fails. The
+   * link lasts as long as both spaces.
+   *
+   * <p>Blocks until both processes have mapped the link (at most 30 s). Thread-safe.
+   *
+   * @param a a live, attached process space of this kernel
+   * @param b another
+   * @throws IllegalArgumentException if either is not a process space of this kernel, they are
+   *     the same, or they are connected already
+   * @throws IllegalStateException if the kernel is closed, either space has ended or not attached
+   *     yet, either has {@value LinkDescriptor#MAX_PEER_LINKS} peer links already, the link
+   *     cannot be created (e.g. the link directory is full: one line naming it, the bytes needed
+   *     and free), or a process does not map it in time (the link is then dropped on both sides)
+   */
+  public void connect(ProcessSpace a, ProcessSpace b) {
+    final Link link;
+    synchronized (lock) {
+      checkOpen();
+      for (ProcessSpace ps : new ProcessSpace[] {a, b}) {
+        if (ps.kernel() != this) {
+          throw new IllegalArgumentException("not a process space of this kernel: " + ps);
+        }
+        if (!ps.isAlive() || ps.pid() <= 0 || processSpaces[ps.number()] != ps) {
+          throw new IllegalStateException(ps + " has " + (ps.isAlive() ? "not attached yet" : "ended"));
+        }
+        if (ps.peerLinkCount() >= LinkDescriptor.MAX_PEER_LINKS) {
+          throw new IllegalStateException(ps + " has " + LinkDescriptor.MAX_PEER_LINKS + " peer links already");
+        }
+      }
+      if (a == b) {
+        throw new IllegalArgumentException("a process space cannot be connected to itself: " + a);
+      }
+      if (a.connectedTo(b)) {
+        throw new IllegalArgumentException(a + " and " + b + " are connected already");
+      }
+      link = Link.createPeer(config.linkDirectory(), config.messageRegisters(), config.maxThreads(),
+          config.maxEndpoints(), a.number(), b.number(), ranges(a), ranges(b), a.pid(), b.pid(), config.maxSpaces());
+      final String file = link.path().getFileName().toString();
+      a.addPeerLink(new ProcessSpace.PeerLink(link, Link.SIDE_A, b));
+      b.addPeerLink(new ProcessSpace.PeerLink(link, Link.SIDE_B, a));
+      a.link().offerPeerLink(new LinkDescriptor.PeerLinkEntry(file, Link.SIDE_A, b.number()));
+      b.link().offerPeerLink(new LinkDescriptor.PeerLinkEntry(file, Link.SIDE_B, a.number()));
+    }
+    try {
+      final long deadline = System.nanoTime() + ATTACH_TIMEOUT.toNanos();
+      while (!link.bothAttached() && a.isAlive() && b.isAlive() && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      }
+      for (ProcessSpace ps : new ProcessSpace[] {a, b}) {
+        if (!ps.isAlive()) { // it may have died before its exit could announce it to this link
+          link.markSideDead(ps == a ? Link.SIDE_A : Link.SIDE_B);
+          (ps == a ? b : a).link().bumpEvents();
+          throw new IllegalStateException(ps + " ended before the peer link to " + (ps == a ? b : a) + " was mapped");
+        }
+      }
+      if (!link.bothAttached()) {
+        link.markSideDead(Link.SIDE_A | Link.SIDE_B); // each side drops it
+        a.link().bumpEvents();
+        b.link().bumpEvents();
+        throw new IllegalStateException("the peer link between " + a + " and " + b + " was not mapped within "
+            + ATTACH_TIMEOUT);
+      }
+    } finally {
+      link.close(); // mapped by both (or given up): its name goes, and the root keeps only its mapping
+    }
+  }
+
+  /** A process space's slot ranges: first thread, count, first endpoint, count. */
+  private static int[] ranges(ProcessSpace ps) {
+    return new int[] {ps.firstThread, PROCESS_THREADS, ps.firstEndpoint, PROCESS_ENDPOINTS};
+  }
+
+  /**
    * Prepares a process space for a process started by other means (a service manager, a shell,
    * another deployment tool): creates its link to {@code peer} and returns at once. The process
    * attaches by running {@link ProcessSpace#attachCommand} (or, for a peer written in another
@@ -604,11 +684,14 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
-  /** The link table of process space {@code number}, while it is alive; else null. */
-  private Rendezvous linkTableOf(int number) {
+  /**
+   * The tables process space {@code number}'s threads have ports in, while it is alive: its root
+   * link's and (read through the kernel's own mapping) its peer links'; else none.
+   */
+  private Rendezvous[] linkTablesOf(int number) {
     synchronized (lock) {
       final ProcessSpace ps = number >= 0 && number < processSpaces.length ? processSpaces[number] : null;
-      return ps != null && ps.isAlive() ? ps.link().table() : null;
+      return ps != null && ps.isAlive() ? ps.tables() : new Rendezvous[0];
     }
   }
 

@@ -1,12 +1,14 @@
 package dev.nucleus.kernel;
 
 import dev.nucleus.kernel.internal.layout.LinkDescriptor;
+import dev.nucleus.kernel.internal.ipc.Rendezvous;
 import dev.nucleus.kernel.internal.link.Link;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -47,6 +49,11 @@ public final class ProcessSpace implements AutoCloseable {
   final int firstEndpoint;
   /** The process gives its slots versions above this, at most LinkDescriptor.VERSION_WINDOW above. */
   final long versionBase;
+  /** The peer links the kernel made between this space and others ({@link Kernel#connect}). */
+  private final List<PeerLink> peerLinks = new CopyOnWriteArrayList<>();
+
+  /** A peer link seen from one of its spaces: the root's handle, this space's side in it, and the other space. */
+  record PeerLink(Link link, int side, ProcessSpace other) {}
 
   ProcessSpace(Kernel kernel, int number, String name, Space peer, Link link, int firstThread, int firstEndpoint,
       long versionBase) {
@@ -214,19 +221,22 @@ public final class ProcessSpace implements AutoCloseable {
 
   /**
    * Offers {@code id}, a thread or endpoint of this space's peer (the thread space its link
-   * joins), to the process under {@code name}: its component reads it with
+   * joins) or of a process space it is connected to, to the process under {@code name}: its component reads it with
    * {@link ProcessContext#lookup}. Offer before or after the process starts; names are never
    * withdrawn. Never blocks.
    *
    * @param name 1 to 55 bytes of UTF-8, without NUL
-   * @param id an id of the peer space
-   * @throws IllegalArgumentException if {@code id} is not an id of the peer space, or the name is malformed
+   * @param id an id of the peer space, or of a process space this one is connected to
+   *     ({@link Kernel#connect})
+   * @throws IllegalArgumentException if {@code id} is not an id of a space this one can reach, or
+   *     the name is malformed
    * @throws IllegalStateException if the name is already offered, 15 names are, or the space has ended
    */
   public void offer(String name, long id) {
-    if (!ThreadId.isWellFormed(id) || ThreadId.space(id) != peer.number()) {
-      throw new IllegalArgumentException("can only offer an id of the peer space " + peer.number() + ": "
-          + ThreadId.toString(id));
+    if (!ThreadId.isWellFormed(id) || (ThreadId.space(id) != peer.number()
+        && peerLinks.stream().noneMatch(p -> p.other().number() == ThreadId.space(id)))) {
+      throw new IllegalArgumentException("can only offer an id of the peer space " + peer.number()
+          + " or of a connected process space: " + ThreadId.toString(id));
     }
     if (!isAlive()) {
       throw new IllegalStateException(this + " has ended");
@@ -304,6 +314,7 @@ public final class ProcessSpace implements AutoCloseable {
       try {
         link.unlink();
         link.markSpaceDead(number, Link.SIDE_B); // also wakes every sleeper of the link
+        announceDeathToPeers();
         peer.tables.removeLinkTable(link.table()); // its open receives stop waiting in it
         link.close(); // no row will be reserved any more: the descriptor goes (the mapping when unreachable)
       } finally {
@@ -315,6 +326,54 @@ public final class ProcessSpace implements AutoCloseable {
 
   Link link() {
     return link;
+  }
+
+  /** The kernel that made this space. */
+  Kernel kernel() {
+    return kernel;
+  }
+
+  /** The tables this space's threads have ports in: its root link's, then its peer links' (the kernel's read-only view). */
+  Rendezvous[] tables() {
+    final Rendezvous[] all = new Rendezvous[1 + peerLinks.size()];
+    all[0] = link.table();
+    int k = 1;
+    for (PeerLink p : peerLinks) {
+      if (k < all.length) {
+        all[k++] = p.link().table();
+      }
+    }
+    return java.util.Arrays.copyOf(all, k);
+  }
+
+  /** Records a peer link the kernel made; the caller holds the kernel's lock. */
+  void addPeerLink(PeerLink p) {
+    peerLinks.add(p);
+  }
+
+  /** Whether the kernel has made a peer link between this space and {@code other}. */
+  boolean connectedTo(ProcessSpace other) {
+    return peerLinks.stream().anyMatch(p -> p.other() == other);
+  }
+
+  /** How many peer links this space has been given. */
+  int peerLinkCount() {
+    return peerLinks.size();
+  }
+
+  /**
+   * Fails everything in this space's peer links that depends on it, as for its root link: its
+   * ports there die, its locks are broken, copies it left half done complete with PEER_DEAD, and
+   * every sleeper is woken, through the kernel's own mapping; so the other process's IPC to this
+   * space fails from now on, before {@link #awaitExit} returns. Then records the death in each
+   * link (DEAD_SIDES) and wakes the other process's link watcher, which stops using the link.
+   */
+  private void announceDeathToPeers() {
+    for (PeerLink p : peerLinks) {
+      p.link().markSpaceDead(number, p.side());
+      p.link().markSideDead(p.side());
+      p.other().link.bumpEvents();
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.nucleus.kernel;
 
+import dev.nucleus.kernel.internal.ipc.Rendezvous;
 import dev.nucleus.kernel.internal.layout.LinkDescriptor;
 import dev.nucleus.kernel.internal.link.Link;
 import dev.nucleus.kernel.internal.link.ParentWatch;
@@ -11,7 +12,8 @@ import java.util.List;
 /**
  * The main class of a process space's JVM, started by {@link Kernel#spawnProcessSpace} (not
  * public: users never run it by hand; {@link ProcessSpace#attachCommand} gives the command):
- * attaches to the link, builds the process side of the kernel, and runs the component.
+ * attaches to the link, builds the process side of the kernel, watches for peer links to other
+ * process spaces ({@link PeerLinks}), and runs the component.
  *
  * <pre>
  * args: link-path space-name component-class wait-strategy adaptive-spin-ns [component args...]
@@ -47,6 +49,7 @@ final class ProcessSpaceMain {
         link.header(LinkDescriptor.MAX_SPACES_OFFSET), g.maxEndpoints(), g.mrCount(),
         WaitStrategy.valueOf(args[3]), Duration.ofNanos(Long.parseLong(args[4])), link.path().getParent());
     final Space space = processSpace(config, link, args[1]);
+    PeerLinks.watch(link, space, Long.parseLong(args[4]));
     final List<String> componentArgs = Arrays.asList(args).subList(5, args.length);
     try {
       final ProcessComponent component = Class.forName(args[2], true, ClassLoader.getSystemClassLoader())
@@ -66,8 +69,10 @@ final class ProcessSpaceMain {
    * the index ranges the root assigned (everything outside them belongs to others).
    */
   static Space processSpace(Kernel.Config config, Link link, String spaceName) {
+    final Space[] self = new Space[1]; // the registry's view of the tables follows the space's peer links
     final ThreadRegistry registry = new ThreadRegistry(config, link.table().sleeper(),
-        number -> number == link.spaceB() ? null : link.table(), () -> List.of(link.table()));
+        number -> number == link.spaceB() ? new Rendezvous[0] : new Rendezvous[] {self[0].tables.route(number)},
+        () -> List.of(self[0].tables.tables()));
     Arrays.fill(registry.reservedThreads, true);
     Arrays.fill(registry.reservedEndpoints, true);
     final int first = link.header(LinkDescriptor.B_FIRST_INDEX_OFFSET);
@@ -75,6 +80,7 @@ final class ProcessSpaceMain {
     final int firstEp = link.header(LinkDescriptor.B_FIRST_EP_OFFSET);
     Arrays.fill(registry.reservedEndpoints, firstEp, firstEp + link.header(LinkDescriptor.B_EP_COUNT_OFFSET), false);
     registry.useVersionWindow(link.versionBase());
-    return new Space(registry, null, link.spaceB(), spaceName, link.table());
+    self[0] = new Space(registry, null, link.spaceB(), spaceName, link.table());
+    return self[0];
   }
 }

@@ -35,7 +35,7 @@ public final class Space {
     void run(IpcThread self) throws Exception;
   }
 
-  private final ThreadRegistry registry;
+  final ThreadRegistry registry;
   /** The root kernel; null in a process space, whose code has no access to root operations. */
   private final Kernel kernel;
   private final int number;

@@ -43,14 +43,14 @@ final class ThreadRegistry {
   /** Versions given out stay in (versionFloor, versionCeiling]: everything in the root. */
   private long versionFloor;
   private long versionCeiling = ThreadId.MAX_VERSION;
-  /** The table that holds the ports of a space not in this registry (a process space's link), or null. */
-  private final IntFunction<Rendezvous> foreignTable;
+  /** The tables that hold the ports of a space not in this registry (a process space's links); none if unknown. */
+  private final IntFunction<Rendezvous[]> foreignTables;
   /** Every table whose sleepers a death must wake. */
   private final Supplier<List<Rendezvous>> allTables;
 
   private static final IpcState DEAD = new IpcState(IpcState.Kind.DEAD, ThreadId.NIL, ThreadId.NIL);
 
-  ThreadRegistry(Kernel.Config config, Sleeper sleeper, IntFunction<Rendezvous> foreignTable,
+  ThreadRegistry(Kernel.Config config, Sleeper sleeper, IntFunction<Rendezvous[]> foreignTables,
       Supplier<List<Rendezvous>> allTables) {
     this.config = config;
     this.sleeper = sleeper;
@@ -61,7 +61,7 @@ final class ThreadRegistry {
     this.endpointVersions = new long[config.maxEndpoints()];
     this.reservedThreads = new boolean[config.maxThreads()];
     this.reservedEndpoints = new boolean[config.maxEndpoints()];
-    this.foreignTable = foreignTable;
+    this.foreignTables = foreignTables;
     this.allTables = allTables;
   }
 
@@ -345,15 +345,16 @@ final class ThreadRegistry {
       return DEAD;
     }
     final IpcThread t = threadAt(i);
-    if (t == null || t.id() != id) {
-      final Rendezvous foreign = foreignTable.apply(ThreadId.space(id));
-      return foreign == null ? DEAD : foreign.ipcState(i, id);
+    final Rendezvous[] tables = t != null && t.id() == id ? t.space().tables.tables()
+        : foreignTables.apply(ThreadId.space(id));
+    if (tables.length == 0) {
+      return DEAD;
     }
     // A thread does IPC in one of its tables at a time, except an open receive, which waits in
     // all of them (PortSet): it is receiving once it waits in every one, and not before.
     IpcState idle = null;
     IpcState receiving = null;
-    for (Rendezvous table : t.space().tables.tables()) {
+    for (Rendezvous table : tables) {
       final IpcState s = table.ipcState(i, id);
       switch (s.kind()) {
         case IDLE -> idle = s;

@@ -190,6 +190,11 @@ final class PartnerProcess implements Site, AutoCloseable {
     return process.pid();
   }
 
+  /** The process space this partner runs in, as the root sees it. */
+  ProcessSpace processSpace() {
+    return process;
+  }
+
   /**
    * Whether the process can serve another test: it runs, no partner failed, nothing went wrong
    * with a command, and the test did not end it.
@@ -314,7 +319,7 @@ final class PartnerProcess implements Site, AutoCloseable {
 
   @Override
   public boolean receivesInSeveralTables() {
-    return false; // a process space has one table: its link
+    return process.peerLinkCount() > 0; // its root link, and each peer link
   }
 
   /** Ends the connection (the conductor then clears up and returns) and waits for the process to exit. */

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The worlds of the conformance suite with a {@link PartnerProcess}: a kernel, its root space
- * {@code peer}, and a partner process linked to it. Starting a JVM costs more than most scenarios
+ * {@code peer}, and a partner process linked to it (and, for {@link Placement#PEER_PROCESSES},
+ * a second process for the test thread, connected to the partner's by a peer link). Starting a JVM costs more than most scenarios
  * (about a second here), so one kernel and process serve every test of a class with the same
  * configuration, one after the other. After each test its world is cleared on both sides (its
  * threads and endpoints closed, their Java threads finished); a world the test left broken (it
@@ -35,7 +36,13 @@ final class PartnerWorlds implements AutoCloseable {
     /** The test thread in the root space, the partners in the process. */
     PARTNERS_IN_PROCESS,
     /** The test thread in the process, the partners (the servers) in the root space. */
-    TEST_IN_PROCESS
+    TEST_IN_PROCESS,
+    /**
+     * The test thread in one process, the partners in another, the two connected by a peer link
+     * ({@link Kernel#connect}); both processes are also linked to the root space, which the test
+     * does not use.
+     */
+    PEER_PROCESSES
   }
 
   /**
@@ -46,10 +53,27 @@ final class PartnerWorlds implements AutoCloseable {
   private static final int MIN_THREADS = Kernel.Config.defaults().maxThreads();
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-  private record Shared(Kernel kernel, Space peer, PartnerProcess process) {
+  /** A kernel, its root space, the partner process, and (PEER_PROCESSES) the test's process, or null. */
+  private record Shared(Kernel kernel, Space peer, PartnerProcess process, PartnerProcess testProcess) {
 
     boolean healthy() {
-      return !kernel.isClosed() && peer.isAlive() && peer.failure() == null && process.healthy();
+      return !kernel.isClosed() && peer.isAlive() && peer.failure() == null && process.healthy()
+          && (testProcess == null || testProcess.healthy());
+    }
+
+    /** Resets the processes after a test; whether both came back clean. */
+    boolean reset() {
+      return process.reset() && (testProcess == null || testProcess.reset());
+    }
+
+    void closeProcesses() throws Exception {
+      try {
+        process.close();
+      } finally {
+        if (testProcess != null) {
+          testProcess.close();
+        }
+      }
     }
   }
 
@@ -82,6 +106,10 @@ final class PartnerWorlds implements AutoCloseable {
       final Actor me = root.attach("test", w);
       return new World(s.kernel(), root, s.process(), me, w);
     }
+    if (placement == Placement.PEER_PROCESSES) {
+      final Actor me = s.testProcess().attach("test", w);
+      return new World(s.kernel(), s.testProcess(), s.process(), me, w);
+    }
     final Actor me = s.process().attach("test", w);
     return new World(s.kernel(), s.process(), root, me, w);
   }
@@ -109,11 +137,17 @@ final class PartnerWorlds implements AutoCloseable {
     return start(config);
   }
 
-  private static Shared start(Kernel.Config config) {
+  private Shared start(Kernel.Config config) {
     final Kernel kernel = new Kernel(config);
     try {
       final Space peer = kernel.createSpace("root");
-      return new Shared(kernel, peer, PartnerProcess.start(kernel, peer, "partner"));
+      final PartnerProcess partner = PartnerProcess.start(kernel, peer, "partner");
+      if (placement != Placement.PEER_PROCESSES) {
+        return new Shared(kernel, peer, partner, null);
+      }
+      final PartnerProcess test = PartnerProcess.start(kernel, peer, "test");
+      kernel.connect(test.processSpace(), partner.processSpace());
+      return new Shared(kernel, peer, partner, test);
     } catch (Exception | Error e) {
       try {
         ProcessTests.closeAndCheckItsLinksGone(kernel);
@@ -134,10 +168,15 @@ final class PartnerWorlds implements AutoCloseable {
       return; // discarded already
     }
     final Shared s = shared.get(config);
-    final ThreadSite root = (ThreadSite) (placement == Placement.PARTNERS_IN_PROCESS ? f.local() : f.remote());
-    root.quiesce();
-    boolean clean = !discard && s.healthy() && s.process().reset();
-    root.closeAll();
+    final ThreadSite root = placement == Placement.PARTNERS_IN_PROCESS ? (ThreadSite) f.local()
+        : placement == Placement.TEST_IN_PROCESS ? (ThreadSite) f.remote() : null;
+    if (root != null) {
+      root.quiesce();
+    }
+    boolean clean = !discard && s.healthy() && s.reset();
+    if (root != null) {
+      root.closeAll();
+    }
     try {
       clean = clean && s.peer().awaitTermination(PATIENCE) && s.healthy();
     } catch (InterruptedException e) {
@@ -162,7 +201,7 @@ final class PartnerWorlds implements AutoCloseable {
   /** Ends {@code s}'s process, closes its kernel and checks its link is gone; then starts a replacement. */
   private void discard(Shared s, boolean replace) {
     try {
-      s.process().close();
+      s.closeProcesses();
       ProcessTests.closeAndCheckItsLinksGone(s.kernel());
     } catch (Exception e) {
       throw new IllegalStateException("cleaning up " + s.process() + " failed: " + e, e);

@@ -57,7 +57,7 @@ public final class SpaceTables {
   }
 
   /** The table through which this space reaches space {@code spaceNumber}. */
-  Rendezvous route(int spaceNumber) {
+  public Rendezvous route(int spaceNumber) {
     final Rendezvous[] r = routes;
     if (r == null || spaceNumber < 0 || spaceNumber >= r.length) {
       return home;

@@ -39,10 +39,25 @@ import java.lang.invoke.VarHandle;
  *  104  B_STATE        u32  written by B: 0 booting, 1 attached, 2 running (PUBLISHED valid), 3 failed
  *  108  MAX_SPACES     u32  the root kernel's number of spaces: a space number at or above it is INVALID_ID
  *  112  VERSION_BASE   u64  B gives its slots versions VERSION_BASE + 1 .. VERSION_BASE + 65536
+ *  120  KIND           u32  0: a root link (A is the root's peer space); 1: a peer link between two
+ *                           process spaces, created by the root, mapped by both (A and B are both
+ *                           process spaces, each with a window of slots)
+ *  124  A_FIRST_INDEX  u32  peer link: first TCB index of A's threads (0 in a root link)
+ *  128  A_INDEX_COUNT  u32  peer link: how many (0 in a root link)
+ *  132  A_FIRST_EP     u32  peer link: first endpoint slot of A (0 in a root link)
+ *  136  A_EP_COUNT     u32  peer link: how many (0 in a root link)
+ *  140  A_STATE        u32  peer link: written by A, 1 once it has mapped the link (as B_STATE)
+ *  144  DEAD_SIDES     u32  peer link: written by the root: bit 1 once A's process has died, bit 2 B's
  * 1024  A_NAME_COUNT   u32  names A offers B: how many entries of A_NAMES are valid (release-stored by A)
  * 1088  A_NAMES        15 entries of 64 bytes: NAME (55 bytes UTF-8, NUL padding) at +0, ID u64 at +56
  * 2048  B_NAME_COUNT   u32  names B publishes to A, written by B
  * 2112  B_NAMES        15 entries, as A_NAMES
+ * 3072  EVENTS         u32  root link: incremented by A (then a futex wake) when a peer link is
+ *                           offered to B or a peer of B's dies; B's link watcher sleeps on it
+ * 3076  PEER_LINK_COUNT u32 root link: how many entries of PEER_LINKS are valid (release-stored by A)
+ * 3136  PEER_LINKS     15 entries of 64 bytes: FILE (a file name in this link's directory, 51
+ *                      bytes of ASCII at most, NUL padding) at +0, SIDE u32 at +52 (B's side in that
+ *                      link, 1 or 2), OTHER_SPACE u32 at +56
  * 4096  ROW_MAP        u64 words, (MAX_THREADS + MAX_ENDPOINTS + 63) / 64 of them, to a page
  *                      boundary: bit (r % 64) of word (r / 64) is set (by A, release) once row r is
  *                      reserved; row r &lt; MAX_THREADS is TCB r and receive point r, row
@@ -95,6 +110,30 @@ public final class LinkDescriptor {
   public static final long B_NAMES_OFFSET = B_NAME_COUNT_OFFSET + 64;
   /** Where the row map starts: the page after the header. */
   public static final long ROW_MAP_START = 4096;
+  public static final long KIND_OFFSET = 120;
+  public static final long A_FIRST_INDEX_OFFSET = 124;
+  public static final long A_INDEX_COUNT_OFFSET = 128;
+  public static final long A_FIRST_EP_OFFSET = 132;
+  public static final long A_EP_COUNT_OFFSET = 136;
+  public static final long A_STATE_OFFSET = 140;
+  public static final long DEAD_SIDES_OFFSET = 144;
+  public static final long EVENTS_OFFSET = 3072;
+  public static final long PEER_LINK_COUNT_OFFSET = 3076;
+  public static final long PEER_LINKS_OFFSET = 3136;
+  /** Peer links one process space can be offered. */
+  public static final int MAX_PEER_LINKS = 15;
+  /** Within a PEER_LINKS entry: the file name (ASCII, NUL-padded). */
+  public static final long PEER_FILE_AT = 0;
+  /** The most bytes of a peer link's file name (one more holds its NUL). */
+  public static final int MAX_PEER_FILE_BYTES = 51;
+  /** Within a PEER_LINKS entry: B's side in that link. */
+  public static final long PEER_SIDE_AT = 52;
+  /** Within a PEER_LINKS entry: the other space's number. */
+  public static final long PEER_OTHER_SPACE_AT = 56;
+  /** KIND of a link between the root and a process space. */
+  public static final int KIND_ROOT = 0;
+  /** KIND of a link between two process spaces. */
+  public static final int KIND_PEER = 1;
   /** Entries per directory: they fill its 1024 bytes after the count's line. */
   public static final int MAX_A_NAMES = 15;
   public static final int MAX_B_NAMES = MAX_A_NAMES;
@@ -164,6 +203,26 @@ public final class LinkDescriptor {
   /** Writes the header of a new segment (side A, before anyone else maps it). */
   public static void writeHeader(MemorySegment s, Geometry g, int spaceA, int spaceB, int bFirstIndex,
       int bIndexCount, int bFirstEndpoint, int bEndpointCount, int maxSpaces, long versionBase) {
+    writeHeader(s, g, KIND_ROOT, spaceA, spaceB, new int[4], new int[] {bFirstIndex, bIndexCount, bFirstEndpoint,
+        bEndpointCount}, maxSpaces, versionBase, ProcessHandle.current().pid(), 0);
+  }
+
+  /**
+   * Writes the header of a new segment of kind {@code kind}; {@code aRanges} and {@code bRanges}
+   * are {first index, index count, first endpoint, endpoint count} (A's all 0 in a root link).
+   */
+  public static void writeHeader(MemorySegment s, Geometry g, int kind, int spaceA, int spaceB, int[] aRanges,
+      int[] bRanges, int maxSpaces, long versionBase, long pidA, long pidB) {
+    final int bFirstIndex = bRanges[0];
+    final int bIndexCount = bRanges[1];
+    final int bFirstEndpoint = bRanges[2];
+    final int bEndpointCount = bRanges[3];
+    INT.set(s, KIND_OFFSET, kind);
+    INT.set(s, A_FIRST_INDEX_OFFSET, aRanges[0]);
+    INT.set(s, A_INDEX_COUNT_OFFSET, aRanges[1]);
+    INT.set(s, A_FIRST_EP_OFFSET, aRanges[2]);
+    INT.set(s, A_EP_COUNT_OFFSET, aRanges[3]);
+    LONG.set(s, PID_B_OFFSET, pidB);
     LONG.set(s, MAGIC_OFFSET, MAGIC);
     INT.set(s, VERSION_OFFSET, VERSION);
     INT.set(s, MR_COUNT_OFFSET, g.mrCount());
@@ -175,7 +234,7 @@ public final class LinkDescriptor {
     LONG.set(s, TOTAL_SIZE_OFFSET, g.totalSize());
     INT.set(s, SPACE_A_OFFSET, spaceA);
     INT.set(s, SPACE_B_OFFSET, spaceB);
-    LONG.set(s, PID_A_OFFSET, ProcessHandle.current().pid());
+    LONG.set(s, PID_A_OFFSET, pidA);
     INT.set(s, B_FIRST_INDEX_OFFSET, bFirstIndex);
     INT.set(s, B_INDEX_COUNT_OFFSET, bIndexCount);
     INT.set(s, B_FIRST_EP_OFFSET, bFirstEndpoint);
@@ -231,6 +290,21 @@ public final class LinkDescriptor {
     if (firstEp < 0 || countEp < 0 || firstEp + countEp > maxEndpoints) {
       throw new IllegalArgumentException("link endpoint range out of bounds: " + firstEp + "+" + countEp);
     }
+    final int kind = (int) INT.get(s, KIND_OFFSET);
+    if (kind != KIND_ROOT && kind != KIND_PEER) {
+      throw new IllegalArgumentException("link KIND is " + kind + ", expected " + KIND_ROOT + " or " + KIND_PEER);
+    }
+    if (kind == KIND_PEER) {
+      final long aFirst = (int) INT.get(s, A_FIRST_INDEX_OFFSET);
+      final long aCount = (int) INT.get(s, A_INDEX_COUNT_OFFSET);
+      final long aFirstEp = (int) INT.get(s, A_FIRST_EP_OFFSET);
+      final long aCountEp = (int) INT.get(s, A_EP_COUNT_OFFSET);
+      if (aFirst < 0 || aCount < 1 || aFirst + aCount > maxThreads || aFirstEp < 0 || aCountEp < 0
+          || aFirstEp + aCountEp > maxEndpoints) {
+        throw new IllegalArgumentException("peer link A ranges out of bounds: " + aFirst + "+" + aCount + ", endpoints "
+            + aFirstEp + "+" + aCountEp);
+      }
+    }
     final int maxSpaces = (int) INT.get(s, MAX_SPACES_OFFSET);
     final int spaceA = (int) INT.get(s, SPACE_A_OFFSET);
     final int spaceB = (int) INT.get(s, SPACE_B_OFFSET);
@@ -271,6 +345,16 @@ public final class LinkDescriptor {
   /** Whether row {@code row}'s bit is set in the row map (acquire: the row's contents are visible after). */
   public static boolean rowReserved(MemorySegment s, int row) {
     return ((long) LONG.getAcquire(s, ROW_MAP_START + (row >>> 6) * 8L) & (1L << row)) != 0;
+  }
+
+  /** An atomic add of {@code delta} to the u32 at {@code offset} (a full fence). */
+  public static void addIntVolatile(MemorySegment s, long offset, int delta) {
+    INT.getAndAdd(s, offset, delta);
+  }
+
+  /** An atomic OR of {@code bits} into the u32 at {@code offset}. */
+  public static void orIntVolatile(MemorySegment s, long offset, int bits) {
+    INT.getAndBitwiseOr(s, offset, bits);
   }
 
   public static void setIntVolatile(MemorySegment s, long offset, int v) {
@@ -331,5 +415,74 @@ public final class LinkDescriptor {
       }
     }
     return ThreadId.NIL;
+  }
+
+  /** A peer link offered to B in its root link's PEER_LINKS: the file's name, B's side in it, the other space. */
+  public record PeerLinkEntry(String file, int side, int otherSpace) {}
+
+  /**
+   * A appends a peer link to PEER_LINKS of root link {@code s} (the caller then increments
+   * EVENTS and wakes B's watcher). One writer, one call at a time.
+   *
+   * @throws IllegalStateException if PEER_LINKS is full
+   * @throws IllegalArgumentException if the file name is not a link file's name
+   */
+  public static void addPeerLink(MemorySegment s, PeerLinkEntry e) {
+    final byte[] bytes = e.file().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    if (!isPeerFileName(e.file()) || bytes.length > MAX_PEER_FILE_BYTES) {
+      throw new IllegalArgumentException("not a link file name: '" + e.file() + "'");
+    }
+    final int count = (int) INT.getAcquire(s, PEER_LINK_COUNT_OFFSET);
+    if (count < 0 || count >= MAX_PEER_LINKS) {
+      throw new IllegalStateException("a process space can have " + MAX_PEER_LINKS + " peer links at most");
+    }
+    final long entry = PEER_LINKS_OFFSET + count * ENTRY_SIZE;
+    s.asSlice(entry, ENTRY_SIZE).fill((byte) 0);
+    MemorySegment.copy(MemorySegment.ofArray(bytes), 0, s, entry + PEER_FILE_AT, bytes.length);
+    INT.set(s, entry + PEER_SIDE_AT, e.side());
+    INT.set(s, entry + PEER_OTHER_SPACE_AT, e.otherSpace());
+    INT.setRelease(s, PEER_LINK_COUNT_OFFSET, count + 1);
+  }
+
+  /** How many entries of PEER_LINKS are valid, clamped to 0..MAX_PEER_LINKS. */
+  public static int peerLinkCount(MemorySegment s) {
+    return Math.min(Math.max((int) INT.getAcquire(s, PEER_LINK_COUNT_OFFSET), 0), MAX_PEER_LINKS);
+  }
+
+  /**
+   * Entry {@code k} of PEER_LINKS, validated: a link file's name (no path), side 1 or 2, a space
+   * number below MAX_SPACES other than B's.
+   *
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  public static PeerLinkEntry peerLink(MemorySegment s, int k) {
+    final long entry = PEER_LINKS_OFFSET + k * ENTRY_SIZE;
+    int length = 0;
+    while (length <= MAX_PEER_FILE_BYTES && s.get(ValueLayout.JAVA_BYTE, entry + PEER_FILE_AT + length) != 0) {
+      length++;
+    }
+    if (length > MAX_PEER_FILE_BYTES) {
+      throw new IllegalArgumentException("peer link " + k + ": FILE is not NUL-terminated");
+    }
+    final String file = new String(s.asSlice(entry + PEER_FILE_AT, length).toArray(ValueLayout.JAVA_BYTE),
+        java.nio.charset.StandardCharsets.US_ASCII);
+    final int side = (int) INT.get(s, entry + PEER_SIDE_AT);
+    final int other = (int) INT.get(s, entry + PEER_OTHER_SPACE_AT);
+    if (!isPeerFileName(file)) {
+      throw new IllegalArgumentException("peer link " + k + ": FILE '" + file + "' is not a link file's name");
+    }
+    if (side != 1 && side != 2) {
+      throw new IllegalArgumentException("peer link " + k + ": SIDE is " + side + ", expected 1 or 2");
+    }
+    final int maxSpaces = (int) INT.get(s, MAX_SPACES_OFFSET);
+    if (other < 1 || other >= maxSpaces || other == (int) INT.get(s, SPACE_B_OFFSET)) {
+      throw new IllegalArgumentException("peer link " + k + ": OTHER_SPACE " + other + " out of range");
+    }
+    return new PeerLinkEntry(file, side, other);
+  }
+
+  /** Whether {@code name} is a link file's name: {@code nucleus-<digits>-<32 hex digits>}, no path. */
+  private static boolean isPeerFileName(String name) {
+    return name.matches("nucleus-[0-9]{1,19}-[0-9a-f]{32}");
   }
 }

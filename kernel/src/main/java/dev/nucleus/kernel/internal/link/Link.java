@@ -42,6 +42,8 @@ public final class Link implements AutoCloseable {
 
   public static final int SIDE_A = 1;
   public static final int SIDE_B = 2;
+  /** The root's handle of a peer link it made for two process spaces: its table is read (IPC state), never used for IPC. */
+  private static final int OBSERVER = 0;
 
   /** How long markSpaceDead lets this side's own partners finish copies in flight. */
   private static final long GRACE_NANOS = 20_000_000L;
@@ -53,9 +55,14 @@ public final class Link implements AutoCloseable {
   private final int spaceA;
   private final int spaceB;
   private final int side;
+  /** Whether this process created the file: only its creator reserves rows. */
+  private final boolean creator;
+  private final int kind;
 
-  private Link(LinkFile file, LinkDescriptor.Geometry g, int side, long adaptiveSpinNanos) {
+  private Link(LinkFile file, LinkDescriptor.Geometry g, int side, boolean creator, long adaptiveSpinNanos) {
     this.side = side;
+    this.creator = creator;
+    this.kind = LinkDescriptor.getIntAcquire(file.segment(), LinkDescriptor.KIND_OFFSET);
     this.file = file;
     this.segment = file.segment();
     this.geometry = g;
@@ -69,10 +76,14 @@ public final class Link implements AutoCloseable {
       throw new UnsupportedOperationException("process spaces need Linux futex (x86-64)");
     }
     final Sleeper sleeper = new FutexSleeper(tcbs, g.stride(), g.maxThreads());
+    // The root's view of a peer link never takes a lock: its lock value is neither side's.
     this.table = new Rendezvous(tcbs, rps, g.stride(), g.maxThreads(), g.maxEndpoints(), g.mrCount(),
-        adaptiveSpinNanos, permitted, sleeper, side, Rows.backed(g.rows(), new RowBacking()));
+        adaptiveSpinNanos, permitted, sleeper, side == OBSERVER ? SIDE_A | SIDE_B : side,
+        Rows.backed(g.rows(), new RowBacking()));
     table.limitSpaces(LinkDescriptor.getIntAcquire(segment, LinkDescriptor.MAX_SPACES_OFFSET));
-    if (side == SIDE_A) {
+    if (kind == LinkDescriptor.KIND_PEER) { // each side's own threads meet in its root link, never here
+      table.acceptSendersOnlyFrom(side == SIDE_A ? spaceB : spaceA);
+    } else if (side == SIDE_A) {
       table.acceptSendersOnlyFrom(spaceB);
     }
   }
@@ -93,7 +104,7 @@ public final class Link implements AutoCloseable {
     try {
       LinkDescriptor.writeHeader(file.segment(), g, spaceA, spaceB, bFirstIndex, bIndexCount, bFirstEndpoint, bEndpointCount,
           maxSpaces, versionBase);
-      final Link c = new Link(file, g, SIDE_A, adaptiveSpinNanos);
+      final Link c = new Link(file, g, SIDE_A, true, adaptiveSpinNanos);
       for (int i = bFirstIndex; i < bFirstIndex + bIndexCount; i++) {
         c.table.reserveThreadRow(i);
       }
@@ -112,8 +123,11 @@ public final class Link implements AutoCloseable {
     final LinkFile file = LinkFile.open(path, LinkDescriptor.PAGE);
     try {
       final LinkDescriptor.Geometry g = LinkDescriptor.validate(file.segment(), file.segment().byteSize());
-      checkOwnRowsReserved(file.segment(), g);
-      final Link c = new Link(file, g, SIDE_B, adaptiveSpinNanos);
+      if (LinkDescriptor.getIntAcquire(file.segment(), LinkDescriptor.KIND_OFFSET) != LinkDescriptor.KIND_ROOT) {
+        throw new IllegalArgumentException("link " + path + " is not a root link");
+      }
+      checkOwnRowsReserved(file.segment(), g, LinkDescriptor.B_FIRST_INDEX_OFFSET, "this space");
+      final Link c = new Link(file, g, SIDE_B, false, adaptiveSpinNanos);
       LinkDescriptor.setLongVolatile(c.segment, LinkDescriptor.PID_B_OFFSET, ProcessHandle.current().pid());
       LinkDescriptor.setIntVolatile(c.segment, LinkDescriptor.B_STATE_OFFSET, LinkDescriptor.B_ATTACHED);
       return c;
@@ -123,22 +137,144 @@ public final class Link implements AutoCloseable {
     }
   }
 
-  /** Side B: every row of B's thread and endpoint ranges must be marked reserved, or B could fault on them. */
-  private static void checkOwnRowsReserved(MemorySegment s, LinkDescriptor.Geometry g) {
-    final int first = LinkDescriptor.getIntAcquire(s, LinkDescriptor.B_FIRST_INDEX_OFFSET);
-    final int count = LinkDescriptor.getIntAcquire(s, LinkDescriptor.B_INDEX_COUNT_OFFSET);
-    final int firstEp = LinkDescriptor.getIntAcquire(s, LinkDescriptor.B_FIRST_EP_OFFSET);
-    final int countEp = LinkDescriptor.getIntAcquire(s, LinkDescriptor.B_EP_COUNT_OFFSET);
+  /**
+   * Every row of the ranges at {@code rangesOffset} (FIRST_INDEX, INDEX_COUNT, FIRST_EP, EP_COUNT:
+   * B's or A's) must be marked reserved, or their space could fault on them.
+   */
+  private static void checkOwnRowsReserved(MemorySegment s, LinkDescriptor.Geometry g, long rangesOffset, String whose) {
+    final int first = LinkDescriptor.getIntAcquire(s, rangesOffset);
+    final int count = LinkDescriptor.getIntAcquire(s, rangesOffset + 4);
+    final int firstEp = LinkDescriptor.getIntAcquire(s, rangesOffset + 8);
+    final int countEp = LinkDescriptor.getIntAcquire(s, rangesOffset + 12);
     for (int i = first; i < first + count; i++) {
       if (!LinkDescriptor.rowReserved(s, i)) {
-        throw new IllegalArgumentException("link ROW_MAP does not mark thread row " + i + " of this space reserved");
+        throw new IllegalArgumentException("link ROW_MAP does not mark thread row " + i + " of " + whose + " reserved");
       }
     }
     for (int j = firstEp; j < firstEp + countEp; j++) {
       if (!LinkDescriptor.rowReserved(s, g.maxThreads() + j)) {
-        throw new IllegalArgumentException("link ROW_MAP does not mark endpoint row " + j + " of this space reserved");
+        throw new IllegalArgumentException("link ROW_MAP does not mark endpoint row " + j + " of " + whose + " reserved");
       }
     }
+  }
+
+  /**
+   * The root: creates a peer link between process spaces {@code spaceA} and {@code spaceB}
+   * (running as {@code pidA} and {@code pidB}), with both spaces' rows reserved, and returns its
+   * handle, whose table the root only reads (the IPC state of the two spaces' threads): it
+   * announces the link and, later, deaths ({@link #markSideDead}), and never does IPC in it. {@code a} and {@code b}: {first index, count, first endpoint, count}.
+   *
+   * @throws IllegalStateException if {@code dir} cannot hold it; nothing is left in {@code dir}
+   */
+  public static Link createPeer(Path dir, int messageRegisters, int maxThreads, int maxEndpoints, int spaceA,
+      int spaceB, int[] a, int[] b, long pidA, long pidB, int maxSpaces) {
+    final LinkDescriptor.Geometry g = new LinkDescriptor.Geometry(messageRegisters, maxThreads, maxEndpoints);
+    final LinkFile file = LinkFile.create(dir, g.totalSize(), g.tcbOffset());
+    try {
+      LinkDescriptor.writeHeader(file.segment(), g, LinkDescriptor.KIND_PEER, spaceA, spaceB, a, b, maxSpaces, 0,
+          pidA, pidB);
+      final Link c = new Link(file, g, OBSERVER, true, 0);
+      for (int[] r : new int[][] {a, b}) {
+        for (int i = r[0]; i < r[0] + r[1]; i++) {
+          c.table.reserveThreadRow(i);
+        }
+        for (int j = r[2]; j < r[2] + r[3]; j++) {
+          c.table.reserveEndpointRow(j);
+        }
+      }
+      return c;
+    } catch (RuntimeException | Error e) {
+      closeAfterFailure(file, e);
+      throw e;
+    }
+  }
+
+  /**
+   * A process space: maps peer link {@code path} as side {@code side} (from its root link's
+   * PEER_LINKS) and checks that it joins {@code mySpace} with the ranges {@code myRanges} its
+   * root link gave it; {@link #markAttached} then says it is there.
+   *
+   * @throws IllegalArgumentException if the file is not such a link
+   * @throws IllegalStateException if it cannot be mapped
+   */
+  public static Link attachPeer(Path path, int side, int mySpace, int[] myRanges, long adaptiveSpinNanos) {
+    final LinkFile file = LinkFile.open(path, LinkDescriptor.PAGE);
+    try {
+      final MemorySegment s = file.segment();
+      final LinkDescriptor.Geometry g = LinkDescriptor.validate(s, s.byteSize());
+      if (LinkDescriptor.getIntAcquire(s, LinkDescriptor.KIND_OFFSET) != LinkDescriptor.KIND_PEER) {
+        throw new IllegalArgumentException("link " + path + " is not a peer link");
+      }
+      final long ranges = side == SIDE_A ? LinkDescriptor.A_FIRST_INDEX_OFFSET : LinkDescriptor.B_FIRST_INDEX_OFFSET;
+      final int space = LinkDescriptor.getIntAcquire(s, side == SIDE_A ? LinkDescriptor.SPACE_A_OFFSET
+          : LinkDescriptor.SPACE_B_OFFSET);
+      for (int k = 0; k < 4; k++) {
+        if (LinkDescriptor.getIntAcquire(s, ranges + 4L * k) != myRanges[k]) {
+          throw new IllegalArgumentException("peer link " + path + " gives side " + side + " other slot ranges than its root link");
+        }
+      }
+      if (space != mySpace) {
+        throw new IllegalArgumentException("peer link " + path + " side " + side + " is space " + space + ", not " + mySpace);
+      }
+      checkOwnRowsReserved(s, g, LinkDescriptor.A_FIRST_INDEX_OFFSET, "side A");
+      checkOwnRowsReserved(s, g, LinkDescriptor.B_FIRST_INDEX_OFFSET, "side B");
+      return new Link(file, g, side, false, adaptiveSpinNanos);
+    } catch (RuntimeException | Error e) {
+      closeAfterFailure(file, e);
+      throw e;
+    }
+  }
+
+  /**
+   * A process space, on a peer link: says it is there (A_STATE or B_STATE), once its threads and
+   * endpoints have their ports in the link's table.
+   */
+  public void markAttached() {
+    LinkDescriptor.setIntVolatile(segment, side == SIDE_A ? LinkDescriptor.A_STATE_OFFSET : LinkDescriptor.B_STATE_OFFSET,
+        LinkDescriptor.B_ATTACHED);
+  }
+
+  /** The root, on a peer link: whether both sides have mapped it. */
+  public boolean bothAttached() {
+    return LinkDescriptor.getIntAcquire(segment, LinkDescriptor.A_STATE_OFFSET) == LinkDescriptor.B_ATTACHED
+        && LinkDescriptor.getIntAcquire(segment, LinkDescriptor.B_STATE_OFFSET) == LinkDescriptor.B_ATTACHED;
+  }
+
+  /** The root, on a peer link: records that side {@code deadSide}'s process has died. */
+  public void markSideDead(int deadSide) {
+    LinkDescriptor.orIntVolatile(segment, LinkDescriptor.DEAD_SIDES_OFFSET, deadSide);
+  }
+
+  /** A process space, on a peer link: whether the root has recorded the other side's death. */
+  public boolean otherSideDead() {
+    return (LinkDescriptor.getIntAcquire(segment, LinkDescriptor.DEAD_SIDES_OFFSET) & otherSide()) != 0;
+  }
+
+  /** This side's peer in the link: the other side's number. */
+  public int otherSide() {
+    return side == SIDE_A ? SIDE_B : SIDE_A;
+  }
+
+  /** The space on the other side of this link. */
+  public int otherSpace() {
+    return side == SIDE_A ? spaceB : spaceA;
+  }
+
+  /** Reserves, zeroes, clears and marks row {@code row} (the creator only). */
+  private void reserveRow(int row) {
+    if (!creator) {
+      throw new IllegalStateException("row " + row + " of " + this + " is not reserved by its creator");
+    }
+    final LinkDescriptor.Geometry g = geometry;
+    final long rp = g.rpOffset() + row * ReceivePointDescriptor.SIZE;
+    if (row < g.maxThreads()) {
+      final long tcb = g.tcbOffset() + row * g.stride();
+      file.reserve(tcb, g.stride(), "thread row " + row + " of " + this);
+      segment.asSlice(tcb, g.stride()).fill((byte) 0);
+    }
+    file.reserve(rp, ReceivePointDescriptor.SIZE, "row " + row + " of " + this);
+    ReceivePointDescriptor.clearPlain(segment, rp);
+    LinkDescriptor.markRowReserved(segment, row);
   }
 
   /**
@@ -149,24 +285,12 @@ public final class Link implements AutoCloseable {
   private final class RowBacking implements Rows.Backing {
     @Override
     public void reserve(int row) {
-      if (side != SIDE_A) {
-        throw new IllegalStateException("row " + row + " of " + Link.this + " is not reserved by its creator");
-      }
-      final LinkDescriptor.Geometry g = geometry;
-      final long rp = g.rpOffset() + row * ReceivePointDescriptor.SIZE;
-      if (row < g.maxThreads()) {
-        final long tcb = g.tcbOffset() + row * g.stride();
-        file.reserve(tcb, g.stride(), "thread row " + row + " of " + Link.this);
-        segment.asSlice(tcb, g.stride()).fill((byte) 0);
-      }
-      file.reserve(rp, ReceivePointDescriptor.SIZE, "row " + row + " of " + Link.this);
-      ReceivePointDescriptor.clearPlain(segment, rp);
-      LinkDescriptor.markRowReserved(segment, row);
+      reserveRow(row);
     }
 
     @Override
     public boolean reservedByCreator(int row) {
-      return side == SIDE_B && LinkDescriptor.rowReserved(segment, row);
+      return !creator && LinkDescriptor.rowReserved(segment, row);
     }
   }
 
@@ -254,9 +378,10 @@ public final class Link implements AutoCloseable {
     LinkDescriptor.addName(segment, LinkDescriptor.A_NAMES, name, id);
   }
 
-  /** Side B: the id A offered under {@code name}, if it is a well-formed id of A's space; else NIL. */
+  /** Side B: the id A offered under {@code name}, if it is well-formed (of A's space, or of a space B has a peer link to); else NIL. */
   public long offered(String name) {
-    return validated(LinkDescriptor.findName(segment, LinkDescriptor.A_NAMES, name), spaceA);
+    final long id = LinkDescriptor.findName(segment, LinkDescriptor.A_NAMES, name);
+    return ThreadId.isWellFormed(id) ? id : ThreadId.NIL; // A's, or a peer link's other space's
   }
 
   /** Side B: publishes {@code id} under {@code name} (B_NAMES); errors as for {@link #offer}. */
@@ -271,6 +396,43 @@ public final class Link implements AutoCloseable {
 
   private static long validated(long id, int space) {
     return ThreadId.isWellFormed(id) && ThreadId.space(id) == space ? id : ThreadId.NIL;
+  }
+
+  /**
+   * Side A of a root link: offers B a peer link (its root link's PEER_LINKS), then wakes B's
+   * link watcher.
+   *
+   * @throws IllegalStateException if B has as many peer links as it can be offered
+   */
+  public synchronized void offerPeerLink(LinkDescriptor.PeerLinkEntry entry) {
+    LinkDescriptor.addPeerLink(segment, entry);
+    bumpEvents();
+  }
+
+  /** Side A of a root link: tells B's link watcher to look again (a peer of B's has died). */
+  public void bumpEvents() {
+    LinkDescriptor.addIntVolatile(segment, LinkDescriptor.EVENTS_OFFSET, 1);
+    Futex.wake(segment.address() + LinkDescriptor.EVENTS_OFFSET, Integer.MAX_VALUE);
+  }
+
+  /** Side B of a root link: the EVENTS word (see {@link #awaitEvents}). */
+  public int events() {
+    return LinkDescriptor.getIntAcquire(segment, LinkDescriptor.EVENTS_OFFSET);
+  }
+
+  /** Side B of a root link: sleeps while EVENTS is {@code seen}, at most {@code timeoutNanos}. */
+  public void awaitEvents(int seen, long timeoutNanos, MemorySegment timespec) {
+    Futex.await(segment.address() + LinkDescriptor.EVENTS_OFFSET, seen, timeoutNanos, timespec);
+  }
+
+  /** Side B of a root link: how many peer links A has offered. */
+  public int peerLinkCount() {
+    return LinkDescriptor.peerLinkCount(segment);
+  }
+
+  /** Side B of a root link: peer link {@code k}, validated (see LinkDescriptor.peerLink). */
+  public LinkDescriptor.PeerLinkEntry peerLink(int k) {
+    return LinkDescriptor.peerLink(segment, k);
   }
 
   /** Removes the file name; the mappings stay. */
