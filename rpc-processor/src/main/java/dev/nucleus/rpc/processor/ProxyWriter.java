@@ -68,7 +68,7 @@ final class ProxyWriter {
     final String call = locals.fresh("call");
     final String request = locals.fresh("request");
     final CodeBlock.Builder code = CodeBlock.builder();
-    code.beginControlFlow("try (final $T $N = binding.begin($T.$N))", CLIENT_CALL, call, descriptor, m.constant());
+    code.beginControlFlow("try (final $T $N = this.binding.begin($T.$N))", CLIENT_CALL, call, descriptor, m.constant());
     code.addStatement("final $T $N = $N.request()", Codec.FRAME, request, call);
     for (final ServiceModel.Param p : m.params()) {
       codec.write(code, p.type(), request, p.name(), locals);
