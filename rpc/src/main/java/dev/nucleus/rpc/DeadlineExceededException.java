@@ -9,6 +9,7 @@ import java.util.Objects;
  */
 public final class DeadlineExceededException extends RpcException {
 
+  /** The phase the call was in when the deadline passed. */
   private final Phase phase;
 
   /**

@@ -10,7 +10,9 @@ package dev.nucleus.rpc;
  */
 public final class MalformedFrameException extends RpcException {
 
+  /** What was wrong. */
   private final String what;
+  /** Where in the frame the value that failed starts. */
   private final long offset;
 
   /**

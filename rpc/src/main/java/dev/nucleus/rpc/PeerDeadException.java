@@ -9,6 +9,7 @@ import java.util.Objects;
  */
 public final class PeerDeadException extends RpcException {
 
+  /** The phase the call was in when the peer died. */
   private final Phase phase;
 
   /**

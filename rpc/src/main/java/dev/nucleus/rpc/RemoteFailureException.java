@@ -6,7 +6,9 @@ package dev.nucleus.rpc;
  */
 public final class RemoteFailureException extends RpcException {
 
+  /** The class name of the server's exception. */
   private final String remoteClass;
+  /** Its message, or null. */
   private final String remoteMessage;
 
   /**

@@ -6,7 +6,9 @@ package dev.nucleus.rpc;
  */
 public final class UnknownMethodException extends RpcException {
 
+  /** The service called. */
   private final String service;
+  /** The method id the server does not know. */
   private final int methodId;
 
   /**
