@@ -6,7 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** An implementation of {@link KeyValue}: keys of up to 16 bytes; key -1 fails undeclared. */
+/**
+ * An implementation of {@link KeyValue}: keys of up to 16 bytes; key -1 fails undeclared; key -3
+ * hangs (for a minute, or until interrupted): a server stuck in a call.
+ */
 final class KeyValueStore implements KeyValue {
   static final int MAX_KEY = 16;
   final Map<String, byte[]> values = new ConcurrentHashMap<>();
@@ -18,6 +21,13 @@ final class KeyValueStore implements KeyValue {
     calls.incrementAndGet();
     if (key == -1) {
       throw new IllegalStateException("no key -1 here");
+    }
+    if (key == -3) {
+      try {
+        Thread.sleep(60_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     return key + 1;
   }

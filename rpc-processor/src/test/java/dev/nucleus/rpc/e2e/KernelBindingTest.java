@@ -1,0 +1,223 @@
+package dev.nucleus.rpc.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nucleus.kernel.IpcThread;
+import dev.nucleus.kernel.Kernel;
+import dev.nucleus.kernel.MessageTag;
+import dev.nucleus.kernel.Space;
+import dev.nucleus.kernel.Status;
+import dev.nucleus.kernel.ThreadId;
+import dev.nucleus.kernel.Timeout;
+import dev.nucleus.rpc.DeadlineExceededException;
+import dev.nucleus.rpc.Deadlines;
+import dev.nucleus.rpc.FrameOverflowException;
+import dev.nucleus.rpc.KernelBinding;
+import dev.nucleus.rpc.NotPermittedException;
+import dev.nucleus.rpc.Outcome;
+import dev.nucleus.rpc.PeerDeadException;
+import dev.nucleus.rpc.RemoteFailureException;
+import dev.nucleus.rpc.RpcException;
+import dev.nucleus.rpc.RpcServer;
+import dev.nucleus.rpc.UnknownMethodException;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generated proxies and adapters over the kernel: a {@link KernelBinding} in one thread space
+ * calling an {@link RpcServer} in another, through IPC. Every rule of a local call holds, and the
+ * transport adds its own failures, each saying which leg failed.
+ */
+@org.junit.jupiter.api.Timeout(60)
+class KernelBindingTest {
+
+  private final Kernel kernel = Kernel.create();
+  private final Space server = kernel.createSpace("server");
+  private final Space client = kernel.createSpace("client");
+
+  @AfterEach
+  void close() {
+    kernel.close();
+  }
+
+  private KeyValue connect(RpcServer rpc) {
+    return KernelBinding.to(client, rpc.id(), KeyValue_Service.INSTANCE).proxy(KeyValue_Service.INSTANCE);
+  }
+
+  @Test
+  @DisplayName("a proxy in one thread space calls an export in another: results, declared and undeclared exceptions, one-way calls")
+  void callsAcrossThreadSpaces() throws Exception {
+    kernel.createChannel(client, server);
+    final KeyValueStore store = new KeyValueStore();
+    try (RpcServer rpc = RpcServer.export(server, KeyValue_Service.INSTANCE, store, 2)) {
+      final KeyValue kv = connect(rpc);
+      assertThat(kv.get(41)).isEqualTo(42);
+      kv.put("k", new byte[] {1, 2, 3});
+      assertThat(store.values.get("k")).containsExactly(1, 2, 3);
+      assertThatThrownBy(() -> kv.put("a key that is far too long", new byte[0])).isInstanceOf(KeyTooLong.class)
+          .hasMessage("key of 26 chars, at most 16");
+      assertThatThrownBy(() -> kv.get(-1)).isInstanceOfSatisfying(RemoteFailureException.class, e -> {
+        assertThat(e.delivered()).isTrue();
+        assertThat(e.remoteClass()).isEqualTo(IllegalStateException.class.getName());
+      });
+      assertThat(kv.get(1)).as("the server goes on").isEqualTo(2);
+      kv.log("one way");
+      final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!store.log.contains("one way") && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(store.log).containsExactly("one way");
+    }
+  }
+
+  @Test
+  @DisplayName("the server sees the caller as the kernel stamped it, and the deadline that travelled with the call")
+  void identityAndDeadlineTravel() {
+    kernel.createChannel(client, server);
+    final Introspect impl = depth -> {
+      final var call = dev.nucleus.rpc.ServerCall.current();
+      return new CallInfo(call.callerSpace(), call.callerThread(), call.callerPid(), call.remainingNanos(), 0);
+    };
+    try (RpcServer rpc = RpcServer.export(server, Introspect_Service.INSTANCE, impl, 1)) {
+      final Introspect proxy = KernelBinding.to(client, rpc.id(), Introspect_Service.INSTANCE)
+          .proxy(Introspect_Service.INSTANCE);
+      final CallInfo info = Deadlines.within(Duration.ofSeconds(5), () -> proxy.whoIsCalling(0));
+      assertThat(info.space()).isEqualTo(client.number());
+      assertThat(ThreadId.space(info.thread())).isEqualTo(client.number());
+      assertThat(info.pid()).as("a caller in this process").isZero();
+      assertThat(info.remainingNanos()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(5).toNanos());
+    }
+  }
+
+  @Test
+  @DisplayName("without a channel between the spaces a call is NotPermitted and was not delivered")
+  void noChannelIsNotPermitted() {
+    try (RpcServer rpc = RpcServer.export(server, KeyValue_Service.INSTANCE, new KeyValueStore(), 1)) {
+      final KeyValue kv = connect(rpc);
+      assertThatThrownBy(() -> kv.get(1)).isInstanceOfSatisfying(NotPermittedException.class,
+          e -> assertThat(e.delivered()).isFalse());
+    }
+  }
+
+  @Test
+  @DisplayName("a closed export is PeerDead for its clients, not delivered")
+  void closedExportIsPeerDead() {
+    kernel.createChannel(client, server);
+    final RpcServer rpc = RpcServer.export(server, KeyValue_Service.INSTANCE, new KeyValueStore(), 2);
+    final KeyValue kv = connect(rpc);
+    assertThat(kv.get(1)).isEqualTo(2);
+    rpc.close();
+    assertThatThrownBy(() -> kv.get(1)).isInstanceOfSatisfying(PeerDeadException.class,
+        e -> assertThat(e.delivered()).isFalse());
+  }
+
+  @Test
+  @DisplayName("a call to a busy pool waits its turn up to its deadline, then DeadlineExceeded in the send phase")
+  void busyPoolWaitsUpToTheDeadline() throws Exception {
+    kernel.createChannel(client, server);
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final Introspect slow = depth -> {
+      entered.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return new CallInfo(0, 0, 0, 0, depth);
+    };
+    try (RpcServer rpc = RpcServer.export(server, Introspect_Service.INSTANCE, slow, 1)) {
+      final Introspect proxy = KernelBinding.to(client, rpc.id(), Introspect_Service.INSTANCE)
+          .proxy(Introspect_Service.INSTANCE);
+      final CompletableFuture<CallInfo> first = CompletableFuture.supplyAsync(() -> proxy.whoIsCalling(1));
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThatThrownBy(() -> Deadlines.within(Duration.ofMillis(50), () -> proxy.whoIsCalling(2)))
+          .isInstanceOfSatisfying(DeadlineExceededException.class, e -> {
+            assertThat(e.phase()).isEqualTo(RpcException.Phase.SEND);
+            assertThat(e.delivered()).isFalse();
+          });
+      release.countDown();
+      assertThat(first.get(10, TimeUnit.SECONDS).nestedCalls()).as("the first call is answered").isEqualTo(1);
+    }
+  }
+
+  @Test
+  @DisplayName("a method the server's version lacks is UnknownMethod; the methods both have work")
+  void evolvedClientMeetsOlderServer() {
+    kernel.createChannel(client, server);
+    final StoreV1 v1 = key -> key * 2;
+    try (RpcServer rpc = RpcServer.export(server, StoreV1_Service.INSTANCE, v1, 1)) {
+      final StoreV2 newer = KernelBinding.to(client, rpc.id(), StoreV2_Service.INSTANCE).proxy(StoreV2_Service.INSTANCE);
+      assertThat(newer.get(21)).isEqualTo(42);
+      assertThatThrownBy(newer::describe).isInstanceOf(UnknownMethodException.class);
+    }
+  }
+
+  @Test
+  @DisplayName("a request larger than the registers carry is FrameOverflow before anything is sent")
+  void tooLargeRequestIsRefusedBeforeSending() {
+    kernel.createChannel(client, server);
+    final KeyValueStore store = new KeyValueStore();
+    try (RpcServer rpc = RpcServer.export(server, KeyValue_Service.INSTANCE, store, 1)) {
+      final KeyValue kv = connect(rpc);
+      assertThatThrownBy(() -> kv.put("big", new byte[4096])).isInstanceOfSatisfying(FrameOverflowException.class,
+          e -> assertThat(e.delivered()).isFalse());
+      assertThat(store.calls).hasValue(0);
+      assertThat(kv.get(1)).isEqualTo(2);
+    }
+  }
+
+  @Test
+  @DisplayName("raw messages that are not RPC requests get a MALFORMED_REQUEST reply, and the pool goes on serving")
+  void malformedRequestsAreAnsweredAndTheServerGoesOn() {
+    kernel.createChannel(client, server);
+    try (RpcServer rpc = RpcServer.export(server, KeyValue_Service.INSTANCE, new KeyValueStore(), 1);
+        IpcThread raw = client.attach("raw")) {
+      final long[][] requests = {
+          {MessageTag.of(7, 0)},                                        // not an RPC label
+          {MessageTag.of(0x4C52, 3), KeyValue_Service.GET_ID & 0xFFFF_FFFFL | (long) KeyValue_Service.ID << 32, 64, -1},
+          {MessageTag.of(0x4C52, 3), KeyValue_Service.GET_ID & 0xFFFF_FFFFL | (long) KeyValue_Service.ID << 32,
+              1L << 32, -1},                                            // one-way flag on a call
+          {MessageTag.of(0x4C52, 1), 0},                                // header cut short
+      };
+      for (long[] r : requests) {
+        raw.setTag(r[0]);
+        for (int i = 1; i < r.length; i++) {
+          raw.setMr(i, r[i]);
+        }
+        assertThat(raw.call(rpc.id(), Timeout.relative(Duration.ofSeconds(10)), Timeout.relative(Duration.ofSeconds(10))))
+            .isEqualTo(Status.OK);
+        assertThat((int) raw.mr(1)).as("outcome of %s", java.util.Arrays.toString(r)).isEqualTo(Outcome.MALFORMED_REQUEST);
+      }
+      assertThat(connect(rpc).get(5)).isEqualTo(6);
+    }
+  }
+
+  @Test
+  @DisplayName("a call with primitive arguments and result allocates nothing on the calling thread")
+  void primitiveCallsAllocateNothing() {
+    kernel.createChannel(client, server);
+    try (RpcServer rpc = RpcServer.export(server, KeyValue_Service.INSTANCE, new KeyValueStore(), 1)) {
+      final KeyValue kv = connect(rpc);
+      final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      long sum = 0;
+      for (int i = 0; i < 20_000; i++) { // warm up: the JIT, the thread's binding state
+        sum += kv.get(i);
+      }
+      final long before = threads.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 100_000; i++) {
+        sum += kv.get(i);
+      }
+      final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      assertThat(sum).isPositive();
+      assertThat(allocated / 100_000.0).as("bytes per call (total %d)", allocated).isLessThan(1.0);
+    }
+  }
+}

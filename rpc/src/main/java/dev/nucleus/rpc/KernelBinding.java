@@ -1,0 +1,151 @@
+package dev.nucleus.rpc;
+
+import dev.nucleus.kernel.IpcThread;
+import dev.nucleus.kernel.Space;
+import dev.nucleus.kernel.ThreadId;
+import dev.nucleus.kernel.Timeout;
+import dev.nucleus.rpc.internal.KernelCall;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A binding to a service exported in another space ({@link RpcServer}), through the kernel's
+ * IPC: another thread space of this JVM, or a process space, either way round, or two process
+ * spaces connected by the root. Each call is one kernel {@code call} to the server's endpoint
+ * with the method, the deadline and the arguments in message registers; the server's pool
+ * answers with a {@code replyWait}. The same proxy code runs over a {@link LocalBinding} (the
+ * server in the caller's own space).
+ *
+ * <p>Each thread that calls through the binding gets, on its first call, an IPC thread in the
+ * client's space and two frames, reused by all its later calls: a call with primitive arguments
+ * and result allocates nothing, takes no lock and, when a server thread is waiting, makes no
+ * system call. Arguments and results travel in the registers: a request of up to
+ * {@code (registers - 4) x 8} bytes (480 at the default 64 registers), a reply of up to
+ * {@code (registers - 2) x 8}; a larger request is {@link FrameOverflowException} before anything
+ * is sent. (Argument stacks in shared memory, for larger arguments, are the next step: see
+ * docs/rpc.md.)
+ *
+ * <p>Failures are {@link RpcException}s that say which leg failed: not delivered, deadline (in
+ * which phase), peer dead, not permitted (no channel between the spaces), reply lost.
+ *
+ * <p>Thread-safe: any number of threads call at once, each on its own IPC thread; a thread may
+ * not start a second call through the same binding while one is open (a call's frames are its
+ * thread's).
+ */
+public final class KernelBinding implements Binding, AutoCloseable {
+
+  /** The deadline of a call made outside {@link Deadlines#within}: 30 s. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Space client;
+  private final long server;
+  private final int serviceId;
+  private final String serviceName;
+  private final long defaultTimeout;
+  private final ThreadLocal<KernelCall> calls = new ThreadLocal<>();
+  private final Queue<KernelCall> all = new ConcurrentLinkedQueue<>();
+  private volatile boolean closed;
+
+  private KernelBinding(Space client, long server, ServiceDescriptor<?> service, Duration defaultTimeout) {
+    this.client = Objects.requireNonNull(client, "client");
+    if (!ThreadId.isWellFormed(server)) {
+      throw new IllegalArgumentException("not a server id: " + ThreadId.toString(server));
+    }
+    this.server = server;
+    this.serviceId = service.id();
+    this.serviceName = service.name();
+    this.defaultTimeout = Timeout.relative(Objects.requireNonNull(defaultTimeout, "defaultTimeout"));
+  }
+
+  /**
+   * A binding to the server of {@code service} at {@code server}, for threads of space
+   * {@code client}; each call is bounded by {@link #DEFAULT_TIMEOUT} unless
+   * {@link Deadlines#within} says otherwise.
+   *
+   * @param client the caller's space (a thread space of the root, or the space of a process)
+   * @param server the id of the server's endpoint ({@link RpcServer#id()}), as the root granted it
+   * @param service the client's descriptor of the service ({@code Foo_Service.INSTANCE})
+   * @return the binding; make proxies with {@link #proxy}, close it when done
+   * @throws IllegalArgumentException if {@code server} is not a well-formed id
+   */
+  public static KernelBinding to(Space client, long server, ServiceDescriptor<?> service) {
+    return to(client, server, service, DEFAULT_TIMEOUT);
+  }
+
+  /**
+   * As {@link #to(Space, long, ServiceDescriptor)}, with {@code defaultTimeout} for calls made
+   * outside {@link Deadlines#within}.
+   *
+   * @param client the caller's space
+   * @param server the id of the server's endpoint
+   * @param service the client's descriptor of the service
+   * @param defaultTimeout the deadline of a call, from its start
+   * @return the binding
+   * @throws IllegalArgumentException if {@code server} is not a well-formed id
+   */
+  public static KernelBinding to(Space client, long server, ServiceDescriptor<?> service, Duration defaultTimeout) {
+    return new KernelBinding(client, server, service, defaultTimeout);
+  }
+
+  /**
+   * A proxy that calls through this binding. The client's version of the service may differ from
+   * the server's (methods added or removed), not its name: the server checks the service id of
+   * every call.
+   *
+   * @param <T> the client's service interface
+   * @param client the client's descriptor of the service
+   * @return the proxy, as thread-safe as this binding
+   * @throws IllegalArgumentException if {@code client} names another service than this binding's
+   */
+  public <T> T proxy(ServiceDescriptor<T> client) {
+    if (client.id() != serviceId) {
+      throw new IllegalArgumentException("a proxy of service " + client.name() + " cannot call service " + serviceName);
+    }
+    return client.newProxy(this);
+  }
+
+  @Override
+  public ClientCall begin(MethodDescriptor method) {
+    if (closed) {
+      throw new NotDeliveredException(method + ": the binding is closed");
+    }
+    KernelCall call = calls.get();
+    if (call == null) {
+      call = newCall();
+    }
+    return call.start(method, Deadlines.current(defaultTimeout));
+  }
+
+  /** The first call of this thread: its IPC thread in the client's space, and its frames. */
+  private KernelCall newCall() {
+    final IpcThread thread = client.attach("rpc-" + serviceName + "-" + Thread.currentThread().threadId());
+    final KernelCall call = KernelCall.create(thread, server, serviceId);
+    calls.set(call);
+    all.add(call);
+    if (closed) { // closed meanwhile: this thread's IPC thread must not outlive the binding
+      thread.close();
+      throw new NotDeliveredException("the binding to " + serviceName + " is closed");
+    }
+    return call;
+  }
+
+  /**
+   * Refuses new calls ({@link NotDeliveredException}) and ends the IPC threads of its callers: a
+   * call in progress returns {@code CLOSED} as a {@link PeerDeadException}. Idempotent.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    KernelCall call;
+    while ((call = all.poll()) != null) {
+      call.thread().close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "KernelBinding[" + serviceName + " at " + ThreadId.toString(server) + " from space " + client.number() + "]";
+  }
+}

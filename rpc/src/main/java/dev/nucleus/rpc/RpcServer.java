@@ -1,0 +1,264 @@
+package dev.nucleus.rpc;
+
+import static dev.nucleus.rpc.internal.RegisterFrames.CALL;
+import static dev.nucleus.rpc.internal.RegisterFrames.CALL_HEADER;
+import static dev.nucleus.rpc.internal.RegisterFrames.ONEWAY;
+import static dev.nucleus.rpc.internal.RegisterFrames.REPLY;
+import static dev.nucleus.rpc.internal.RegisterFrames.REPLY_HEADER;
+
+import dev.nucleus.kernel.Endpoint;
+import dev.nucleus.kernel.IpcThread;
+import dev.nucleus.kernel.MessageTag;
+import dev.nucleus.kernel.Space;
+import dev.nucleus.kernel.Status;
+import dev.nucleus.kernel.ThreadId;
+import dev.nucleus.kernel.Timeout;
+import dev.nucleus.rpc.internal.RegisterFrames;
+import java.lang.foreign.Arena;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An exported service: a pool of server threads in one space, all waiting on one endpoint (as
+ * seL4's server pools do). Clients bind to {@link #id()} with a {@link KernelBinding}, from any
+ * space that has a channel to this one: another thread space of the root, a process space linked
+ * to it, a process space connected to it. A call goes to whichever server thread is waiting; when
+ * none is, it queues at the endpoint, first come first served, until a thread is free or its
+ * deadline passes (then the client gets {@link DeadlineExceededException}, send phase: it was
+ * never delivered).
+ *
+ * <p>Each server thread serves one call at a time with {@code replyWait}: it answers the last
+ * call and waits for the next in one kernel operation. What a request carries is validated before
+ * use (it may come from another process): a malformed request, a method the service does not
+ * have, and an exception of the implementation each end that call with the matching
+ * {@link Outcome}; the thread goes on serving. The implementation sees the call through
+ * {@link ServerCall#current()}: the caller's space, thread id and process id (as the kernel
+ * stamped them, never what the caller claimed) and the deadline.
+ *
+ * <p>Thread-safety: the implementation is called by the pool's threads concurrently, so it must
+ * be thread-safe (or the pool one thread). {@link #close()} may be called from any thread.
+ */
+public final class RpcServer implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(RpcServer.class.getName());
+  /** How long {@link #close()} waits for the pool's threads to finish their calls. */
+  private static final Duration CLOSE_PATIENCE = Duration.ofSeconds(10);
+
+  private final Space space;
+  private final ServiceDescriptor<?> service;
+  private final Dispatcher dispatcher;
+  private final Endpoint endpoint;
+  private final List<Thread> threads = new ArrayList<>();
+  private final CountDownLatch ready;
+  private final CountDownLatch finished;
+
+  private RpcServer(Space space, ServiceDescriptor<?> service, Dispatcher dispatcher, int threads) {
+    this.space = space;
+    this.service = service;
+    this.dispatcher = dispatcher;
+    this.endpoint = space.createEndpoint(service.name());
+    this.ready = new CountDownLatch(threads);
+    this.finished = new CountDownLatch(threads);
+  }
+
+  /**
+   * Exports {@code implementation} of {@code service} in {@code space}, served by
+   * {@code threads} platform threads. Returns once every server thread waits for calls.
+   *
+   * @param <T> the service interface
+   * @param space the server's space (a thread space of the root, or the space of a process)
+   * @param service the service's descriptor ({@code Foo_Service.INSTANCE})
+   * @param implementation the implementation, thread-safe if {@code threads > 1}
+   * @param threads the size of the pool, at least 1
+   * @return the export; its {@link #id()} is what clients bind to
+   * @throws IllegalArgumentException if {@code threads} is below 1
+   * @throws IllegalStateException if the space has ended, or its endpoint or thread table is full
+   */
+  public static <T> RpcServer export(Space space, ServiceDescriptor<T> service, T implementation, int threads) {
+    return export(space, service, implementation, threads, false);
+  }
+
+  /**
+   * As {@link #export(Space, ServiceDescriptor, Object, int)}, on virtual threads if
+   * {@code virtual} (each still holds an IPC thread of the space while it serves).
+   *
+   * @param <T> the service interface
+   * @param space the server's space
+   * @param service the service's descriptor
+   * @param implementation the implementation
+   * @param threads the size of the pool, at least 1
+   * @param virtual whether the pool's threads are virtual threads
+   * @return the export
+   */
+  public static <T> RpcServer export(Space space, ServiceDescriptor<T> service, T implementation, int threads,
+      boolean virtual) {
+    Objects.requireNonNull(implementation, "implementation");
+    if (threads < 1) {
+      throw new IllegalArgumentException("a server pool has at least one thread, not " + threads);
+    }
+    final RpcServer s = new RpcServer(space, service, service.newAdapter(implementation), threads);
+    for (int i = 0; i < threads; i++) {
+      final String name = "rpc-" + service.name() + "-" + i;
+      final Thread.Builder builder = virtual ? Thread.ofVirtual().name(name) : Thread.ofPlatform().daemon().name(name);
+      s.threads.add(builder.start(s::serve));
+    }
+    try {
+      if (!s.ready.await(CLOSE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
+        s.close();
+        throw new IllegalStateException("the server threads of " + service.name() + " did not start");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      s.close();
+      throw new IllegalStateException("interrupted while " + service.name() + " started", e);
+    }
+    return s;
+  }
+
+  /**
+   * The id clients bind to: the pool's endpoint.
+   *
+   * @return the endpoint id
+   */
+  public long id() {
+    return endpoint.id();
+  }
+
+  /**
+   * The service served.
+   *
+   * @return its descriptor
+   */
+  public ServiceDescriptor<?> service() {
+    return service;
+  }
+
+  /** One server thread: serve calls until the endpoint closes. */
+  private void serve() {
+    final IpcThread self;
+    try {
+      self = space.attach("rpc-" + service.name());
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "server thread of " + service.name() + " could not start", e);
+      ready.countDown();
+      finished.countDown();
+      return;
+    }
+    try {
+      final int registers = self.messageRegisters();
+      final Arena arena = Arena.ofConfined();
+      final Frame request = new Frame(arena.allocate(RegisterFrames.capacity(registers, CALL_HEADER), Frame.BULK_ALIGNMENT));
+      final Frame reply = new Frame(arena.allocate(RegisterFrames.capacity(registers, REPLY_HEADER), Frame.BULK_ALIGNMENT));
+      final ServerCall call = new ServerCall(request, reply);
+      ready.countDown();
+      int status = self.waitAt(endpoint, Timeout.NEVER);
+      while (true) {
+        if (status == Status.OK) {
+          if (handle(self, call)) {
+            status = self.replyWait(endpoint, Timeout.NEVER);
+            continue;
+          }
+        } else if (!Status.isOk(status) && stops(status)) {
+          return;
+        }
+        status = self.waitAt(endpoint, Timeout.NEVER);
+      }
+    } finally {
+      self.close();
+      finished.countDown();
+    }
+  }
+
+  /** Whether a failed wait means the pool is done: the endpoint or the thread has gone. */
+  private static boolean stops(int status) {
+    final int code = Status.code(status);
+    return code == Status.CLOSED || code == Status.STALE_ID || code == Status.INVALID_ID;
+  }
+
+  /**
+   * Serves the request in {@code self}'s registers; leaves the reply in them. Returns whether to
+   * reply (a call, not a one-way message or a notification).
+   */
+  private boolean handle(IpcThread self, ServerCall call) {
+    final boolean canReply = self.canReply();
+    final long tag = self.tag();
+    if (MessageTag.label(tag) != CALL || MessageTag.words(tag) < CALL_HEADER) {
+      return canReply && malformed(self, call, "not an RPC request (label 0x" + Long.toHexString(MessageTag.label(tag))
+          + ", " + MessageTag.words(tag) + " words)");
+    }
+    final long ids = self.mr(1);
+    final long lengthAndFlags = self.mr(2);
+    final long left = self.mr(3);
+    final boolean oneway = (lengthAndFlags & ONEWAY) != 0;
+    if (oneway == canReply) {
+      return canReply && malformed(self, call, oneway ? "a one-way request sent as a call" : "a call without a reply");
+    }
+    if ((int) (ids >>> 32) != service.id()) {
+      if (canReply) {
+        answer(self, Outcome.UNKNOWN_METHOD, call.reply().clear());
+      }
+      return canReply;
+    }
+    try {
+      RegisterFrames.read(self, 1 + CALL_HEADER, lengthAndFlags & 0xFFFF_FFFFL, call.request());
+    } catch (MalformedFrameException e) {
+      return canReply && malformed(self, call, e.what());
+    }
+    final long sender = self.sender();
+    call.begin((int) ids, oneway, left < 0 ? Deadlines.NONE : Timeout.now() + left, ThreadId.space(sender), sender,
+        self.senderPid());
+    final int outcome = call.serve(dispatcher);
+    if (!canReply) {
+      if (outcome != Outcome.OK) {
+        LOG.log(System.Logger.Level.WARNING, "one-way call to " + service.name() + " ended " + Outcome.name(outcome), call.failure());
+      }
+      return false;
+    }
+    final Frame reply = call.reply();
+    if (reply.position() > reply.segment().byteSize()) {
+      throw new IllegalStateException("reply beyond its stack"); // cannot happen: the frame does not grow
+    }
+    answer(self, outcome, reply);
+    return true;
+  }
+
+  /** Puts outcome and reply frame into the registers. */
+  private static void answer(IpcThread self, int outcome, Frame reply) {
+    final int words = RegisterFrames.write(reply, self, 1 + REPLY_HEADER);
+    self.setTag(MessageTag.of(REPLY, REPLY_HEADER + words));
+    self.setMr(1, (outcome & 0xFFFF_FFFFL) | (reply.position() << 32));
+  }
+
+  /** Answers a request that could not be read: MALFORMED_REQUEST, what and where. */
+  private static boolean malformed(IpcThread self, ServerCall call, String what) {
+    final Frame reply = call.reply().clear();
+    reply.putString(what);
+    reply.putLong(0);
+    answer(self, Outcome.MALFORMED_REQUEST, reply);
+    return true;
+  }
+
+  /**
+   * Stops the export: closes its endpoint (calls queued there, and calls made later, fail with
+   * {@link PeerDeadException}), lets each server thread finish the call it serves, and waits
+   * (at most 10 s) for them to end. Idempotent.
+   */
+  @Override
+  public void close() {
+    endpoint.close();
+    try {
+      finished.await(CLOSE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RpcServer[" + service.name() + " at " + ThreadId.toString(endpoint.id()) + ", " + threads.size() + " threads]";
+  }
+}

@@ -1,0 +1,119 @@
+package dev.nucleus.rpc.internal;
+
+import static dev.nucleus.rpc.internal.RegisterFrames.CALL;
+import static dev.nucleus.rpc.internal.RegisterFrames.CALL_HEADER;
+import static dev.nucleus.rpc.internal.RegisterFrames.ONEWAY;
+import static dev.nucleus.rpc.internal.RegisterFrames.REPLY;
+import static dev.nucleus.rpc.internal.RegisterFrames.REPLY_HEADER;
+
+import dev.nucleus.kernel.IpcThread;
+import dev.nucleus.kernel.MessageTag;
+import dev.nucleus.kernel.Status;
+import dev.nucleus.rpc.ClientCall;
+import dev.nucleus.rpc.Deadlines;
+import dev.nucleus.rpc.Frame;
+import dev.nucleus.rpc.MalformedFrameException;
+import dev.nucleus.rpc.MethodDescriptor;
+import dev.nucleus.rpc.Outcome;
+import dev.nucleus.rpc.RpcException;
+import java.lang.foreign.Arena;
+
+/**
+ * The calls of one thread through one kernel binding: its IPC thread in the client's space and
+ * two frames, reused by every call the thread makes, so a call with primitive arguments and
+ * result allocates nothing. A call is one kernel {@code call} (a {@code send} for a one-way
+ * method) to the server's endpoint, carrying the method, the deadline and the frame in message
+ * registers (see {@link RegisterFrames}); the reply's registers carry the outcome and the reply
+ * frame back. Its deadline bounds both phases, so a call that waits for a busy server pool waits
+ * at most until then.
+ *
+ * <p>Used by its thread only, between the binding's {@code begin} and {@link #close()}.
+ */
+public final class KernelCall extends ClientCall {
+
+  private final IpcThread thread;
+  private final long server;
+  private final int serviceId;
+  private boolean open;
+
+  private KernelCall(IpcThread thread, long server, int serviceId, Frame request, Frame reply) {
+    super(request, reply);
+    this.thread = thread;
+    this.server = server;
+    this.serviceId = serviceId;
+  }
+
+  /**
+   * The calls of {@code thread} (the calling thread's own, attached to the client's space) to
+   * endpoint {@code server} of service {@code serviceId}: frames as large as its registers carry.
+   */
+  public static KernelCall create(IpcThread thread, long server, int serviceId) {
+    final int registers = thread.messageRegisters();
+    final Arena arena = Arena.ofAuto();
+    final Frame request = new Frame(arena.allocate(RegisterFrames.capacity(registers, CALL_HEADER), Frame.BULK_ALIGNMENT));
+    final Frame reply = new Frame(arena.allocate(RegisterFrames.capacity(registers, REPLY_HEADER), Frame.BULK_ALIGNMENT));
+    return new KernelCall(thread, server, serviceId, request, reply);
+  }
+
+  /** The IPC thread the calls go out on. */
+  public IpcThread thread() {
+    return thread;
+  }
+
+  /** Readies the call for {@code method} with {@code deadline}; the thread must not be in another call. */
+  public KernelCall start(MethodDescriptor method, long deadline) {
+    if (open) {
+      throw new IllegalStateException("this thread is already in a call through this binding");
+    }
+    open = true;
+    open(method, deadline);
+    return this;
+  }
+
+  @Override
+  protected int transmit() {
+    load(false);
+    final IpcThread t = thread;
+    final long timeout = Deadlines.toTimeout(deadline());
+    final int status = t.call(server, timeout, timeout);
+    if (status != Status.OK) {
+      throw RpcException.fromStatus(status, method().toString());
+    }
+    final long tag = t.tag();
+    final long word = t.mr(1);
+    final int outcome = (int) word;
+    if (MessageTag.label(tag) != REPLY || MessageTag.words(tag) < REPLY_HEADER || !Outcome.isValid(outcome)) {
+      throw new MalformedFrameException("the reply to " + method() + " is not an RPC reply (label 0x"
+          + Long.toHexString(MessageTag.label(tag)) + ", outcome " + outcome + ")", 0);
+    }
+    RegisterFrames.read(t, 1 + REPLY_HEADER, word >>> 32, reply());
+    return outcome;
+  }
+
+  /** Puts the header and the request frame into the registers. */
+  private void load(boolean oneway) {
+    final IpcThread t = thread;
+    final Frame request = request();
+    final int words = RegisterFrames.write(request, t, 1 + CALL_HEADER);
+    t.setTag(MessageTag.of(CALL, CALL_HEADER + words));
+    t.setMr(1, (method().id() & 0xFFFF_FFFFL) | ((long) serviceId << 32));
+    t.setMr(2, request.position() | (oneway ? ONEWAY : 0));
+    final long left = Deadlines.remainingNanos(deadline());
+    t.setMr(3, left == Long.MAX_VALUE ? -1 : left);
+  }
+
+  @Override
+  protected void transmitOneway() {
+    load(true);
+    final int status = thread.send(server, Deadlines.toTimeout(deadline()));
+    if (status != Status.OK) {
+      throw RpcException.fromStatus(status, method().toString());
+    }
+  }
+
+  /** Ends the call: the thread may begin its next one. */
+  @Override
+  public void close() {
+    open = false;
+  }
+}

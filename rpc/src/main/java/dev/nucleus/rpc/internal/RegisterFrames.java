@@ -1,0 +1,112 @@
+package dev.nucleus.rpc.internal;
+
+import dev.nucleus.kernel.IpcThread;
+import dev.nucleus.kernel.MessageTag;
+import dev.nucleus.rpc.Frame;
+import dev.nucleus.rpc.MalformedFrameException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * How the kernel transport lays a call into message registers: a few header words, then the
+ * frame's bytes, eight per register, little-endian (the frame's own byte order). The layout
+ * (protocol.md, "LRPC over IPC"):
+ *
+ * <pre>
+ *   request  MR0  tag: label {@link #CALL}, words = {@link #CALL_HEADER} + frame words
+ *            MR1  method id (u32) | service id (u32) &lt;&lt; 32
+ *            MR2  frame length in bytes (u32) | flags (u32) &lt;&lt; 32: bit 0 one-way
+ *            MR3  nanoseconds left before the deadline (i64), or -1 for none
+ *            MR4.. the frame
+ *   reply    MR0  tag: label {@link #REPLY}, words = {@link #REPLY_HEADER} + frame words
+ *            MR1  outcome (u32) | frame length in bytes (u32) &lt;&lt; 32
+ *            MR2.. the frame
+ * </pre>
+ *
+ * The bytes of the last register beyond the frame's length are zero: a frame never carries
+ * what an earlier call left in the stack. Stateless and thread-safe.
+ */
+public final class RegisterFrames {
+
+  /** The label of a request. */
+  public static final int CALL = 0x4C52;
+  /** The label of a reply. */
+  public static final int REPLY = 0x4C53;
+  /** Registers before a request's frame: ids, length and flags, deadline. */
+  public static final int CALL_HEADER = 3;
+  /** Registers before a reply's frame: outcome and length. */
+  public static final int REPLY_HEADER = 1;
+  /** Flag of MR2: the caller waits for no reply. */
+  public static final long ONEWAY = 1L << 32;
+
+  private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
+
+  private RegisterFrames() {}
+
+  /**
+   * The most bytes of a frame {@code t}'s registers carry after a header of {@code header} words.
+   *
+   * @param registers the thread's message registers, MR0 included
+   * @param header the header words after MR0
+   * @return the capacity in bytes, a multiple of 8
+   */
+  public static int capacity(int registers, int header) {
+    return (registers - 1 - header) * 8;
+  }
+
+  /**
+   * Copies the bytes {@code frame} holds (from 0 to its position) into {@code t}'s registers from
+   * MR{@code first}; returns how many registers that took.
+   */
+  public static int write(Frame frame, IpcThread t, int first) {
+    final long length = frame.position();
+    final MemorySegment s = frame.segment();
+    final int whole = (int) (length >>> 3);
+    for (int i = 0; i < whole; i++) {
+      t.setMr(first + i, s.get(WORD, i * 8L));
+    }
+    final int tail = (int) (length & 7);
+    if (tail == 0) {
+      return whole;
+    }
+    long last = 0;
+    for (int b = 0; b < tail; b++) {
+      last |= (s.get(ValueLayout.JAVA_BYTE, whole * 8L + b) & 0xFFL) << (8 * b);
+    }
+    t.setMr(first + whole, last);
+    return whole + 1;
+  }
+
+  /**
+   * Copies {@code length} bytes from {@code t}'s registers from MR{@code first} into
+   * {@code frame}'s segment and readies it for reading; the message must hold them.
+   *
+   * @throws MalformedFrameException if the message's tag does not carry {@code length} bytes
+   *     after MR{@code first}, or the frame's segment cannot hold them
+   */
+  public static void read(IpcThread t, int first, long length, Frame frame) {
+    final int words = MessageTag.words(t.tag());
+    final long carried = (long) Math.max(0, words - (first - 1)) * 8;
+    if (length < 0 || length > carried) {
+      throw new MalformedFrameException("frame length " + length + " but the message carries " + carried
+          + " bytes after MR" + (first - 1), 0);
+    }
+    final MemorySegment s = frame.segment();
+    if (length > s.byteSize()) {
+      throw new MalformedFrameException("frame length " + length + " exceeds the stack's " + s.byteSize()
+          + " bytes", 0);
+    }
+    final int full = (int) (length >>> 3);
+    for (int i = 0; i < full; i++) {
+      s.set(WORD, i * 8L, t.mr(first + i));
+    }
+    final int tail = (int) (length & 7);
+    if (tail != 0) {
+      final long last = t.mr(first + full);
+      for (int b = 0; b < tail; b++) {
+        s.set(ValueLayout.JAVA_BYTE, full * 8L + b, (byte) (last >>> (8 * b)));
+      }
+    }
+    frame.wrap(length);
+  }
+}
