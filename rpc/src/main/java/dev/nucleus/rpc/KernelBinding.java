@@ -1,6 +1,7 @@
 package dev.nucleus.rpc;
 
 import dev.nucleus.kernel.IpcThread;
+import dev.nucleus.kernel.ProcessContext;
 import dev.nucleus.kernel.Space;
 import dev.nucleus.kernel.ThreadId;
 import dev.nucleus.kernel.Timeout;
@@ -87,6 +88,24 @@ public final class KernelBinding implements Binding, AutoCloseable {
    */
   public static KernelBinding to(Space client, long server, ServiceDescriptor<?> service, Duration defaultTimeout) {
     return new KernelBinding(client, server, service, defaultTimeout);
+  }
+
+  /**
+   * Inside a process space: a binding to the server the root granted this space under
+   * {@code name} ({@code ProcessSpace.offer(name, rpcServer.id())} in the root).
+   *
+   * @param context the process space's context
+   * @param name the name the root granted the server under
+   * @param service the client's descriptor of the service
+   * @return the binding
+   * @throws NotPermittedException if the root granted this space nothing under {@code name}
+   */
+  public static KernelBinding granted(ProcessContext context, String name, ServiceDescriptor<?> service) {
+    final long server = context.lookup(name);
+    if (server == ThreadId.NIL) {
+      throw new NotPermittedException("the root granted this space no service '" + name + "' (" + service.name() + ")");
+    }
+    return to(context.space(), server, service);
   }
 
   /**

@@ -1,0 +1,23 @@
+package dev.nucleus.rpc.e2e;
+
+import dev.nucleus.kernel.ProcessComponent;
+import dev.nucleus.kernel.ProcessContext;
+import dev.nucleus.rpc.RpcServer;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A process space that exports a {@link KeyValueStore} ("kv", two server threads) and an
+ * {@link IntrospectServer} ("introspect"), and serves until its process ends.
+ */
+public final class KeyValueServerComponent implements ProcessComponent {
+
+  @Override
+  public void run(ProcessContext context) throws Exception {
+    final RpcServer kv = RpcServer.export(context.space(), KeyValue_Service.INSTANCE, new KeyValueStore(), 2);
+    final RpcServer who = RpcServer.export(context.space(), Introspect_Service.INSTANCE, new IntrospectServer(), 1);
+    context.publish("kv", kv.id());
+    context.publish("introspect", who.id());
+    context.publish(kv.id());
+    new CountDownLatch(1).await();
+  }
+}

@@ -1,0 +1,144 @@
+package dev.nucleus.rpc.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nucleus.kernel.IpcThread;
+import dev.nucleus.kernel.Kernel;
+import dev.nucleus.kernel.MessageTag;
+import dev.nucleus.kernel.ProcessSpace;
+import dev.nucleus.kernel.Space;
+import dev.nucleus.kernel.Status;
+import dev.nucleus.kernel.ThreadId;
+import dev.nucleus.rpc.KernelBinding;
+import dev.nucleus.rpc.PeerDeadException;
+import dev.nucleus.rpc.RemoteFailureException;
+import dev.nucleus.rpc.RpcServer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generated proxies and adapters across processes: a server in a process space called from the
+ * root, a client in a process space calling the root, and two process spaces connected by the
+ * root. The caller's identity is what the kernel knows (its space, thread and pid), the server's
+ * death is PeerDead saying whether the request was delivered, and a name the root did not grant
+ * is NotPermitted.
+ */
+@Tag("system")
+@org.junit.jupiter.api.Timeout(120)
+class ProcessBindingTest {
+
+  private static final Duration STARTUP = Duration.ofSeconds(30);
+
+  private final Kernel kernel = Kernel.create();
+  private final Space client = kernel.createSpace("client");
+
+  @AfterEach
+  void close() throws Exception {
+    final var spaces = kernel.processSpaces();
+    kernel.close();
+    for (ProcessSpace ps : spaces) {
+      assertThat(ps.awaitExit(Duration.ofSeconds(10))).isTrue();
+    }
+  }
+
+  /** Calls {@code agent}'s agent thread with an operation: MR1..MR4 of its answer. */
+  private long[] ask(IpcThread me, ProcessSpace agent, long op, long arg) throws Exception {
+    me.setTag(MessageTag.of(1, 2));
+    me.setMr(1, op);
+    me.setMr(2, arg);
+    assertThat(me.call(agent.awaitPublished(STARTUP))).isEqualTo(Status.OK);
+    return new long[] {me.mr(1), me.mr(2), me.mr(3), me.mr(4)};
+  }
+
+  @Test
+  @DisplayName("the root calls a server in a process space; the server sees the root's space, thread and pid")
+  void rootCallsAProcessServer() throws Exception {
+    final ProcessSpace server = kernel.spawnProcessSpace("kv", KeyValueServerComponent.class, client);
+    final KeyValue kv = KernelBinding.to(client, server.awaitPublished("kv", STARTUP), KeyValue_Service.INSTANCE)
+        .proxy(KeyValue_Service.INSTANCE);
+    assertThat(kv.get(41)).isEqualTo(42);
+    kv.put("k", new byte[] {1});
+    assertThatThrownBy(() -> kv.put("a key of twenty char", new byte[0])).isInstanceOf(KeyTooLong.class);
+    assertThatThrownBy(() -> kv.get(-1)).isInstanceOf(RemoteFailureException.class);
+    kv.log("one way to another process");
+    final Introspect who = KernelBinding.to(client, server.awaitPublished("introspect", STARTUP),
+        Introspect_Service.INSTANCE).proxy(Introspect_Service.INSTANCE);
+    final CallInfo info = who.whoIsCalling(0);
+    assertThat(info.space()).isEqualTo(client.number());
+    assertThat(ThreadId.space(info.thread())).isEqualTo(client.number());
+    assertThat(info.pid()).isEqualTo(ProcessHandle.current().pid());
+    assertThat(info.remainingNanos()).isPositive();
+  }
+
+  @Test
+  @DisplayName("a server process killed in the middle of a call: that call is PeerDead after delivery, the next before it")
+  void serverKilledMidCall() throws Exception {
+    final ProcessSpace server = kernel.spawnProcessSpace("kv", KeyValueServerComponent.class, client);
+    final KeyValue kv = KernelBinding.to(client, server.awaitPublished("kv", STARTUP), KeyValue_Service.INSTANCE)
+        .proxy(KeyValue_Service.INSTANCE);
+    assertThat(kv.get(1)).isEqualTo(2);
+    final CompletableFuture<Long> hanging = CompletableFuture.supplyAsync(() -> kv.get(-3));
+    final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline && !hanging.isDone() && !serverBusy(server)) {
+      Thread.onSpinWait();
+    }
+    server.kill();
+    assertThat(server.awaitExit(Duration.ofSeconds(10))).isTrue();
+    assertThatThrownBy(() -> hanging.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOfSatisfying(PeerDeadException.class, e -> assertThat(e.delivered()).isTrue());
+    assertThatThrownBy(() -> kv.get(1)).isInstanceOfSatisfying(PeerDeadException.class,
+        e -> assertThat(e.delivered()).isFalse());
+  }
+
+  /** Whether the client's calling thread waits for the server's reply (the call was delivered). */
+  private boolean serverBusy(ProcessSpace server) {
+    return kernel.processSpaces().contains(server) && client.threads().stream()
+        .anyMatch(t -> kernel.ipcState(t.id()).kind() == dev.nucleus.kernel.IpcState.Kind.WAITING_FOR_REPLY);
+  }
+
+  @Test
+  @DisplayName("a client in a process space calls a server in the root it was granted; the server sees the process's pid")
+  void processCallsARootServer() throws Exception {
+    try (RpcServer kv = RpcServer.export(client, KeyValue_Service.INSTANCE, new KeyValueStore(), 2);
+        RpcServer who = RpcServer.export(client, Introspect_Service.INSTANCE, new IntrospectServer(), 1);
+        IpcThread me = client.attach("me")) {
+      final ProcessSpace agent = kernel.spawnProcessSpace("agent", ClientAgentComponent.class, client);
+      assertThat(ask(me, agent, 1, 7)).as("not granted yet").containsExactly(0, 0, 0, 4);
+      agent.offer("kv", kv.id());
+      agent.offer("introspect", who.id());
+      assertThat(ask(me, agent, 1, 7)).containsExactly(8, 0, 0, 0);
+      assertThat(ask(me, agent, 3, 0)[3]).as("KeyTooLong").isEqualTo(1);
+      final long[] info = ask(me, agent, 2, 0);
+      assertThat(info[0]).isEqualTo(agent.number());
+      assertThat(ThreadId.space(info[1])).isEqualTo(agent.number());
+      assertThat(info[2]).isEqualTo(agent.pid());
+    }
+  }
+
+  @Test
+  @DisplayName("two process spaces the root connected call each other through generated proxies, process to process")
+  void processCallsAProcessServer() throws Exception {
+    try (IpcThread me = client.attach("me")) {
+      final ProcessSpace server = kernel.spawnProcessSpace("kv", KeyValueServerComponent.class, client);
+      final ProcessSpace agent = kernel.spawnProcessSpace("agent", ClientAgentComponent.class, client);
+      kernel.connect(agent, server);
+      agent.offer("kv", server.awaitPublished("kv", STARTUP));
+      agent.offer("introspect", server.awaitPublished("introspect", STARTUP));
+      assertThat(ask(me, agent, 1, 99)).containsExactly(100, 0, 0, 0);
+      assertThat(ask(me, agent, 3, 0)[3]).as("KeyTooLong").isEqualTo(1);
+      final long[] info = ask(me, agent, 2, 0);
+      assertThat(info[0]).isEqualTo(agent.number());
+      assertThat(info[2]).as("the server process sees the client process's pid").isEqualTo(agent.pid());
+      server.kill();
+      assertThat(server.awaitExit(Duration.ofSeconds(10))).isTrue();
+      assertThat(ask(me, agent, 1, 1)[3]).as("PeerDead").isEqualTo(3);
+    }
+  }
+}
