@@ -194,6 +194,17 @@ public final class IpcThread implements AutoCloseable {
   }
 
   /**
+   * The OS process the last message received came from, as the kernel knows it: for binder-style
+   * caller checks ({@code getCallingPid}). Owner thread only (not checked); never blocks.
+   *
+   * @return the pid of the sender's process space, or 0 if the sender runs in this process (a
+   *     thread space, the kernel's own space for interrupts) or nothing was received yet
+   */
+  public long senderPid() {
+    return engine.senderPid();
+  }
+
+  /**
    * Whether this thread holds a reply capability: the last message received was a call, and no
    * reply has used it up yet (see {@link #reply()}). Owner thread only (not checked); never
    * blocks.

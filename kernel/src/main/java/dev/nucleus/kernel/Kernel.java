@@ -475,6 +475,7 @@ public final class Kernel implements AutoCloseable {
       throw new IllegalStateException("process space " + name + " did not attach to its link"
           + (process.isAlive() ? " within " + ATTACH_TIMEOUT : " (exit code " + process.exitValue() + ")"));
     }
+    link.table().peerPid(process.pid());
     link.unlink(); // both sides have it mapped: nothing need stay in /dev/shm
     return ps;
   }
@@ -609,6 +610,7 @@ public final class Kernel implements AutoCloseable {
         return;
       }
       ps.attached(handle);
+      link.table().peerPid(pid);
       link.unlink();
       ProcessExitWatch.awaitExit(pid); // as prompt as a child's exit: pidfd + poll
       exited(ps);

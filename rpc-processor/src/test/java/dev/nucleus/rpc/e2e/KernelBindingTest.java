@@ -149,6 +149,27 @@ class KernelBindingTest {
   }
 
   @Test
+  @DisplayName("a call whose deadline has passed before it goes out is DeadlineExceeded (send phase) and never reaches the server")
+  void expiredDeadlineIsNotSent() {
+    kernel.createChannel(client, server);
+    final KeyValueStore store = new KeyValueStore();
+    try (RpcServer rpc = RpcServer.export(server, KeyValue_Service.INSTANCE, store, 1)) {
+      final KeyValue kv = connect(rpc);
+      assertThatThrownBy(() -> Deadlines.within(Duration.ofNanos(1), () -> {
+        final long until = System.nanoTime() + 1_000_000;
+        while (System.nanoTime() < until) {
+          Thread.onSpinWait(); // let the deadline pass
+        }
+        return kv.get(1);
+      })).isInstanceOfSatisfying(DeadlineExceededException.class, e -> {
+        assertThat(e.phase()).isEqualTo(RpcException.Phase.SEND);
+        assertThat(e.delivered()).isFalse();
+      });
+      assertThat(store.calls).hasValue(0);
+    }
+  }
+
+  @Test
   @DisplayName("a method the server's version lacks is UnknownMethod; the methods both have work")
   void evolvedClientMeetsOlderServer() {
     kernel.createChannel(client, server);

@@ -10,6 +10,7 @@ import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.MessageTag;
 import dev.nucleus.kernel.Status;
 import dev.nucleus.rpc.ClientCall;
+import dev.nucleus.rpc.DeadlineExceededException;
 import dev.nucleus.rpc.Deadlines;
 import dev.nucleus.rpc.Frame;
 import dev.nucleus.rpc.MalformedFrameException;
@@ -70,8 +71,16 @@ public final class KernelCall extends ClientCall {
     return this;
   }
 
+  /** A deadline that has passed before the call goes out: not sent at all. */
+  private void checkDeadline() {
+    if (deadline() != Deadlines.NONE && Deadlines.remainingNanos(deadline()) == 0) {
+      throw new DeadlineExceededException(RpcException.Phase.SEND, method() + ": the deadline passed before the call");
+    }
+  }
+
   @Override
   protected int transmit() {
+    checkDeadline();
     load(false);
     final IpcThread t = thread;
     final long timeout = Deadlines.toTimeout(deadline());
@@ -104,6 +113,7 @@ public final class KernelCall extends ClientCall {
 
   @Override
   protected void transmitOneway() {
+    checkDeadline();
     load(true);
     final int status = thread.send(server, Deadlines.toTimeout(deadline()));
     if (status != Status.OK) {

@@ -177,6 +177,23 @@ public final class Rendezvous {
     this.ports = new PortLifecycle(this, queue);
   }
 
+  /**
+   * The pid of the process on the other side of this table (a link's), 0 for the kernel's home
+   * table or while unknown: what {@link ThreadEngine#senderPid} reports for a message received
+   * here.
+   */
+  private volatile long peerPid;
+
+  /** The pid of the process on the other side of this table, 0 if none. */
+  public long peerPid() {
+    return peerPid;
+  }
+
+  /** Records the pid of the process on the other side of this table. */
+  public void peerPid(long pid) {
+    this.peerPid = pid;
+  }
+
   /** Sets {@link #spaceLimit}: the kernel's number of spaces. */
   public void limitSpaces(int maxSpaces) {
     this.spaceLimit = maxSpaces;

@@ -138,6 +138,11 @@ public final class ThreadEngine {
     return getLongPlain(tcbs, tcb, SENDER_OFFSET);
   }
 
+  /** The pid of the process the last message received came from: 0 for this process. */
+  public long senderPid() {
+    return replyTable.peerPid();
+  }
+
   /** Whether the last message received was a call that has not been replied to yet. */
   public boolean canReply() {
     return getLongPlain(replyTable.tcbs, tcb, REPLY_TO_OFFSET) != ThreadId.NIL;

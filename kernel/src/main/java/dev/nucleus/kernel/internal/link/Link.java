@@ -81,6 +81,9 @@ public final class Link implements AutoCloseable {
         adaptiveSpinNanos, permitted, sleeper, side == OBSERVER ? SIDE_A | SIDE_B : side,
         Rows.backed(g.rows(), new RowBacking()));
     table.limitSpaces(LinkDescriptor.getIntAcquire(segment, LinkDescriptor.MAX_SPACES_OFFSET));
+    if (side == SIDE_B || (side == SIDE_A && kind == LinkDescriptor.KIND_PEER)) { // A of a root link learns B's at attach
+      table.peerPid(side == SIDE_B ? pidA() : pidB());
+    }
     if (kind == LinkDescriptor.KIND_PEER) { // each side's own threads meet in its root link, never here
       table.acceptSendersOnlyFrom(side == SIDE_A ? spaceB : spaceA);
     } else if (side == SIDE_A) {
