@@ -289,11 +289,6 @@ abstract class QueueEnd {
     doorbell.wake(segment, ownSleeping);
   }
 
-  /** The phase flag of this end's statuses. */
-  final int phase() {
-    return phase;
-  }
-
   /** The offset of this end's SLEEPING word in {@link #segment()}: what a waitset sleeps on for it (expected value 1). */
   public final long sleepingWordOffset() {
     return ownSleeping;
