@@ -24,9 +24,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * and result allocates nothing, takes no lock and, when a server thread is waiting, makes no
  * system call. Arguments and results travel in the registers: a request of up to
  * {@code (registers - 4) x 8} bytes (480 at the default 64 registers), a reply of up to
- * {@code (registers - 2) x 8}; a larger request is {@link FrameOverflowException} before anything
- * is sent. (Argument stacks in shared memory, for larger arguments, are the next step: see
- * docs/rpc.md.)
+ * {@code (registers - 2) x 8}. A larger request grows into a {@link dev.nucleus.kernel.SharedRegion}
+ * made for the call (an anonymous memory file, so not bounded by {@code /dev/shm}; tested with
+ * 1 GiB), which the server maps for the call and reads in place; only a region that cannot be
+ * had is {@link FrameOverflowException}, before anything is sent. A reply larger than the
+ * registers is a {@link RemoteFailureException} naming the overflow (large results are not
+ * supported yet: see docs/rpc.md).
  *
  * <p>Failures are {@link RpcException}s that say which leg failed: not delivered, deadline (in
  * which phase), peer dead, not permitted (no channel between the spaces), reply lost.

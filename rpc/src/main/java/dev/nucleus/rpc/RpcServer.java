@@ -2,6 +2,7 @@ package dev.nucleus.rpc;
 
 import static dev.nucleus.rpc.internal.RegisterFrames.CALL;
 import static dev.nucleus.rpc.internal.RegisterFrames.CALL_HEADER;
+import static dev.nucleus.rpc.internal.RegisterFrames.IN_REGION;
 import static dev.nucleus.rpc.internal.RegisterFrames.ONEWAY;
 import static dev.nucleus.rpc.internal.RegisterFrames.REPLY;
 import static dev.nucleus.rpc.internal.RegisterFrames.REPLY_HEADER;
@@ -9,12 +10,14 @@ import static dev.nucleus.rpc.internal.RegisterFrames.REPLY_HEADER;
 import dev.nucleus.kernel.Endpoint;
 import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.MessageTag;
+import dev.nucleus.kernel.SharedRegion;
 import dev.nucleus.kernel.Space;
 import dev.nucleus.kernel.Status;
 import dev.nucleus.kernel.ThreadId;
 import dev.nucleus.kernel.Timeout;
 import dev.nucleus.rpc.internal.RegisterFrames;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,14 +154,15 @@ public final class RpcServer implements AutoCloseable {
     try {
       final int registers = self.messageRegisters();
       final Arena arena = Arena.ofConfined();
-      final Frame request = new Frame(arena.allocate(RegisterFrames.capacity(registers, CALL_HEADER), Frame.BULK_ALIGNMENT));
+      final MemorySegment stack = arena.allocate(RegisterFrames.capacity(registers, CALL_HEADER), Frame.BULK_ALIGNMENT);
+      final Frame request = new Frame(stack);
       final Frame reply = new Frame(arena.allocate(RegisterFrames.capacity(registers, REPLY_HEADER), Frame.BULK_ALIGNMENT));
       final ServerCall call = new ServerCall(request, reply);
       ready.countDown();
       int status = self.waitAt(endpoint, Timeout.NEVER);
       while (true) {
         if (status == Status.OK) {
-          if (handle(self, call)) {
+          if (handle(self, call, stack)) {
             status = self.replyWait(endpoint, Timeout.NEVER);
             continue;
           }
@@ -180,10 +184,12 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
-   * Serves the request in {@code self}'s registers; leaves the reply in them. Returns whether to
-   * reply (a call, not a one-way message or a notification).
+   * Serves the request in {@code self}'s registers (or, for a large one, in the caller's region,
+   * mapped for the call and unmapped after it; {@code stack} is the request frame's own memory);
+   * leaves the reply in them. Returns whether to reply (a call, not a one-way message or a
+   * notification).
    */
-  private boolean handle(IpcThread self, ServerCall call) {
+  private boolean handle(IpcThread self, ServerCall call, MemorySegment stack) {
     final boolean canReply = self.canReply();
     final long tag = self.tag();
     if (MessageTag.label(tag) != CALL || MessageTag.words(tag) < CALL_HEADER) {
@@ -194,7 +200,10 @@ public final class RpcServer implements AutoCloseable {
     final long lengthAndFlags = self.mr(2);
     final long left = self.mr(3);
     final boolean oneway = (lengthAndFlags & ONEWAY) != 0;
-    if (oneway == canReply) {
+    final boolean inRegion = (lengthAndFlags & IN_REGION) != 0;
+    // A one-way request in a region comes as a call: its sender keeps the region until it has
+    // been mapped here, which the early reply below tells it.
+    if (canReply != (!oneway || inRegion)) {
       return canReply && malformed(self, call, oneway ? "a one-way request sent as a call" : "a call without a reply");
     }
     if ((int) (ids >>> 32) != service.id()) {
@@ -203,16 +212,44 @@ public final class RpcServer implements AutoCloseable {
       }
       return canReply;
     }
+    final long length = lengthAndFlags & 0xFFFF_FFFFL;
+    Arena regionArena = null;
+    final int outcome;
     try {
-      RegisterFrames.read(self, 1 + CALL_HEADER, lengthAndFlags & 0xFFFF_FFFFL, call.request());
-    } catch (MalformedFrameException e) {
-      return canReply && malformed(self, call, e.what());
+      if (inRegion) {
+        if (MessageTag.words(tag) < CALL_HEADER + 1) {
+          return canReply && malformed(self, call, "a region request without its handle");
+        }
+        regionArena = Arena.ofConfined();
+        final MemorySegment region;
+        try {
+          region = SharedRegion.map(self.mr(1 + CALL_HEADER), self.senderPid(), length, regionArena);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+          return canReply && malformed(self, call, e.getMessage());
+        }
+        call.request().reset(region).wrap(length);
+        if (oneway) { // mapped: the sender may let go of it, and of the call
+          answer(self, Outcome.OK, call.reply().clear());
+          self.reply();
+        }
+      } else {
+        try {
+          RegisterFrames.read(self, 1 + CALL_HEADER, length, call.request());
+        } catch (MalformedFrameException e) {
+          return canReply && malformed(self, call, e.what());
+        }
+      }
+      final long sender = self.sender();
+      call.begin((int) ids, oneway, left < 0 ? Deadlines.NONE : Timeout.now() + left, ThreadId.space(sender), sender,
+          self.senderPid());
+      outcome = call.serve(dispatcher);
+    } finally {
+      if (regionArena != null) { // views of the region end with the call
+        call.request().reset(stack);
+        regionArena.close();
+      }
     }
-    final long sender = self.sender();
-    call.begin((int) ids, oneway, left < 0 ? Deadlines.NONE : Timeout.now() + left, ThreadId.space(sender), sender,
-        self.senderPid());
-    final int outcome = call.serve(dispatcher);
-    if (!canReply) {
+    if (oneway) {
       if (outcome != Outcome.OK) {
         LOG.log(System.Logger.Level.WARNING, "one-way call to " + service.name() + " ended " + Outcome.name(outcome), call.failure());
       }

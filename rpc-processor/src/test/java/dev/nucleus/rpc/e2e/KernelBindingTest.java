@@ -12,7 +12,6 @@ import dev.nucleus.kernel.ThreadId;
 import dev.nucleus.kernel.Timeout;
 import dev.nucleus.rpc.DeadlineExceededException;
 import dev.nucleus.rpc.Deadlines;
-import dev.nucleus.rpc.FrameOverflowException;
 import dev.nucleus.rpc.KernelBinding;
 import dev.nucleus.rpc.NotPermittedException;
 import dev.nucleus.rpc.Outcome;
@@ -182,16 +181,62 @@ class KernelBindingTest {
   }
 
   @Test
-  @DisplayName("a request larger than the registers carry is FrameOverflow before anything is sent")
-  void tooLargeRequestIsRefusedBeforeSending() {
+  @DisplayName("a request larger than the registers carry goes through a region made for the call: 1 MiB byte[], 16 MiB read in place, one-way")
+  void largeRequestsGoThroughARegion() {
     kernel.createChannel(client, server);
-    final KeyValueStore store = new KeyValueStore();
-    try (RpcServer rpc = RpcServer.export(server, KeyValue_Service.INSTANCE, store, 1)) {
-      final KeyValue kv = connect(rpc);
-      assertThatThrownBy(() -> kv.put("big", new byte[4096])).isInstanceOfSatisfying(FrameOverflowException.class,
-          e -> assertThat(e.delivered()).isFalse());
-      assertThat(store.calls).hasValue(0);
-      assertThat(kv.get(1)).isEqualTo(2);
+    final BulkServer bulk = new BulkServer();
+    try (RpcServer rpc = RpcServer.export(server, Bulk_Service.INSTANCE, bulk, 1);
+        KernelBinding binding = KernelBinding.to(client, rpc.id(), Bulk_Service.INSTANCE)) {
+      final Bulk proxy = binding.proxy(Bulk_Service.INSTANCE);
+      final byte[] mib = new byte[1 << 20];
+      java.util.Arrays.fill(mib, (byte) 3);
+      assertThat(proxy.sum(mib)).isEqualTo(3L << 20);
+      try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+        final java.lang.foreign.MemorySegment data = arena.allocate(16 << 20);
+        for (long i = 0; i < data.byteSize(); i += 8) {
+          data.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, i, i);
+        }
+        assertThat(proxy.checksum(data)).isEqualTo(BulkServer.checksumOf(data));
+      }
+      proxy.drop(mib);
+      assertThat(bulk.dropped).as("a one-way region request is mapped before it returns, served after")
+          .satisfies(d -> assertThat(waitFor(() -> d.get() == (1 << 20))).isTrue());
+      assertThat(proxy.sum(new byte[] {1, 2})).as("small again: registers").isEqualTo(3);
+    }
+  }
+
+  /** Polls {@code condition} for up to 10 s. */
+  private static boolean waitFor(java.util.function.BooleanSupplier condition) {
+    final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.onSpinWait();
+    }
+    return true;
+  }
+
+  @Test
+  @DisplayName("a region handle that names another process, or no region, is a MALFORMED_REQUEST; the server goes on")
+  void forgedRegionHandlesAreRefused() throws Exception {
+    kernel.createChannel(client, server);
+    try (RpcServer rpc = RpcServer.export(server, Bulk_Service.INSTANCE, new BulkServer(), 1);
+        IpcThread raw = client.attach("raw")) {
+      final long self = ProcessHandle.current().pid();
+      final long[] handles = {1L << 32 | 0, self << 32 | 9999, self << 32 | 0};
+      for (long handle : handles) {
+        raw.setTag(MessageTag.of(0x4C52, 4));
+        raw.setMr(1, Bulk_Service.SUM_ID & 0xFFFF_FFFFL | (long) Bulk_Service.ID << 32);
+        raw.setMr(2, 4096 | 1L << 33);
+        raw.setMr(3, -1);
+        raw.setMr(4, handle);
+        assertThat(raw.call(rpc.id(), Timeout.relative(Duration.ofSeconds(10)), Timeout.relative(Duration.ofSeconds(10))))
+            .isEqualTo(Status.OK);
+        assertThat((int) raw.mr(1)).as("handle 0x%s", Long.toHexString(handle)).isEqualTo(Outcome.MALFORMED_REQUEST);
+      }
+      assertThat(KernelBinding.to(client, rpc.id(), Bulk_Service.INSTANCE).proxy(Bulk_Service.INSTANCE)
+          .sum(new byte[] {4})).isEqualTo(4);
     }
   }
 

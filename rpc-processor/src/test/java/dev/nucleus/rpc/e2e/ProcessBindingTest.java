@@ -78,6 +78,28 @@ class ProcessBindingTest {
   }
 
   @Test
+  @DisplayName("arguments too large for registers reach a server process through a region: 1 MiB byte[], 1 GiB read in place")
+  void largeArgumentsReachAProcess() throws Exception {
+    final ProcessSpace server = kernel.spawnProcessSpace("kv", KeyValueServerComponent.class, client);
+    try (KernelBinding binding = KernelBinding.to(client, server.awaitPublished("bulk", STARTUP), Bulk_Service.INSTANCE,
+        Duration.ofMinutes(2))) {
+      final Bulk bulk = binding.proxy(Bulk_Service.INSTANCE);
+      final byte[] mib = new byte[1 << 20];
+      java.util.Arrays.fill(mib, (byte) 5);
+      assertThat(bulk.sum(mib)).isEqualTo(5L << 20);
+      try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+        final java.lang.foreign.MemorySegment gib = arena.allocate(1L << 30, 8);
+        for (long i = 0; i < gib.byteSize(); i += 4096) {
+          gib.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, i, i);
+        }
+        final long pages = gib.byteSize() / 4096; // one long per page is set: i at offset i
+        assertThat(bulk.checksum(gib)).isEqualTo(gib.byteSize() + 4096 * (pages * (pages - 1) / 2));
+      }
+      assertThat(bulk.sum(new byte[] {1})).isEqualTo(1);
+    }
+  }
+
+  @Test
   @DisplayName("a server process killed in the middle of a call: that call is PeerDead after delivery, the next before it")
   void serverKilledMidCall() throws Exception {
     final ProcessSpace server = kernel.spawnProcessSpace("kv", KeyValueServerComponent.class, client);

@@ -15,9 +15,12 @@ import dev.nucleus.rpc.Deadlines;
 import dev.nucleus.rpc.Frame;
 import dev.nucleus.rpc.MalformedFrameException;
 import dev.nucleus.rpc.MethodDescriptor;
+import dev.nucleus.rpc.NotDeliveredException;
 import dev.nucleus.rpc.Outcome;
 import dev.nucleus.rpc.RpcException;
+import dev.nucleus.kernel.SharedRegion;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The calls of one thread through one kernel binding: its IPC thread in the client's space and
@@ -25,7 +28,9 @@ import java.lang.foreign.Arena;
  * result allocates nothing. A call is one kernel {@code call} (a {@code send} for a one-way
  * method) to the server's endpoint, carrying the method, the deadline and the frame in message
  * registers (see {@link RegisterFrames}); the reply's registers carry the outcome and the reply
- * frame back. Its deadline bounds both phases, so a call that waits for a busy server pool waits
+ * frame back. A request too large for the registers grows into a {@link SharedRegion} made for
+ * this call ({@link RegionGrowth}), whose handle travels instead, and which the call gives back
+ * when it is closed. Its deadline bounds both phases, so a call that waits for a busy server pool waits
  * at most until then.
  *
  * <p>Used by its thread only, between the binding's {@code begin} and {@link #close()}.
@@ -35,13 +40,20 @@ public final class KernelCall extends ClientCall {
   private final IpcThread thread;
   private final long server;
   private final int serviceId;
+  /** The request's own stack: as much as the registers carry. */
+  private final MemorySegment stack;
+  /** The region the request grew into, for this call only; null while it fits the registers. */
+  private final RegionGrowth growth;
   private boolean open;
 
-  private KernelCall(IpcThread thread, long server, int serviceId, Frame request, Frame reply) {
-    super(request, reply);
+  private KernelCall(IpcThread thread, long server, int serviceId, MemorySegment stack, RegionGrowth growth,
+      Frame reply) {
+    super(new Frame(stack, growth), reply);
     this.thread = thread;
     this.server = server;
     this.serviceId = serviceId;
+    this.stack = stack;
+    this.growth = growth;
   }
 
   /**
@@ -51,9 +63,9 @@ public final class KernelCall extends ClientCall {
   public static KernelCall create(IpcThread thread, long server, int serviceId) {
     final int registers = thread.messageRegisters();
     final Arena arena = Arena.ofAuto();
-    final Frame request = new Frame(arena.allocate(RegisterFrames.capacity(registers, CALL_HEADER), Frame.BULK_ALIGNMENT));
+    final MemorySegment stack = arena.allocate(RegisterFrames.capacity(registers, CALL_HEADER), Frame.BULK_ALIGNMENT);
     final Frame reply = new Frame(arena.allocate(RegisterFrames.capacity(registers, REPLY_HEADER), Frame.BULK_ALIGNMENT));
-    return new KernelCall(thread, server, serviceId, request, reply);
+    return new KernelCall(thread, server, serviceId, stack, new RegionGrowth(), reply);
   }
 
   /** The IPC thread the calls go out on. */
@@ -99,14 +111,24 @@ public final class KernelCall extends ClientCall {
     return outcome;
   }
 
-  /** Puts the header and the request frame into the registers. */
+  /**
+   * Puts the header and the request frame into the registers; a request that grew into a region
+   * goes as the region's handle instead of its bytes.
+   */
   private void load(boolean oneway) {
     final IpcThread t = thread;
     final Frame request = request();
-    final int words = RegisterFrames.write(request, t, 1 + CALL_HEADER);
+    final SharedRegion region = growth.region();
+    final int words;
+    if (region == null) {
+      words = RegisterFrames.write(request, t, 1 + CALL_HEADER);
+    } else {
+      t.setMr(1 + CALL_HEADER, region.handle());
+      words = 1;
+    }
     t.setTag(MessageTag.of(CALL, CALL_HEADER + words));
     t.setMr(1, (method().id() & 0xFFFF_FFFFL) | ((long) serviceId << 32));
-    t.setMr(2, request.position() | (oneway ? ONEWAY : 0));
+    t.setMr(2, request.position() | (oneway ? ONEWAY : 0) | (region == null ? 0 : RegisterFrames.IN_REGION));
     final long left = Deadlines.remainingNanos(deadline());
     t.setMr(3, left == Long.MAX_VALUE ? -1 : left);
   }
@@ -115,15 +137,30 @@ public final class KernelCall extends ClientCall {
   protected void transmitOneway() {
     checkDeadline();
     load(true);
-    final int status = thread.send(server, Deadlines.toTimeout(deadline()));
+    final long timeout = Deadlines.toTimeout(deadline());
+    // In a region, a one-way request goes as a call: the server answers once it has mapped the
+    // region, and only then may this call give it back.
+    final int status = growth.region() == null ? thread.send(server, timeout) : thread.call(server, timeout, timeout);
     if (status != Status.OK) {
       throw RpcException.fromStatus(status, method().toString());
     }
+    if (growth.region() != null && MessageTag.label(thread.tag()) == REPLY && (int) thread.mr(1) != Outcome.OK) {
+      throw new NotDeliveredException(method() + ": the server could not map the request's region ("
+          + Outcome.name((int) thread.mr(1)) + ")");
+    }
   }
 
-  /** Ends the call: the thread may begin its next one. */
+  /**
+   * Ends the call: a region the request grew into is unmapped and given back (the server has
+   * unmapped it when it answered), the request goes back on its stack, and the thread may begin
+   * its next call.
+   */
   @Override
   public void close() {
+    if (growth.region() != null) {
+      growth.release();
+      request().reset(stack);
+    }
     open = false;
   }
 }

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 /**
  * Wrappers of the glibc file calls a link file needs and {@code FileChannel} does not offer (it
  * hides the descriptor, so it cannot reserve a file's blocks): {@code open}, {@code lseek},
- * {@code ftruncate}, {@code posix_fallocate}, {@code mmap}, {@code munmap}, {@code close}, {@code strerror}.
+ * {@code ftruncate}, {@code memfd_create}, {@code fcntl} (seals), {@code posix_fallocate}, {@code mmap}, {@code munmap}, {@code close}, {@code strerror}.
  * Wrappers only: each returns what the call returns, with {@code errno} made a positive result
  * where the call reports failure through it, and callers decide what a failure means.
  *
@@ -48,6 +48,8 @@ public final class Posix {
   private static final MethodHandle OPEN;
   private static final MethodHandle LSEEK;
   private static final MethodHandle FTRUNCATE;
+  private static final MethodHandle MEMFD_CREATE;
+  private static final MethodHandle FCNTL;
   private static final MethodHandle FALLOCATE;
   private static final MethodHandle MMAP;
   private static final MethodHandle MUNMAP;
@@ -62,6 +64,8 @@ public final class Posix {
     MethodHandle open = null;
     MethodHandle lseek = null;
     MethodHandle ftruncate = null;
+    MethodHandle memfdCreate = null;
+    MethodHandle fcntl = null;
     MethodHandle fallocate = null;
     MethodHandle mmap = null;
     MethodHandle munmap = null;
@@ -78,6 +82,11 @@ public final class Posix {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), errno);
         ftruncate = linker.downcallHandle(linker.defaultLookup().find("ftruncate").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), errno);
+        memfdCreate = linker.downcallHandle(linker.defaultLookup().find("memfd_create").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), errno);
+        // fcntl(int fd, int cmd, ...): the argument is the first variadic one.
+        fcntl = linker.downcallHandle(linker.defaultLookup().find("fcntl").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2), errno);
         // posix_fallocate returns the error number itself and leaves errno alone.
         fallocate = linker.downcallHandle(linker.defaultLookup().find("posix_fallocate").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
@@ -97,6 +106,8 @@ public final class Posix {
     OPEN = open;
     LSEEK = lseek;
     FTRUNCATE = ftruncate;
+    MEMFD_CREATE = memfdCreate;
+    FCNTL = fcntl;
     FALLOCATE = fallocate;
     MMAP = mmap;
     MUNMAP = munmap;
@@ -125,6 +136,45 @@ public final class Posix {
       return at >= 0 ? at : -errno(state);
     } catch (Throwable t) {
       throw new IllegalStateException("lseek failed", t);
+    }
+  }
+
+  /** memfd_create's flag: the descriptor is closed across exec. */
+  public static final int MFD_CLOEXEC = 1;
+
+  /**
+   * {@code memfd_create(name, flags)}: an anonymous shared-memory file, not in any directory (so
+   * not limited by the size of {@code /dev/shm}). A descriptor, or {@code -errno}.
+   */
+  public static int memfdCreate(String name, int flags) {
+    try (Arena arena = Arena.ofConfined()) {
+      final MemorySegment state = arena.allocate(CALL_STATE);
+      final int fd = (int) MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), flags);
+      return fd >= 0 ? fd : -errno(state);
+    } catch (Throwable t) {
+      throw new IllegalStateException("memfd_create failed", t);
+    }
+  }
+
+  /** memfd_create's flag: seals may be added (see {@link #fcntl}). */
+  public static final int MFD_ALLOW_SEALING = 2;
+  /** fcntl command: add seals to a memfd. */
+  public static final int F_ADD_SEALS = 1033;
+  /** fcntl command: the seals of a memfd. */
+  public static final int F_GET_SEALS = 1034;
+  /** Seal: no more seals may be added. */
+  public static final int F_SEAL_SEAL = 1;
+  /** Seal: the file can no longer shrink (so a mapping of it never faults for want of a page). */
+  public static final int F_SEAL_SHRINK = 2;
+
+  /** {@code fcntl(fd, cmd, arg)} with an int argument: the call's result, or {@code -errno}. */
+  public static int fcntl(int fd, int cmd, int arg) {
+    try (Arena arena = Arena.ofConfined()) {
+      final MemorySegment state = arena.allocate(CALL_STATE);
+      final int rc = (int) FCNTL.invokeExact(state, fd, cmd, arg);
+      return rc >= 0 ? rc : -errno(state);
+    } catch (Throwable t) {
+      throw new IllegalStateException("fcntl failed", t);
     }
   }
 
