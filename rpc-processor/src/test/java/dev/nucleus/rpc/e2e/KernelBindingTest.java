@@ -19,6 +19,7 @@ import dev.nucleus.rpc.PeerDeadException;
 import dev.nucleus.rpc.RemoteFailureException;
 import dev.nucleus.rpc.RpcException;
 import dev.nucleus.rpc.RpcServer;
+import dev.nucleus.rpc.ServiceRegistry;
 import dev.nucleus.rpc.UnknownMethodException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -92,6 +93,28 @@ class KernelBindingTest {
       assertThat(ThreadId.space(info.thread())).isEqualTo(client.number());
       assertThat(info.pid()).as("a caller in this process").isZero();
       assertThat(info.remainingNanos()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(5).toNanos());
+    }
+  }
+
+  @Test
+  @DisplayName("a space binds by name only to what the root granted it; anything else is NotPermitted")
+  void importsAreGranted() {
+    kernel.createChannel(client, server);
+    final Space other = kernel.createSpace("other");
+    kernel.createChannel(other, server);
+    final ServiceRegistry registry = new ServiceRegistry();
+    try (RpcServer rpc = RpcServer.export(server, KeyValue_Service.INSTANCE, new KeyValueStore(), 1)) {
+      registry.register("kv", rpc);
+      registry.grant(client, "kv");
+      assertThat(registry.bind(client, "kv", KeyValue_Service.INSTANCE).proxy(KeyValue_Service.INSTANCE).get(1))
+          .isEqualTo(2);
+      assertThatThrownBy(() -> registry.bind(other, "kv", KeyValue_Service.INSTANCE))
+          .isInstanceOf(NotPermittedException.class).hasMessage("space other was granted no service 'kv'");
+      assertThatThrownBy(() -> registry.bind(client, "nothing", KeyValue_Service.INSTANCE))
+          .isInstanceOf(NotPermittedException.class);
+      assertThatThrownBy(() -> registry.bind(client, "kv", Introspect_Service.INSTANCE))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("'kv' is service KeyValue, not Introspect");
+      assertThatThrownBy(() -> registry.register("kv", rpc)).isInstanceOf(IllegalArgumentException.class);
     }
   }
 

@@ -14,6 +14,7 @@ import dev.nucleus.rpc.KernelBinding;
 import dev.nucleus.rpc.PeerDeadException;
 import dev.nucleus.rpc.RemoteFailureException;
 import dev.nucleus.rpc.RpcServer;
+import dev.nucleus.rpc.ServiceRegistry;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -133,8 +134,11 @@ class ProcessBindingTest {
         IpcThread me = client.attach("me")) {
       final ProcessSpace agent = kernel.spawnProcessSpace("agent", ClientAgentComponent.class, client);
       assertThat(ask(me, agent, 1, 7)).as("not granted yet").containsExactly(0, 0, 0, 4);
-      agent.offer("kv", kv.id());
-      agent.offer("introspect", who.id());
+      final ServiceRegistry registry = new ServiceRegistry();
+      registry.register("kv", kv);
+      registry.register("introspect", who);
+      registry.grant(agent, "kv");
+      registry.grant(agent, "introspect");
       assertThat(ask(me, agent, 1, 7)).containsExactly(8, 0, 0, 0);
       assertThat(ask(me, agent, 3, 0)[3]).as("KeyTooLong").isEqualTo(1);
       final long[] info = ask(me, agent, 2, 0);
