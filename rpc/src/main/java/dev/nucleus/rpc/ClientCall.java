@@ -102,7 +102,8 @@ public abstract class ClientCall implements AutoCloseable {
    * @throws RpcException if the call failed: the transport's failures (not delivered, deadline,
    *     peer dead, reply lost, not permitted), an undeclared failure at the server
    *     ({@link RemoteFailureException}), a method the server does not have
-   *     ({@link UnknownMethodException}), or a malformed request or reply
+   *     ({@link UnknownMethodException}), a server that takes no calls from this space
+   *     ({@link NotPermittedException}), or a malformed request or reply
    *     ({@link MalformedFrameException})
    * @throws IllegalStateException if the method is one-way
    */
@@ -129,9 +130,11 @@ public abstract class ClientCall implements AutoCloseable {
         final long offset = reply.getLong();
         throw new MalformedFrameException("the server rejected the request of " + method + ": " + what, offset);
       }
+      case Outcome.NOT_PERMITTED:
+        throw new NotPermittedException(method + ": the server takes no calls from this space");
       default:
         throw new MalformedFrameException("reply outcome " + outcome + " of " + method + " is none of "
-            + Outcome.OK + ".." + Outcome.MALFORMED_REQUEST, 0);
+            + Outcome.OK + ".." + Outcome.NOT_PERMITTED, 0);
     }
   }
 

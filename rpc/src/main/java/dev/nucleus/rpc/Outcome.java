@@ -11,6 +11,7 @@ package dev.nucleus.rpc;
  *   UNDECLARED_FAILURE   String class name, String message
  *   UNKNOWN_METHOD       nothing
  *   MALFORMED_REQUEST    String what was wrong, i64 offset in the request
+ *   NOT_PERMITTED        nothing: the server does not take calls from the caller's space
  * </pre>
  *
  * <p>This class is stateless and thread-safe.
@@ -27,6 +28,8 @@ public final class Outcome {
   public static final int UNKNOWN_METHOD = 3;
   /** The request failed validation; the implementation did not run. */
   public static final int MALFORMED_REQUEST = 4;
+  /** The export takes calls only from the spaces granted it, and the caller's is not one; nothing ran. */
+  public static final int NOT_PERMITTED = 5;
 
   private Outcome() {}
 
@@ -34,10 +37,10 @@ public final class Outcome {
    * Whether {@code outcome} is one of the codes above.
    *
    * @param outcome any int
-   * @return true for OK .. MALFORMED_REQUEST
+   * @return true for OK .. NOT_PERMITTED
    */
   public static boolean isValid(int outcome) {
-    return outcome >= OK && outcome <= MALFORMED_REQUEST;
+    return outcome >= OK && outcome <= NOT_PERMITTED;
   }
 
   /**
@@ -53,6 +56,7 @@ public final class Outcome {
       case UNDECLARED_FAILURE -> "UNDECLARED_FAILURE";
       case UNKNOWN_METHOD -> "UNKNOWN_METHOD";
       case MALFORMED_REQUEST -> "MALFORMED_REQUEST";
+      case NOT_PERMITTED -> "NOT_PERMITTED";
       default -> "INVALID(" + outcome + ")";
     };
   }

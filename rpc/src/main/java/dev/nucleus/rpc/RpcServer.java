@@ -58,6 +58,11 @@ public final class RpcServer implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final CountDownLatch ready;
   private final CountDownLatch finished;
+  /**
+   * The spaces whose calls are served, by space number; null: every space a channel lets in. A
+   * new array on each change, read once per call.
+   */
+  private volatile boolean[] permitted;
 
   private RpcServer(Space space, ServiceDescriptor<?> service, Dispatcher dispatcher, int threads) {
     this.space = space;
@@ -120,6 +125,35 @@ public final class RpcServer implements AutoCloseable {
       throw new IllegalStateException("interrupted while " + service.name() + " started", e);
     }
     return s;
+  }
+
+  /**
+   * From now on, serves only calls from spaces {@link #permit permitted} (and from its own space):
+   * any other caller gets {@link NotPermittedException}, its request unread. Before this, every
+   * space that a channel lets reach the endpoint is served. Idempotent.
+   */
+  public synchronized void restrict() {
+    if (permitted == null) {
+      final boolean[] none = new boolean[ThreadId.MAX_SPACE + 1];
+      none[space.number()] = true;
+      permitted = none;
+    }
+  }
+
+  /**
+   * Serves calls from space {@code spaceNumber}, once {@link #restrict restricted}.
+   *
+   * @param spaceNumber a space number (a thread space's, or a process space's)
+   * @throws IllegalArgumentException if it is not a space number
+   */
+  public synchronized void permit(int spaceNumber) {
+    if (spaceNumber < 0 || spaceNumber > ThreadId.MAX_SPACE) {
+      throw new IllegalArgumentException("not a space number: " + spaceNumber);
+    }
+    restrict();
+    final boolean[] more = permitted.clone();
+    more[spaceNumber] = true;
+    permitted = more;
   }
 
   /**
@@ -205,6 +239,13 @@ public final class RpcServer implements AutoCloseable {
     // been mapped here, which the early reply below tells it.
     if (canReply != (!oneway || inRegion)) {
       return canReply && malformed(self, call, oneway ? "a one-way request sent as a call" : "a call without a reply");
+    }
+    final boolean[] allowed = permitted;
+    if (allowed != null && !allowed[ThreadId.space(self.sender())]) {
+      if (canReply) {
+        answer(self, Outcome.NOT_PERMITTED, call.reply().clear());
+      }
+      return canReply;
     }
     if ((int) (ids >>> 32) != service.id()) {
       if (canReply) {

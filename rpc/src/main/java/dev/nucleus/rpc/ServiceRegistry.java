@@ -16,8 +16,9 @@ import java.util.Set;
  * space is granted by having the server's id offered to it ({@link ProcessSpace#offer}), and
  * binds inside its process with {@link KernelBinding#granted}.
  *
- * <p>What a grant gives is the server's id plus the right to ask for it here; the kernel's
- * channels still decide whether IPC between the two spaces is permitted at all.
+ * <p>A grant is enforced at the server too: a registered export serves only the spaces granted
+ * it, so a space that learns the id some other way gets {@link NotPermittedException}; and the
+ * kernel's channels still decide whether IPC between the two spaces is permitted at all.
  *
  * <p>Thread-safe.
  */
@@ -28,7 +29,9 @@ public final class ServiceRegistry {
   private final Map<String, Entry> entries = new HashMap<>();
 
   /**
-   * Registers {@code export} under {@code name}, granted to no one yet.
+   * Registers {@code export} under {@code name}, granted to no one yet: the export
+   * {@linkplain RpcServer#restrict serves} from now on only the spaces granted it here (so an id
+   * learned some other way is of no use).
    *
    * @param name the name importers use
    * @param export the export
@@ -39,6 +42,7 @@ public final class ServiceRegistry {
     if (entries.putIfAbsent(Objects.requireNonNull(name, "name"), new Entry(export, new HashSet<>())) != null) {
       throw new IllegalArgumentException("a service is registered as '" + name + "' already");
     }
+    export.restrict();
   }
 
   /**
@@ -49,7 +53,9 @@ public final class ServiceRegistry {
    * @throws IllegalArgumentException if nothing is registered under {@code name}
    */
   public synchronized void grant(Space importer, String name) {
-    entry(name).granted().add(importer.number());
+    final Entry e = entry(name);
+    e.granted().add(importer.number());
+    e.export().permit(importer.number());
   }
 
   /**
@@ -66,6 +72,7 @@ public final class ServiceRegistry {
     final Entry e = entry(name);
     importer.offer(name, e.export().id());
     e.granted().add(importer.number());
+    e.export().permit(importer.number());
   }
 
   /**

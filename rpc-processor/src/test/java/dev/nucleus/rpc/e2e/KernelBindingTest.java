@@ -115,6 +115,9 @@ class KernelBindingTest {
       assertThatThrownBy(() -> registry.bind(client, "kv", Introspect_Service.INSTANCE))
           .isInstanceOf(IllegalArgumentException.class).hasMessage("'kv' is service KeyValue, not Introspect");
       assertThatThrownBy(() -> registry.register("kv", rpc)).isInstanceOf(IllegalArgumentException.class);
+      final KeyValue forged = KernelBinding.to(other, rpc.id(), KeyValue_Service.INSTANCE).proxy(KeyValue_Service.INSTANCE);
+      assertThatThrownBy(() -> forged.get(1)).as("the id without the grant")
+          .isInstanceOfSatisfying(NotPermittedException.class, e -> assertThat(e.delivered()).isFalse());
     }
   }
 
