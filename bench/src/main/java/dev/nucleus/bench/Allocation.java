@@ -28,7 +28,7 @@ public record Allocation(double clientBytesPerRoundTrip, double serverBytesPerRo
    * The figure for {@code roundTrips} round trips between two readings of each side's counter, or
    * {@code null} if any reading is missing (-1).
    */
-  static Allocation between(long clientBefore, long clientAfter, long serverBefore, long serverAfter, long roundTrips) {
+  public static Allocation between(long clientBefore, long clientAfter, long serverBefore, long serverAfter, long roundTrips) {
     if (clientBefore < 0 || clientAfter < 0 || serverBefore < 0 || serverAfter < 0 || roundTrips <= 0) {
       return null;
     }

@@ -251,10 +251,21 @@ final class BenchCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
     }
-    boolean withSizes = sizes != null ? sizes : !quick;
     if (quick) {
       System.err.println("bench: --quick leaves out the peers' in-JVM variants (run them with --only or a full run)");
     }
+    return selection(registry, quick, sizes);
+  }
+
+  /**
+   * What a bench without {@code --only} runs: every mechanism of {@code registry}, less the size
+   * sweep unless {@code sizes} says so (by default: only in a full run), and, for {@code quick},
+   * less the peers' in-JVM variants.
+   *
+   * @param sizes {@code --sizes} / {@code --no-sizes}, or null when not given
+   */
+  static List<PingPong> selection(MechanismRegistry registry, boolean quick, Boolean sizes) {
+    final boolean withSizes = sizes != null ? sizes : !quick;
     return registry.all().stream()
         .filter(m -> withSizes || !isSweep(m))
         .filter(m -> !quick || !MechanismRegistry.isInJvmPeer(m))

@@ -18,6 +18,7 @@ import picocli.CommandLine.Unmatched;
       "",
       "Arguments are JMH's own (nucleus jmh -h lists them), e.g.",
       "  nucleus jmh CallReplyWait -prof gc   (bytes per call: gc.alloc.rate.norm)",
+      "  nucleus jmh Lrpc -prof gc            (the same for LRPC calls between thread spaces)",
       "  nucleus jmh -l                       (list benchmarks)"
     })
 final class JmhCommand implements Callable<Integer> {

@@ -1,5 +1,8 @@
 package dev.nucleus.bench;
 
+import dev.nucleus.bench.lrpc.LrpcLocalPingPong;
+import dev.nucleus.bench.lrpc.LrpcProcessPingPong;
+import dev.nucleus.bench.lrpc.LrpcThreadPingPong;
 import dev.nucleus.bench.peers.Peers;
 import dev.nucleus.kernel.WaitStrategy;
 import java.util.ArrayList;
@@ -30,6 +33,21 @@ public final class MechanismRegistry {
   static final String NUCLEUS_PROCESS_BLOCK = "nucleus-process-block";
 
   static final String PIPE = "pipe";
+
+  /** The LRPC null call within one space ({@link LrpcLocalPingPong}). */
+  public static final String LRPC_LOCAL_NULL = "lrpc-local-null";
+
+  /** The LRPC null call between two thread spaces ({@link LrpcThreadPingPong}). */
+  public static final String LRPC_THREAD_NULL = "lrpc-thread-null";
+
+  /** The LRPC null call to a process space ({@link LrpcProcessPingPong}); part of {@code --quick}. */
+  public static final String LRPC_PROCESS_NULL = "lrpc-process-null";
+
+  /** The raw kernel call between thread spaces that {@link #LRPC_THREAD_NULL} is judged against. */
+  static final String NUCLEUS_THREAD_SPIN = "nucleus-thread-spin";
+
+  /** The raw kernel call to a process space that {@link #LRPC_PROCESS_NULL} is judged against. */
+  static final String NUCLEUS_PROCESS_SPIN = "nucleus-process-spin";
 
   private final Map<String, PingPong> byName;
 
@@ -72,7 +90,8 @@ public final class MechanismRegistry {
 
   /**
    * What {@code nucleus bench} runs, in this order: the floors; Nucleus between thread spaces;
-   * Nucleus between process spaces ({@link #nucleusProcessSpaces()}); the peers users pick today
+   * Nucleus between process spaces ({@link #nucleusProcessSpaces()}); the LRPC null calls
+   * ({@link #lrpc()}); the peers users pick today
    * between two processes; the blocking pair and its floor pinned to one CPU ({@link
    * #pinnedBlocking()}); the peers' in-JVM variants; then the message-size sweep (Nucleus with
    * {@link MessageSize#SWEEP_WORDS} message registers, the peers with {@link
@@ -83,6 +102,7 @@ public final class MechanismRegistry {
   public static MechanismRegistry defaults() {
     List<PingPong> all = new ArrayList<>(nucleusThreadSpaces());
     all.addAll(nucleusProcessSpaces());
+    all.addAll(lrpc());
     for (PingPong peer : Peers.twoProcess()) {
       all.add(peer.name().equals(PIPE) ? PlacementDependent.of(peer) : peer);
     }
@@ -123,6 +143,21 @@ public final class MechanismRegistry {
         // The other way round: a server of client processes, receiving over two tables. Spin
         // only: it shows that cost most plainly, and --quick must stay under two minutes.
         ForkedPingPong.of(new NucleusRootServerPingPong(WaitStrategy.SPIN)));
+  }
+
+  /**
+   * The LRPC null call through a generated proxy, nearest first: within one space
+   * ({@code lrpc-local-null}), between two thread spaces ({@code lrpc-thread-null}, next to
+   * {@code nucleus-thread-spin}) and to a process space ({@code lrpc-process-null}, next to
+   * {@code nucleus-process-spin}); all spinning, each in a fresh JVM per run
+   * ({@link ForkedPingPong}) as the raw entries are. Not size-sweep members, so {@code --quick}
+   * runs them: it must show {@code lrpc-process-null} against the raw call and the floor.
+   */
+  public static List<PingPong> lrpc() {
+    return List.of(
+        ForkedPingPong.of(new LrpcLocalPingPong()),
+        ForkedPingPong.of(new LrpcThreadPingPong()),
+        ForkedPingPong.of(new LrpcProcessPingPong()));
   }
 
   /**

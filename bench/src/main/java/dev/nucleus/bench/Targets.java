@@ -8,10 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The performance targets of {@code docs/performance.md} ("Targets (same run)"), checked against
- * one bench: every figure compared comes from that bench, as the targets require. A target is
- * checked only if everything it compares was measured (a {@code --only} bench checks the targets
- * its selection covers, and says nothing of the others).
+ * The performance targets of {@code docs/performance.md} ("Targets (same run)" and "LRPC
+ * entries"), checked against one bench: every figure compared comes from that bench, as the
+ * targets require. A target is checked only if everything it compares was measured (a {@code
+ * --only} bench checks the targets its selection covers, and says nothing of the others).
  *
  * <p>A verdict is only as good as the run: on this VM a spin p50 moves between two phases and a
  * blocking p50 between two wake-up bands from one run to the next (see performance.md), so a
@@ -49,6 +49,12 @@ public final class Targets {
   /** The most of {@code aeron-ipc}'s p99 that {@code nucleus-process-spin}'s may be. */
   static final double SPIN_P99_FRACTION = 1.0 / 3;
 
+  /** The most of {@code floor-c-spin}'s p50 that {@code lrpc-process-null}'s may be (the goal). */
+  static final double LRPC_FLOOR_GOAL = 1.15;
+
+  /** The most of the raw kernel call's p50 that an LRPC null call's may be (the bar). */
+  static final double LRPC_RAW_CALL_BAR = 1.3;
+
   private Targets() {}
 
   /**
@@ -65,6 +71,12 @@ public final class Targets {
     ratio(out, byName, "nucleus-process-spin", MechanismRegistry.FLOOR_C_SPIN, 2.0);
     ratio(out, byName, "nucleus-process-block", MechanismRegistry.FLOOR_C_FUTEX, 1.3);
     ratio(out, byName, "nucleus-process-adaptive", MechanismRegistry.FLOOR_C_SPIN, 3.0);
+    // LRPC (issue 12, item 6): the null call over a process binding against the floor (the goal)
+    // and against the raw kernel call of the same placement (the bar); the thread binding has the
+    // same bar.
+    ratio(out, byName, MechanismRegistry.LRPC_PROCESS_NULL, MechanismRegistry.FLOOR_C_SPIN, LRPC_FLOOR_GOAL);
+    overRawCall(out, byName, MechanismRegistry.LRPC_PROCESS_NULL, MechanismRegistry.NUCLEUS_PROCESS_SPIN);
+    overRawCall(out, byName, MechanismRegistry.LRPC_THREAD_NULL, MechanismRegistry.NUCLEUS_THREAD_SPIN);
     idleCoreFraction.forEach(
         (name, fraction) ->
             out.add(
@@ -91,9 +103,45 @@ public final class Targets {
     final double ratio = (double) p50(r) / p50(f);
     out.add(
         new Verdict(
-            String.format(Locale.ROOT, "%s p50 <= %.1fx %s", name, max, floor),
+            String.format(Locale.ROOT, "%s p50 <= %sx %s", name, times(max), floor),
             ratio <= max,
             String.format(Locale.ROOT, "%.2fx (%d / %d ns)", ratio, p50(r), p50(f))));
+  }
+
+  /**
+   * An LRPC null call against the raw kernel call of the same placement, which it is built on:
+   * met when its p50 is at most {@link #LRPC_RAW_CALL_BAR} times the raw call's, judged on the
+   * medians as {@link #ratio} judges a floor. Both spin and their runs are interleaved, so the
+   * detail adds the range of the per-run ratios when the runs pair up.
+   */
+  private static void overRawCall(List<Verdict> out, Map<String, MechanismResult> byName, String name, String raw) {
+    final MechanismResult r = byName.get(name);
+    final MechanismResult call = byName.get(raw);
+    if (r == null || call == null || p50(call) <= 0) {
+      return;
+    }
+    final double ratio = (double) p50(r) / p50(call);
+    final double[] perRun = perRunRatios(r, call);
+    final String range =
+        perRun.length == 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "; per-run ratios %.2f..%.2f",
+                Arrays.stream(perRun).min().orElseThrow(),
+                Arrays.stream(perRun).max().orElseThrow());
+    out.add(
+        new Verdict(
+            String.format(
+                Locale.ROOT, "%s p50 <= %sx %s (the raw kernel call)", name, times(LRPC_RAW_CALL_BAR), raw),
+            ratio <= LRPC_RAW_CALL_BAR,
+            String.format(Locale.ROOT, "%.2fx (%d / %d ns)%s", ratio, p50(r), p50(call), range)));
+  }
+
+  /** A target's factor as performance.md writes it: 2.0, 1.3, 1.15. */
+  static String times(double max) {
+    final double tenths = max * 10;
+    return String.format(Locale.ROOT, tenths == Math.rint(tenths) ? "%.1f" : "%.2f", max);
   }
 
   /**

@@ -9,7 +9,8 @@
  * dev.nucleus.bench.ReportChart} (output). Floors: {@link dev.nucleus.bench.CFloor} (C spin and
  * futex, two processes) and {@link dev.nucleus.bench.JavaSpinFloor} (two Java threads). The IPC
  * mechanisms users pick today (pipes, sockets, POSIX mq, Aeron, gRPC, RMI) are in {@link
- * dev.nucleus.bench.peers}; {@link dev.nucleus.bench.MessageSize} ties a mechanism to its
+ * dev.nucleus.bench.peers}; the LRPC null calls through generated proxies in {@link
+ * dev.nucleus.bench.lrpc}; {@link dev.nucleus.bench.MessageSize} ties a mechanism to its
  * message-size sweep. The CLI ({@code nucleus bench}) only parses options and calls these.
  */
 package dev.nucleus.bench;

@@ -34,7 +34,7 @@ class BenchLauncherIT {
     assertThat(bench.out()).startsWith("Usage: nucleus bench").contains("--quick");
     assertThat(help.out()).startsWith("Usage: nucleus jmh");
     assertThat(jmh.exit()).as(jmh.err()).isZero();
-    assertThat(jmh.out()).contains("CallReplyWait");
+    assertThat(jmh.out()).contains("CallReplyWait", "LrpcBenchmark.nullCall", "LrpcBenchmark.echo");
   }
 
   @Test
