@@ -811,13 +811,21 @@ public final class Rendezvous {
     return getLongVolatile(tcbs, tcbOffset(i), NOTIFY_MASK_OFFSET);
   }
 
-  /** Requests that thread {@code target}'s current IPC, if any, ends with ABORTED. */
-  public void abort(int target) {
-    final long to = tcbOffset(target);
-    final long st = stateVolatile(tcbs, to);
+  /** The state word of thread {@code target}'s port here (for {@link #abort}). */
+  public long portState(int target) {
+    return stateVolatile(tcbs, tcbOffset(target));
+  }
+
+  /**
+   * Requests that the IPC thread {@code target} was doing here when its state word read
+   * {@code st} ends with ABORTED: marks that IPC's epoch, so an IPC the thread has begun since is
+   * untouched. Nothing if {@code st} is no IPC in progress.
+   */
+  public void abort(int target, long st) {
     final int code = code(st);
     if (code == RECEIVING || code == SENDING || code == WAIT_REPLY || code == CLAIMED || code == TAKEN
         || code == ANSWERING || code == POLLING) {
+      final long to = tcbOffset(target);
       setLongVolatile(tcbs, to, ABORT_EPOCH_OFFSET, epoch(st));
       wakeIfSleeping(target, to);
     }

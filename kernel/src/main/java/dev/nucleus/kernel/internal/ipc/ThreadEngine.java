@@ -586,8 +586,16 @@ public final class ThreadEngine {
    * from any thread.
    */
   public void abort() {
-    for (Rendezvous t : space.tables()) { // the IPC in progress is in one of them, or POLLING in all
-      t.abort(index);
+    // The IPC in progress is in one table, or an open receive in all of them. Every state is read
+    // before any abort is marked: the first mark may end the IPC at once, and the thread's next
+    // IPC, begun in a table not read yet, must not be taken for it.
+    final Rendezvous[] tables = space.tables();
+    final long[] states = new long[tables.length];
+    for (int i = 0; i < tables.length; i++) {
+      states[i] = tables[i].portState(index);
+    }
+    for (int i = 0; i < tables.length; i++) {
+      tables[i].abort(index, states[i]);
     }
   }
 
