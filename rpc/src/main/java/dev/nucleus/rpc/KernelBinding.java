@@ -163,6 +163,7 @@ public final class KernelBinding implements Binding, AutoCloseable {
     KernelCall call;
     while ((call = all.poll()) != null) {
       call.thread().close();
+      call.release(); // a call still in progress gives it back when it fails
     }
   }
 

@@ -3,6 +3,8 @@ package dev.nucleus.rpc;
 import static dev.nucleus.rpc.internal.RegisterFrames.CALL;
 import static dev.nucleus.rpc.internal.RegisterFrames.CALL_HEADER;
 import static dev.nucleus.rpc.internal.RegisterFrames.IN_REGION;
+import static dev.nucleus.rpc.internal.RegisterFrames.KEPT;
+import static dev.nucleus.rpc.internal.RegisterFrames.REGION_FRAME_OFFSET;
 import static dev.nucleus.rpc.internal.RegisterFrames.ONEWAY;
 import static dev.nucleus.rpc.internal.RegisterFrames.REPLY;
 import static dev.nucleus.rpc.internal.RegisterFrames.REPLY_HEADER;
@@ -15,9 +17,11 @@ import dev.nucleus.kernel.Space;
 import dev.nucleus.kernel.Status;
 import dev.nucleus.kernel.ThreadId;
 import dev.nucleus.kernel.Timeout;
+import dev.nucleus.rpc.internal.RegionCache;
 import dev.nucleus.rpc.internal.RegisterFrames;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -185,9 +189,8 @@ public final class RpcServer implements AutoCloseable {
       finished.countDown();
       return;
     }
-    try {
+    try (Arena arena = Arena.ofConfined(); RegionCache regions = new RegionCache()) {
       final int registers = self.messageRegisters();
-      final Arena arena = Arena.ofConfined();
       final MemorySegment stack = arena.allocate(RegisterFrames.capacity(registers, CALL_HEADER), Frame.BULK_ALIGNMENT);
       final Frame request = new Frame(stack);
       final Frame reply = new Frame(arena.allocate(RegisterFrames.capacity(registers, REPLY_HEADER), Frame.BULK_ALIGNMENT));
@@ -196,7 +199,7 @@ public final class RpcServer implements AutoCloseable {
       int status = self.waitAt(endpoint, Timeout.NEVER);
       while (true) {
         if (status == Status.OK) {
-          if (handle(self, call, stack)) {
+          if (handle(self, call, stack, regions)) {
             status = self.replyWait(endpoint, Timeout.NEVER);
             continue;
           }
@@ -223,7 +226,7 @@ public final class RpcServer implements AutoCloseable {
    * leaves the reply in them. Returns whether to reply (a call, not a one-way message or a
    * notification).
    */
-  private boolean handle(IpcThread self, ServerCall call, MemorySegment stack) {
+  private boolean handle(IpcThread self, ServerCall call, MemorySegment stack, RegionCache regions) {
     final boolean canReply = self.canReply();
     final long tag = self.tag();
     if (MessageTag.label(tag) != CALL || MessageTag.words(tag) < CALL_HEADER) {
@@ -254,25 +257,41 @@ public final class RpcServer implements AutoCloseable {
       return canReply;
     }
     final long length = lengthAndFlags & 0xFFFF_FFFFL;
+    // A region of the call's own (mapped for the call), or the copy of a one-way request.
     Arena regionArena = null;
     final int outcome;
     try {
       if (inRegion) {
-        if (MessageTag.words(tag) < CALL_HEADER + 1) {
-          return canReply && malformed(self, call, "a region request without its handle");
+        if (MessageTag.words(tag) < CALL_HEADER + 2) {
+          return canReply && malformed(self, call, "a region request without its handle and token");
         }
-        regionArena = Arena.ofConfined();
-        final MemorySegment region;
+        final long pid = self.senderPid();
+        final long handle = self.mr(1 + CALL_HEADER);
+        final long token = self.mr(2 + CALL_HEADER);
+        MemorySegment frame;
         try {
-          region = SharedRegion.map(self.mr(1 + CALL_HEADER), self.senderPid(), length, regionArena);
+          if ((lengthAndFlags & KEPT) != 0) { // the caller's argument stack: keep the mapping
+            frame = regions.frame(pid, handle, token, length);
+          } else {
+            regionArena = Arena.ofConfined();
+            final MemorySegment region = SharedRegion.map(handle, pid, REGION_FRAME_OFFSET + length, regionArena);
+            if (region.get(ValueLayout.JAVA_LONG, 0) != token) {
+              throw new IllegalArgumentException("region handle 0x" + Long.toHexString(handle) + " holds another token");
+            }
+            frame = region.asSlice(REGION_FRAME_OFFSET, length);
+          }
         } catch (IllegalArgumentException | IllegalStateException e) {
           return canReply && malformed(self, call, e.getMessage());
         }
-        call.request().reset(region).wrap(length);
-        if (oneway) { // mapped: the sender may let go of it, and of the call
+        if (oneway) { // copied out: the sender may reuse the region, and return
+          if (regionArena == null) {
+            regionArena = Arena.ofConfined();
+          }
+          frame = regionArena.allocate(Math.max(1, length), Frame.BULK_ALIGNMENT).copyFrom(frame).asSlice(0, length);
           answer(self, Outcome.OK, call.reply().clear());
           self.reply();
         }
+        call.request().reset(frame).wrap(length);
       } else {
         try {
           RegisterFrames.read(self, 1 + CALL_HEADER, length, call.request());
@@ -285,8 +304,10 @@ public final class RpcServer implements AutoCloseable {
           self.senderPid());
       outcome = call.serve(dispatcher);
     } finally {
-      if (regionArena != null) { // views of the region end with the call
+      if (inRegion) { // views of the region end with the call
         call.request().reset(stack);
+      }
+      if (regionArena != null) {
         regionArena.close();
       }
     }

@@ -28,6 +28,9 @@ public final class ServiceRegistry {
 
   private final Map<String, Entry> entries = new HashMap<>();
 
+  /** An empty registry. */
+  public ServiceRegistry() {}
+
   /**
    * Registers {@code export} under {@code name}, granted to no one yet: the export
    * {@linkplain RpcServer#restrict serves} from now on only the spaces granted it here (so an id

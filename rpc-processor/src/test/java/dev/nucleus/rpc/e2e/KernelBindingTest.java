@@ -207,7 +207,7 @@ class KernelBindingTest {
   }
 
   @Test
-  @DisplayName("a request larger than the registers carry goes through a region made for the call: 1 MiB byte[], 16 MiB read in place, one-way")
+  @DisplayName("a request larger than the registers carry goes through the caller's argument stack, or a region of its own: byte[] of every size, 16 MiB read in place, one-way")
   void largeRequestsGoThroughARegion() {
     kernel.createChannel(client, server);
     final BulkServer bulk = new BulkServer();
@@ -223,6 +223,13 @@ class KernelBindingTest {
           data.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, i, i);
         }
         assertThat(proxy.checksum(data)).isEqualTo(BulkServer.checksumOf(data));
+      }
+      for (int size : new int[] {1000, 60_000, 1000, 900_000, 3 << 20, 500, 100_000}) { // the stack kept, grown, and a region for one call
+        for (int round = 0; round < 20; round++) {
+          final byte[] data = new byte[size];
+          java.util.Arrays.fill(data, (byte) (round + 1));
+          assertThat(proxy.sum(data)).as("%d bytes, round %d", size, round).isEqualTo((long) size * (round + 1));
+        }
       }
       proxy.drop(mib);
       assertThat(bulk.dropped).as("a one-way region request is mapped before it returns, served after")
@@ -252,11 +259,12 @@ class KernelBindingTest {
       final long self = ProcessHandle.current().pid();
       final long[] handles = {1L << 32 | 0, self << 32 | 9999, self << 32 | 0};
       for (long handle : handles) {
-        raw.setTag(MessageTag.of(0x4C52, 4));
+        raw.setTag(MessageTag.of(0x4C52, 5));
         raw.setMr(1, Bulk_Service.SUM_ID & 0xFFFF_FFFFL | (long) Bulk_Service.ID << 32);
-        raw.setMr(2, 4096 | 1L << 33);
+        raw.setMr(2, 4096 | 1L << 33 | (handle == handles[0] ? 1L << 34 : 0)); // a kept region, then regions for the call
         raw.setMr(3, -1);
         raw.setMr(4, handle);
+        raw.setMr(5, 42);
         assertThat(raw.call(rpc.id(), Timeout.relative(Duration.ofSeconds(10)), Timeout.relative(Duration.ofSeconds(10))))
             .isEqualTo(Status.OK);
         assertThat((int) raw.mr(1)).as("handle 0x%s", Long.toHexString(handle)).isEqualTo(Outcome.MALFORMED_REQUEST);

@@ -28,9 +28,9 @@ import java.lang.foreign.MemorySegment;
  * result allocates nothing. A call is one kernel {@code call} (a {@code send} for a one-way
  * method) to the server's endpoint, carrying the method, the deadline and the frame in message
  * registers (see {@link RegisterFrames}); the reply's registers carry the outcome and the reply
- * frame back. A request too large for the registers grows into a {@link SharedRegion} made for
- * this call ({@link RegionGrowth}), whose handle travels instead, and which the call gives back
- * when it is closed. Its deadline bounds both phases, so a call that waits for a busy server pool waits
+ * frame back. A request too large for the registers grows into the thread's argument stack, a
+ * {@link SharedRegion} kept between calls, or for a very large one a region of its own
+ * ({@link RegionGrowth}); its handle travels instead of its bytes. Its deadline bounds both phases, so a call that waits for a busy server pool waits
  * at most until then.
  *
  * <p>Used by its thread only, between the binding's {@code begin} and {@link #close()}.
@@ -66,6 +66,11 @@ public final class KernelCall extends ClientCall {
     final MemorySegment stack = arena.allocate(RegisterFrames.capacity(registers, CALL_HEADER), Frame.BULK_ALIGNMENT);
     final Frame reply = new Frame(arena.allocate(RegisterFrames.capacity(registers, REPLY_HEADER), Frame.BULK_ALIGNMENT));
     return new KernelCall(thread, server, serviceId, stack, new RegionGrowth(), reply);
+  }
+
+  /** Gives back the thread's argument stack; the binding is closed. */
+  public void release() {
+    growth.close();
   }
 
   /** The IPC thread the calls go out on. */
@@ -124,11 +129,13 @@ public final class KernelCall extends ClientCall {
       words = RegisterFrames.write(request, t, 1 + CALL_HEADER);
     } else {
       t.setMr(1 + CALL_HEADER, region.handle());
-      words = 1;
+      t.setMr(2 + CALL_HEADER, growth.token());
+      words = 2;
     }
     t.setTag(MessageTag.of(CALL, CALL_HEADER + words));
     t.setMr(1, (method().id() & 0xFFFF_FFFFL) | ((long) serviceId << 32));
-    t.setMr(2, request.position() | (oneway ? ONEWAY : 0) | (region == null ? 0 : RegisterFrames.IN_REGION));
+    t.setMr(2, request.position() | (oneway ? ONEWAY : 0) | (region == null ? 0 : RegisterFrames.IN_REGION)
+        | (growth.kept() ? RegisterFrames.KEPT : 0));
     final long left = Deadlines.remainingNanos(deadline());
     t.setMr(3, left == Long.MAX_VALUE ? -1 : left);
   }
@@ -138,8 +145,8 @@ public final class KernelCall extends ClientCall {
     checkDeadline();
     load(true);
     final long timeout = Deadlines.toTimeout(deadline());
-    // In a region, a one-way request goes as a call: the server answers once it has mapped the
-    // region, and only then may this call give it back.
+    // In a region, a one-way request goes as a call: the server answers once it has copied it out
+    // of the region, and only then may the region be reused or given back.
     final int status = growth.region() == null ? thread.send(server, timeout) : thread.call(server, timeout, timeout);
     if (status != Status.OK) {
       throw RpcException.fromStatus(status, method().toString());
@@ -151,14 +158,14 @@ public final class KernelCall extends ClientCall {
   }
 
   /**
-   * Ends the call: a region the request grew into is unmapped and given back (the server has
-   * unmapped it when it answered), the request goes back on its stack, and the thread may begin
-   * its next call.
+   * Ends the call: a region the request had for itself alone is given back (the server has
+   * unmapped it when it answered; the thread's argument stack is kept), the request goes back on
+   * its register stack, and the thread may begin its next call.
    */
   @Override
   public void close() {
     if (growth.region() != null) {
-      growth.release();
+      growth.endCall();
       request().reset(stack);
     }
     open = false;

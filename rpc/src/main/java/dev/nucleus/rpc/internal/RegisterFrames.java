@@ -17,9 +17,11 @@ import java.lang.foreign.ValueLayout;
  *            MR1  method id (u32) | service id (u32) &lt;&lt; 32
  *            MR2  frame length in bytes (u32) | flags (u32) &lt;&lt; 32: bit 0 one-way, bit 1 in a region
  *            MR3  nanoseconds left before the deadline (i64), or -1 for none
- *            MR4.. the frame; or, in a region, MR4 = the region's handle (SharedRegion), the
- *                 frame at its offset 0 (a one-way request in a region is sent as a call, and
- *                 answered OK as soon as the server has mapped the region)
+ *            MR4.. the frame; or, in a region (flag bit 1), MR4 = the region's handle
+ *                 (SharedRegion), MR5 = its token (the u64 at its offset 0), the frame at offset
+ *                 64; flag bit 2: the region is the caller's kept argument stack. A one-way
+ *                 request in a region is sent as a call, answered OK once the server has copied
+ *                 it out of the region.
  *   reply    MR0  tag: label {@link #REPLY}, words = {@link #REPLY_HEADER} + frame words
  *            MR1  outcome (u32) | frame length in bytes (u32) &lt;&lt; 32
  *            MR2.. the frame
@@ -40,8 +42,12 @@ public final class RegisterFrames {
   public static final int REPLY_HEADER = 1;
   /** Flag of MR2: the caller waits for no reply. */
   public static final long ONEWAY = 1L << 32;
-  /** Flag of MR2: the frame is in a shared region, whose handle is MR4. */
+  /** Flag of MR2: the frame is in a shared region, whose handle is MR4 and token MR5. */
   public static final long IN_REGION = 1L << 33;
+  /** Flag of MR2, with IN_REGION: the region is the caller's argument stack, kept between calls. */
+  public static final long KEPT = 1L << 34;
+  /** Where a region's frame starts (its token is at offset 0). */
+  public static final long REGION_FRAME_OFFSET = 64;
 
   private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
 
