@@ -1,6 +1,8 @@
 package dev.nucleus.bench;
 
+import dev.nucleus.bench.lrpc.LrpcBulkPingPong;
 import dev.nucleus.bench.lrpc.LrpcLocalPingPong;
+import dev.nucleus.bench.lrpc.MemcpyFloor;
 import dev.nucleus.bench.lrpc.LrpcProcessPingPong;
 import dev.nucleus.bench.lrpc.LrpcThreadPingPong;
 import dev.nucleus.bench.peers.Peers;
@@ -42,6 +44,8 @@ public final class MechanismRegistry {
 
   /** The LRPC null call to a process space ({@link LrpcProcessPingPong}); part of {@code --quick}. */
   public static final String LRPC_PROCESS_NULL = "lrpc-process-null";
+  /** Argument sizes of the bulk LRPC entries ({@code lrpc-process-1KiB} ...): issue 12's. */
+  public static final int[] LRPC_BULK_BYTES = {1 << 10, 64 << 10, 1 << 20};
 
   /** The raw kernel call between thread spaces that {@link #LRPC_THREAD_NULL} is judged against. */
   static final String NUCLEUS_THREAD_SPIN = "nucleus-thread-spin";
@@ -107,6 +111,11 @@ public final class MechanismRegistry {
       all.add(peer.name().equals(PIPE) ? PlacementDependent.of(peer) : peer);
     }
     all.addAll(pinnedBlocking());
+    // LRPC with bulk arguments against one memcpy of the same size (size-sweep members: full runs only).
+    for (int bytes : LRPC_BULK_BYTES) {
+      all.add(new MemcpyFloor(bytes));
+      all.add(ForkedPingPong.of(new LrpcBulkPingPong(bytes)));
+    }
     Peers.inJvm().forEach(m -> all.add(ForkedPingPong.of(m)));
     for (WaitStrategy s : List.of(WaitStrategy.SPIN, WaitStrategy.BLOCK)) {
       for (int words : MessageSize.SWEEP_WORDS) {

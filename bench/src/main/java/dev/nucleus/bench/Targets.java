@@ -55,6 +55,12 @@ public final class Targets {
   /** The most of the raw kernel call's p50 that an LRPC null call's may be (the bar). */
   static final double LRPC_RAW_CALL_BAR = 1.3;
 
+  /**
+   * The most of {@code floor-memcpy-1MiB}'s p50 that {@code lrpc-process-1MiB}'s may be: at
+   * least half of memcpy's bandwidth.
+   */
+  static final double LRPC_BULK_BANDWIDTH = 2.0;
+
   private Targets() {}
 
   /**
@@ -77,6 +83,8 @@ public final class Targets {
     ratio(out, byName, MechanismRegistry.LRPC_PROCESS_NULL, MechanismRegistry.FLOOR_C_SPIN, LRPC_FLOOR_GOAL);
     overRawCall(out, byName, MechanismRegistry.LRPC_PROCESS_NULL, MechanismRegistry.NUCLEUS_PROCESS_SPIN);
     overRawCall(out, byName, MechanismRegistry.LRPC_THREAD_NULL, MechanismRegistry.NUCLEUS_THREAD_SPIN);
+    // A 1 MiB byte[] argument at no less than half of memcpy's bandwidth (full runs).
+    ratio(out, byName, "lrpc-process-1MiB", "floor-memcpy-1MiB", LRPC_BULK_BANDWIDTH);
     idleCoreFraction.forEach(
         (name, fraction) ->
             out.add(

@@ -31,4 +31,13 @@ public interface Bench {
    * @return the serving thread's allocated bytes
    */
   long serverAllocatedBytes();
+
+  /**
+   * Takes {@code data}, a bulk argument: the server gets its own copy of the bytes (a byte[]
+   * parameter), as a real service would.
+   *
+   * @param data the bytes
+   * @return how many there were
+   */
+  int take(byte[] data);
 }

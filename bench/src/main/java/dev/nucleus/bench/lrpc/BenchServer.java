@@ -19,6 +19,11 @@ public final class BenchServer implements Bench {
   }
 
   @Override
+  public int take(byte[] data) {
+    return data.length;
+  }
+
+  @Override
   public long serverAllocatedBytes() {
     return Allocation.currentThreadBytes();
   }

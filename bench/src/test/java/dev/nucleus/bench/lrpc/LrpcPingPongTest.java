@@ -75,6 +75,23 @@ class LrpcPingPongTest {
   }
 
   @Test
+  @DisplayName("lrpc-process-64KiB passes its bulk argument to a process space, call after call, next to its memcpy floor")
+  void bulkCallsAndTheirFloor() throws Exception {
+    final LrpcBulkPingPong m = new LrpcBulkPingPong(64 << 10);
+    assertThat(m.name()).isEqualTo("lrpc-process-64KiB");
+    assertThat(m.floor()).isEqualTo("floor-memcpy-64KiB");
+    final Histogram h = Latencies.newHistogram();
+    m.run(WARMUP, CALLS, h); // each call checks the size the server took
+    assertThat(h.getTotalCount()).isEqualTo(CALLS);
+    assertThat(m.lastAllocation()).as("not judged: a byte[] parameter is a copy at the server").isNull();
+    final MemcpyFloor floor = new MemcpyFloor(1 << 20);
+    assertThat(floor.name()).isEqualTo("floor-memcpy-1MiB");
+    final Histogram copies = Latencies.newHistogram();
+    floor.run(2, 10, copies);
+    assertThat(copies.getTotalCount()).isEqualTo(10);
+  }
+
+  @Test
   @DisplayName("lrpc-process-null makes its calls through a KernelBinding to a server in a process space")
   void processNullCall() throws Exception {
     final LrpcProcessPingPong m = new LrpcProcessPingPong();

@@ -11,7 +11,8 @@ import java.security.SecureRandom;
  * The argument stack of one calling thread of a kernel binding, for requests too large for the
  * registers: a {@link SharedRegion} (an anonymous memory file, so not bounded by
  * {@code /dev/shm}) that the server maps through its handle and reads in place. A region of up to
- * {@link #KEPT_LIMIT} bytes is kept from call to call, as LRPC's A-stacks are, so the server can
+ * {@link #KEPT_LIMIT} bytes (4 MiB: a 1 MiB argument with its growth headroom fits) is kept from
+ * call to call, as LRPC's A-stacks are, so the server can
  * keep its mapping too and a large call costs no system call; a larger request gets a region of
  * its own for that call, given back when it ends. There is no size cliff below what memory allows:
  * a region that cannot be had is a FrameOverflowException for that call, before anything is sent.
@@ -25,7 +26,7 @@ import java.security.SecureRandom;
 final class RegionGrowth implements Frame.Growth {
 
   /** The largest region kept between calls: larger requests get a region for the call only. */
-  static final long KEPT_LIMIT = 1L << 20;
+  static final long KEPT_LIMIT = 4L << 20;
   /** The smallest region made: room for a few kilobytes of arguments. */
   private static final long MIN_REGION = 64 * 1024;
   private static final SecureRandom TOKENS = new SecureRandom();
