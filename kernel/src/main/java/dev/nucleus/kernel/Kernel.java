@@ -538,15 +538,20 @@ public final class Kernel implements AutoCloseable {
       }
       for (ProcessSpace ps : new ProcessSpace[] {a, b}) {
         if (!ps.isAlive()) { // it may have died before its exit could announce it to this link
+          final ProcessSpace other = ps == a ? b : a;
           link.markSideDead(ps == a ? Link.SIDE_A : Link.SIDE_B);
-          (ps == a ? b : a).link().bumpEvents();
-          throw new IllegalStateException(ps + " ended before the peer link to " + (ps == a ? b : a) + " was mapped");
+          other.link().bumpEvents();
+          a.forgetPeerLink(link);
+          b.forgetPeerLink(link);
+          throw new IllegalStateException(ps + " ended before the peer link to " + other + " was mapped");
         }
       }
       if (!link.bothAttached()) {
         link.markSideDead(Link.SIDE_A | Link.SIDE_B); // each side drops it
         a.link().bumpEvents();
         b.link().bumpEvents();
+        a.forgetPeerLink(link);
+        b.forgetPeerLink(link);
         throw new IllegalStateException("the peer link between " + a + " and " + b + " was not mapped within "
             + ATTACH_TIMEOUT);
       }

@@ -373,7 +373,14 @@ public final class ProcessSpace implements AutoCloseable {
       p.link().markSpaceDead(number, p.side());
       p.link().markSideDead(p.side());
       p.other().link.bumpEvents();
+      p.other().forgetPeerLink(p.link()); // the kernel's mapping goes once nothing reaches it
     }
+    peerLinks.clear();
+  }
+
+  /** Drops the record of peer link {@code link}: its other side has died, or it was never mapped. */
+  void forgetPeerLink(Link link) {
+    peerLinks.removeIf(p -> p.link() == link);
   }
 
   /**

@@ -2,12 +2,13 @@ package dev.nucleus.examples.kv;
 
 import dev.nucleus.kernel.ProcessComponent;
 import dev.nucleus.kernel.ProcessContext;
+import dev.nucleus.kernel.ThreadId;
 import dev.nucleus.rpc.KernelBinding;
 
 /**
- * A client process: uses the store the root granted it as "kv", process to process. It writes
- * {@code args[0]} entries "app-0".., reads each back, touches each, and checks that an oversized
- * value is refused; then it returns, and its process exits with 0. Any mismatch or failure ends
+ * A client process: waits for the root to grant it the store as "kv", then uses it, process to
+ * process. It writes {@code args[0]} entries "app-0".., reads each back, touches each, and checks
+ * that an oversized value is refused; then it returns, and its process exits with 0. Any mismatch or failure ends
  * the process with exit code 1, which the root sees.
  */
 public final class KeyValueApp implements ProcessComponent {
@@ -15,9 +16,21 @@ public final class KeyValueApp implements ProcessComponent {
   /** The component; the kernel makes it in the app process. */
   public KeyValueApp() {}
 
+  /**
+   * Waits (at most 30 s) until the root has granted this process the store: it connects the two
+   * processes and offers the name after this one has started.
+   */
+  private static void awaitGrant(ProcessContext context) throws InterruptedException {
+    final long deadline = System.nanoTime() + 30_000_000_000L;
+    while (context.lookup(KeyValueServer.NAME) == ThreadId.NIL && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+  }
+
   @Override
   public void run(ProcessContext context) throws Exception {
     final int entries = Integer.parseInt(context.args().getFirst());
+    awaitGrant(context);
     try (KernelBinding binding = KernelBinding.granted(context, KeyValueServer.NAME, KeyValue_Service.INSTANCE)) {
       final KeyValue kv = binding.proxy(KeyValue_Service.INSTANCE);
       for (int i = 0; i < entries; i++) {
