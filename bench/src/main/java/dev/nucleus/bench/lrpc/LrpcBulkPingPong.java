@@ -5,12 +5,6 @@ import dev.nucleus.bench.Latencies;
 import dev.nucleus.bench.MechanismRegistry;
 import dev.nucleus.bench.MessageSize;
 import dev.nucleus.bench.PingPong;
-import dev.nucleus.kernel.Kernel;
-import dev.nucleus.kernel.ProcessSpace;
-import dev.nucleus.kernel.Space;
-import dev.nucleus.kernel.WaitStrategy;
-import dev.nucleus.rpc.KernelBinding;
-import java.time.Duration;
 import java.util.Arrays;
 import org.HdrHistogram.Histogram;
 
@@ -25,8 +19,6 @@ import org.HdrHistogram.Histogram;
  * parameter's nature, so this entry is not judged for allocation.
  */
 public final class LrpcBulkPingPong implements PingPong {
-
-  private static final Duration STARTUP = Duration.ofSeconds(30);
 
   private final int bytes;
 
@@ -63,7 +55,7 @@ public final class LrpcBulkPingPong implements PingPong {
 
   @Override
   public int defaultIterations() {
-    return (int) Math.max(200, Math.min(SPIN_ITERATIONS, (256L << 20) / Math.max(1, bytes)));
+    return MemcpyFloor.iterationsFor(bytes); // as many as its floor
   }
 
   @Override
@@ -75,24 +67,19 @@ public final class LrpcBulkPingPong implements PingPong {
   public void run(int warmup, int iterations, Histogram roundTripsNs) throws Exception {
     final byte[] payload = new byte[bytes];
     Arrays.fill(payload, (byte) 7);
-    try (Kernel kernel = new Kernel(Kernel.Config.defaults().withWaitStrategy(WaitStrategy.SPIN))) {
-      final Space clientSpace = kernel.createSpace("client");
-      try (ProcessSpace server = kernel.spawnProcessSpace("lrpc-server", BenchServerComponent.class, clientSpace);
-          KernelBinding binding = KernelBinding.to(clientSpace, server.awaitPublished(STARTUP), Bench_Service.INSTANCE,
-              LrpcCallLoop.STALL)) {
-        final Bench bench = binding.proxy(Bench_Service.INSTANCE);
-        for (int i = 0; i < warmup + iterations; i++) {
-          final long t0 = System.nanoTime();
-          final int taken = bench.take(payload);
-          final long t1 = System.nanoTime();
-          if (taken != bytes) {
-            throw new IllegalStateException("the server took " + taken + " bytes of " + bytes);
-          }
-          if (i >= warmup) {
-            Latencies.record(roundTripsNs, t1 - t0);
-          }
+    LrpcProcessPingPong.withServer(bench -> {
+      for (int i = 0; i < warmup + iterations; i++) {
+        final long t0 = System.nanoTime();
+        final int taken = bench.take(payload);
+        final long t1 = System.nanoTime();
+        if (taken != bytes) {
+          throw new IllegalStateException("the server took " + taken + " bytes of " + bytes);
+        }
+        if (i >= warmup) {
+          Latencies.record(roundTripsNs, t1 - t0);
         }
       }
-    }
+      return null;
+    });
   }
 }

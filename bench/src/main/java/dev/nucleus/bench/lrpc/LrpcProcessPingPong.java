@@ -68,12 +68,26 @@ public final class LrpcProcessPingPong implements PingPong {
 
   @Override
   public void run(int warmup, int iterations, Histogram roundTripsNs) throws Exception {
+    lastAllocation = withServer(bench -> LrpcCallLoop.run(bench, warmup, iterations, roundTripsNs));
+  }
+
+  /** What a run does with a proxy to its server. */
+  @FunctionalInterface
+  interface Calls<T> {
+    T make(Bench bench) throws Exception;
+  }
+
+  /**
+   * Runs {@code calls} with a proxy bound, from a thread space of a spinning kernel, to a
+   * {@link BenchServerComponent} in a fresh process space; closes both after, whatever happens.
+   */
+  static <T> T withServer(Calls<T> calls) throws Exception {
     try (Kernel kernel = new Kernel(Kernel.Config.defaults().withWaitStrategy(WaitStrategy.SPIN))) {
       final Space clientSpace = kernel.createSpace("client");
       try (ProcessSpace server = kernel.spawnProcessSpace("lrpc-server", BenchServerComponent.class, clientSpace);
           KernelBinding binding = KernelBinding.to(clientSpace, server.awaitPublished(STARTUP), Bench_Service.INSTANCE,
               LrpcCallLoop.STALL)) {
-        lastAllocation = LrpcCallLoop.run(binding.proxy(Bench_Service.INSTANCE), warmup, iterations, roundTripsNs);
+        return calls.make(binding.proxy(Bench_Service.INSTANCE));
       }
     }
   }
