@@ -10,6 +10,7 @@ module dev.nucleus.system {
   requires transitive dev.nucleus.rpc;
   requires tools.jackson.databind;
   requires tools.jackson.dataformat.toml;
+  requires jdk.unsupported; // sun.misc.Signal: the signal drivers
 
   exports dev.nucleus.system;
   // The process host is a ProcessComponent the kernel instantiates in the child JVM.

@@ -443,13 +443,41 @@ public final class Kernel implements AutoCloseable {
    */
   public ProcessSpace spawnProcessSpace(String name, Class<? extends ProcessComponent> component, Space peer,
       String... args) {
+    return spawnProcessSpace(name, component, peer, List.of(), args);
+  }
+
+  /**
+   * As {@link #spawnProcessSpace(String, Class, Space, String...)}, with options for the child
+   * JVM (e.g. {@code -Xmx64m}), given after the kernel's own.
+   *
+   * @param name the process space's name
+   * @param component the component class
+   * @param peer the thread space the process space is linked to
+   * @param jvmOptions options for the child's {@code java} command, each one argument
+   * @param args strings handed to the component
+   * @return the process space, attached
+   * @throws IllegalArgumentException as the other overload, or if an option is not a JVM option
+   *     (does not start with {@code -}, or would change the class path, the modules or what runs:
+   *     those are the kernel's)
+   * @throws IllegalStateException as the other overload (a bad option makes the JVM not start:
+   *     its exit code is in the message)
+   * @throws UnsupportedOperationException where process spaces are not supported
+   */
+  public ProcessSpace spawnProcessSpace(String name, Class<? extends ProcessComponent> component, Space peer,
+      List<String> jvmOptions, String... args) {
+    for (String o : jvmOptions) {
+      if (!o.startsWith("-") || List.of("-jar", "-m", "-cp", "-classpath", "--class-path").contains(o)
+          || o.startsWith("--module") || o.startsWith("--add-modules")) {
+        throw new IllegalArgumentException("not a JVM option for a process space: '" + o + "'");
+      }
+    }
     final ProcessSpace ps = prepareProcessSpace(name, peer);
     final Link link = ps.link();
     final Process process;
     try {
       process = launcher.start(launcher.command(true, ProcessSpaceMain.class.getName(), link.path().toString(), name,
           component.getName(), config.waitStrategy().name(), Long.toString(config.adaptiveSpin().toNanos()),
-          List.of(args)));
+          List.copyOf(jvmOptions), List.of(args)));
     } catch (RuntimeException e) {
       ps.close();
       throw new IllegalStateException("cannot start process space " + name + ": " + e.getMessage(), e);
@@ -594,7 +622,7 @@ public final class Kernel implements AutoCloseable {
   List<String> attachCommand(ProcessSpace ps, Class<?> component, String[] args) {
     return launcher.command(false, ProcessSpaceMain.class.getName(), ps.link().path().toString(), ps.name(),
         component.getName(), config.waitStrategy().name(), Long.toString(config.adaptiveSpin().toNanos()),
-        List.of(args));
+        List.of(), List.of(args));
   }
 
   /** For a process we did not start: waits for it to attach, then for its exit (pidfd, not polling). */

@@ -132,9 +132,13 @@ public abstract class ClientCall implements AutoCloseable {
       }
       case Outcome.NOT_PERMITTED:
         throw new NotPermittedException(method + ": the server takes no calls from this space");
+      case Outcome.UNAVAILABLE:
+        throw new PeerDeadException(RpcException.Phase.SEND, method + ": " + reply.getString());
+      case Outcome.PROVIDER_DIED:
+        throw new PeerDeadException(RpcException.Phase.RECEIVE, method + ": " + reply.getString());
       default:
         throw new MalformedFrameException("reply outcome " + outcome + " of " + method + " is none of "
-            + Outcome.OK + ".." + Outcome.NOT_PERMITTED, 0);
+            + Outcome.OK + ".." + Outcome.PROVIDER_DIED, 0);
     }
   }
 

@@ -48,12 +48,18 @@ public final class KernelBinding implements Binding, AutoCloseable {
   private final int serviceId;
   private final String serviceName;
   private final long defaultTimeout;
+  /** Where to find the server again after it restarted; null for a binding to one fixed id. */
+  private final ServerLocator locator;
+  private final boolean waitForRestart;
   private final ThreadLocal<KernelCall> calls = new ThreadLocal<>();
   private final Queue<KernelCall> all = new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
 
-  private KernelBinding(Space client, long server, ServiceDescriptor<?> service, Duration defaultTimeout) {
+  private KernelBinding(Space client, long server, ServiceDescriptor<?> service, Duration defaultTimeout,
+      ServerLocator locator, boolean waitForRestart) {
     this.client = Objects.requireNonNull(client, "client");
+    this.locator = locator;
+    this.waitForRestart = waitForRestart;
     if (!ThreadId.isWellFormed(server)) {
       throw new IllegalArgumentException("not a server id: " + ThreadId.toString(server));
     }
@@ -90,7 +96,35 @@ public final class KernelBinding implements Binding, AutoCloseable {
    * @throws IllegalArgumentException if {@code server} is not a well-formed id
    */
   public static KernelBinding to(Space client, long server, ServiceDescriptor<?> service, Duration defaultTimeout) {
-    return new KernelBinding(client, server, service, defaultTimeout);
+    return new KernelBinding(client, server, service, defaultTimeout, null, false);
+  }
+
+  /**
+   * A binding to a service whose provider may restart at a new id: calls go to the id
+   * {@code locator} gives now; when one finds the provider gone (peer dead or a stale id in the
+   * send phase, or a relay's UNAVAILABLE: the call was not delivered) the binding asks the
+   * locator again, so later calls reach the new instance. What the failed call itself does:
+   * with {@code waitForRestart} false it throws at once ({@link PeerDeadException}); with true it
+   * waits, up to its deadline, for the provider to be up again
+   * ({@link ServerLocator#awaitServer}) and goes to it. A call that was delivered before the
+   * provider died always throws ({@link PeerDeadException} in the receive phase): sending it
+   * again could make it run twice.
+   *
+   * @param client the caller's space
+   * @param locator where the provider's current instance is
+   * @param service the client's descriptor of the service
+   * @param defaultTimeout the deadline of a call, from its start, outside {@link Deadlines#within}
+   * @param waitForRestart whether an undelivered call waits for the new instance
+   * @return the binding
+   * @throws IllegalStateException if the provider is not up now (the locator gives no id)
+   */
+  public static KernelBinding located(Space client, ServerLocator locator, ServiceDescriptor<?> service,
+      Duration defaultTimeout, boolean waitForRestart) {
+    final long server = Objects.requireNonNull(locator, "locator").server();
+    if (server == ThreadId.NIL) {
+      throw new IllegalStateException("service " + service.name() + " is not up");
+    }
+    return new KernelBinding(client, server, service, defaultTimeout, locator, waitForRestart);
   }
 
   /**
@@ -143,7 +177,7 @@ public final class KernelBinding implements Binding, AutoCloseable {
   /** The first call of this thread: its IPC thread in the client's space, and its frames. */
   private KernelCall newCall() {
     final IpcThread thread = client.attach("rpc-" + serviceName + "-" + Thread.currentThread().threadId());
-    final KernelCall call = KernelCall.create(thread, server, serviceId);
+    final KernelCall call = KernelCall.create(thread, server, serviceId, locator, waitForRestart);
     calls.set(call);
     all.add(call);
     if (closed) { // closed meanwhile: this thread's IPC thread must not outlive the binding

@@ -12,7 +12,16 @@ package dev.nucleus.rpc;
  *   UNKNOWN_METHOD       nothing
  *   MALFORMED_REQUEST    String what was wrong, i64 offset in the request
  *   NOT_PERMITTED        nothing: the server does not take calls from the caller's space
+ *   UNAVAILABLE          String detail: a relay could not deliver the call to the service's
+ *                        provider, which is down (dead, restarting); nothing ran
+ *   PROVIDER_DIED        String detail: a relay delivered the call, and the provider died before
+ *                        it replied; the call may have run
  * </pre>
+ *
+ * <p>The last two come from a relay between the client and the provider (the root task relays
+ * calls between a thread space and a process space), which, unlike the kernel, cannot fail the
+ * client's own IPC; a client sees them as {@link PeerDeadException} in the send and the receive
+ * phase.
  *
  * <p>This class is stateless and thread-safe.
  */
@@ -30,6 +39,10 @@ public final class Outcome {
   public static final int MALFORMED_REQUEST = 4;
   /** The export takes calls only from the spaces granted it, and the caller's is not one; nothing ran. */
   public static final int NOT_PERMITTED = 5;
+  /** A relay found the provider down and did not deliver the call; nothing ran. */
+  public static final int UNAVAILABLE = 6;
+  /** A relay delivered the call and the provider died before replying; the call may have run. */
+  public static final int PROVIDER_DIED = 7;
 
   private Outcome() {}
 
@@ -37,10 +50,10 @@ public final class Outcome {
    * Whether {@code outcome} is one of the codes above.
    *
    * @param outcome any int
-   * @return true for OK .. NOT_PERMITTED
+   * @return true for OK .. PROVIDER_DIED
    */
   public static boolean isValid(int outcome) {
-    return outcome >= OK && outcome <= NOT_PERMITTED;
+    return outcome >= OK && outcome <= PROVIDER_DIED;
   }
 
   /**
@@ -57,6 +70,8 @@ public final class Outcome {
       case UNKNOWN_METHOD -> "UNKNOWN_METHOD";
       case MALFORMED_REQUEST -> "MALFORMED_REQUEST";
       case NOT_PERMITTED -> "NOT_PERMITTED";
+      case UNAVAILABLE -> "UNAVAILABLE";
+      case PROVIDER_DIED -> "PROVIDER_DIED";
       default -> "INVALID(" + outcome + ")";
     };
   }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -67,6 +68,8 @@ public final class RpcServer implements AutoCloseable {
    * new array on each change, read once per call.
    */
   private volatile boolean[] permitted;
+  /** Requests handed to the implementation; a LongAdder so that pool threads do not share a line. */
+  private final LongAdder served = new LongAdder();
 
   private RpcServer(Space space, ServiceDescriptor<?> service, Dispatcher dispatcher, int threads) {
     this.space = space;
@@ -167,6 +170,16 @@ public final class RpcServer implements AutoCloseable {
    */
   public long id() {
     return endpoint.id();
+  }
+
+  /**
+   * How many requests the pool has handed to the implementation so far (calls and one-way
+   * messages; not those refused before: malformed, not permitted, unknown service). Never blocks.
+   *
+   * @return the count, a moment's sum
+   */
+  public long callsServed() {
+    return served.sum();
   }
 
   /**
@@ -302,6 +315,7 @@ public final class RpcServer implements AutoCloseable {
       final long sender = self.sender();
       call.begin((int) ids, oneway, left < 0 ? Deadlines.NONE : Timeout.now() + left, ThreadId.space(sender), sender,
           self.senderPid());
+      served.increment();
       outcome = call.serve(dispatcher);
     } finally {
       if (inRegion) { // views of the region end with the call

@@ -9,6 +9,7 @@ import static dev.nucleus.rpc.internal.RegisterFrames.REPLY_HEADER;
 import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.MessageTag;
 import dev.nucleus.kernel.Status;
+import dev.nucleus.kernel.ThreadId;
 import dev.nucleus.rpc.ClientCall;
 import dev.nucleus.rpc.DeadlineExceededException;
 import dev.nucleus.rpc.Deadlines;
@@ -18,9 +19,11 @@ import dev.nucleus.rpc.MethodDescriptor;
 import dev.nucleus.rpc.NotDeliveredException;
 import dev.nucleus.rpc.Outcome;
 import dev.nucleus.rpc.RpcException;
+import dev.nucleus.rpc.ServerLocator;
 import dev.nucleus.kernel.SharedRegion;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The calls of one thread through one kernel binding: its IPC thread in the client's space and
@@ -38,17 +41,22 @@ import java.lang.foreign.MemorySegment;
 public final class KernelCall extends ClientCall {
 
   private final IpcThread thread;
-  private final long server;
+  /** The id calls go to: changed only after a failure, from the locator. */
+  private long server;
   private final int serviceId;
+  private final ServerLocator locator;
+  private final boolean waitForRestart;
   /** The request's own stack: as much as the registers carry. */
   private final MemorySegment stack;
   /** The region the request grew into, for this call only; null while it fits the registers. */
   private final RegionGrowth growth;
   private boolean open;
 
-  private KernelCall(IpcThread thread, long server, int serviceId, MemorySegment stack, RegionGrowth growth,
-      Frame reply) {
+  private KernelCall(IpcThread thread, long server, int serviceId, ServerLocator locator, boolean waitForRestart,
+      MemorySegment stack, RegionGrowth growth, Frame reply) {
     super(new Frame(stack, growth), reply);
+    this.locator = locator;
+    this.waitForRestart = waitForRestart;
     this.thread = thread;
     this.server = server;
     this.serviceId = serviceId;
@@ -61,11 +69,21 @@ public final class KernelCall extends ClientCall {
    * endpoint {@code server} of service {@code serviceId}: frames as large as its registers carry.
    */
   public static KernelCall create(IpcThread thread, long server, int serviceId) {
+    return create(thread, server, serviceId, null, false);
+  }
+
+  /**
+   * As {@link #create(IpcThread, long, int)}, for a binding whose provider may restart: after a
+   * call finds it gone, {@code locator} gives the id to use (see
+   * {@code KernelBinding.located}).
+   */
+  public static KernelCall create(IpcThread thread, long server, int serviceId, ServerLocator locator,
+      boolean waitForRestart) {
     final int registers = thread.messageRegisters();
     final Arena arena = Arena.ofAuto();
     final MemorySegment stack = arena.allocate(RegisterFrames.capacity(registers, CALL_HEADER), Frame.BULK_ALIGNMENT);
     final Frame reply = new Frame(arena.allocate(RegisterFrames.capacity(registers, REPLY_HEADER), Frame.BULK_ALIGNMENT));
-    return new KernelCall(thread, server, serviceId, stack, new RegionGrowth(), reply);
+    return new KernelCall(thread, server, serviceId, locator, waitForRestart, stack, new RegionGrowth(), reply);
   }
 
   /** Gives back the thread's argument stack; the binding is closed. */
@@ -97,23 +115,76 @@ public final class KernelCall extends ClientCall {
 
   @Override
   protected int transmit() {
-    checkDeadline();
-    load(false);
     final IpcThread t = thread;
     final long timeout = Deadlines.toTimeout(deadline());
-    final int status = t.call(server, timeout, timeout);
-    if (status != Status.OK) {
-      throw RpcException.fromStatus(status, method().toString());
+    for (;;) {
+      checkDeadline();
+      load(false);
+      final int status = t.call(server, timeout, timeout);
+      if (status != Status.OK) {
+        if (providerGone(status) && rebind()) {
+          continue;
+        }
+        throw RpcException.fromStatus(status, method().toString());
+      }
+      final long tag = t.tag();
+      final long word = t.mr(1);
+      final int outcome = (int) word;
+      if (MessageTag.label(tag) != REPLY || MessageTag.words(tag) < REPLY_HEADER || !Outcome.isValid(outcome)) {
+        throw new MalformedFrameException("the reply to " + method() + " is not an RPC reply (label 0x"
+            + Long.toHexString(MessageTag.label(tag)) + ", outcome " + outcome + ")", 0);
+      }
+      RegisterFrames.read(t, 1 + REPLY_HEADER, word >>> 32, reply());
+      if (outcome == Outcome.UNAVAILABLE && rebind()) {
+        continue;
+      }
+      return outcome;
     }
-    final long tag = t.tag();
-    final long word = t.mr(1);
-    final int outcome = (int) word;
-    if (MessageTag.label(tag) != REPLY || MessageTag.words(tag) < REPLY_HEADER || !Outcome.isValid(outcome)) {
-      throw new MalformedFrameException("the reply to " + method() + " is not an RPC reply (label 0x"
-          + Long.toHexString(MessageTag.label(tag)) + ", outcome " + outcome + ")", 0);
+  }
+
+  /** A send-phase failure that means the provider is gone: the call was not delivered. */
+  private boolean providerGone(int status) {
+    if (locator == null || Status.failedInReceive(status)) {
+      return false;
     }
-    RegisterFrames.read(t, 1 + REPLY_HEADER, word >>> 32, reply());
-    return outcome;
+    final int code = Status.code(status);
+    return code == Status.PEER_DEAD || code == Status.STALE_ID || code == Status.INVALID_ID;
+  }
+
+  /**
+   * After a call found the provider gone: learns where it is now. Returns true if the call should
+   * go again (the binding waits for restarts and the provider is up before the deadline); false
+   * if the failure stands (later calls still go to the new id, if there is one).
+   */
+  private boolean rebind() {
+    if (locator == null) {
+      return false;
+    }
+    final long failed = server;
+    if (!waitForRestart) {
+      final long now = locator.server();
+      if (now != ThreadId.NIL) {
+        server = now;
+      }
+      return false;
+    }
+    final long next;
+    try {
+      next = locator.awaitServer(failed, deadline());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    if (next == ThreadId.NIL) {
+      return false;
+    }
+    if (next == failed) {
+      // The same id (a relay): the provider may not be marked down yet. A short pause keeps the
+      // retries from spinning while the supervisor learns of the death.
+      LockSupport.parkNanos(1_000_000);
+    }
+    server = next;
+    return true;
   }
 
   /**
@@ -142,12 +213,15 @@ public final class KernelCall extends ClientCall {
 
   @Override
   protected void transmitOneway() {
-    checkDeadline();
-    load(true);
     final long timeout = Deadlines.toTimeout(deadline());
-    // In a region, a one-way request goes as a call: the server answers once it has copied it out
-    // of the region, and only then may the region be reused or given back.
-    final int status = growth.region() == null ? thread.send(server, timeout) : thread.call(server, timeout, timeout);
+    int status;
+    do {
+      checkDeadline();
+      load(true);
+      // In a region, a one-way request goes as a call: the server answers once it has copied it
+      // out of the region, and only then may the region be reused or given back.
+      status = growth.region() == null ? thread.send(server, timeout) : thread.call(server, timeout, timeout);
+    } while (status != Status.OK && providerGone(status) && rebind());
     if (status != Status.OK) {
       throw RpcException.fromStatus(status, method().toString());
     }

@@ -60,9 +60,11 @@ public final class ProcessLauncher {
    * The command that runs {@code mainClass} (a class of the kernel) with {@code args}, the way
    * this JVM runs the kernel. {@code spawned}: the process will be this JVM's child, and is told
    * so (its root's pid), so that it can check that it has not been orphaned already.
+   * {@code jvmOptions} go to the child JVM after those of the system property.
    */
   public List<String> command(boolean spawned, String mainClass, String linkPath, String spaceName,
-      String componentClass, String waitStrategy, String adaptiveSpinNanos, List<String> componentArgs) {
+      String componentClass, String waitStrategy, String adaptiveSpinNanos, List<String> jvmOptions,
+      List<String> componentArgs) {
     final String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     final List<String> cmd = new ArrayList<>();
@@ -79,6 +81,7 @@ public final class ProcessLauncher {
     if (!extra.isEmpty()) {
       cmd.addAll(List.of(extra.split("\\s+")));
     }
+    cmd.addAll(jvmOptions);
     final String classPath = System.getProperty("java.class.path", "");
     if (ProcessLauncher.class.getModule().isNamed()) {
       cmd.add("--enable-native-access=" + KERNEL_MODULE);
