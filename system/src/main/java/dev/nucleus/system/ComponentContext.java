@@ -83,6 +83,19 @@ public interface ComponentContext {
   <T> T bind(String name, ServiceDescriptor<T> service, Rebind rebind);
 
   /**
+   * Death notification, as Binder's linkToDeath: {@code listener} runs each time the provider of
+   * the import {@code name} dies or is stopped (its instance ends; a restart follows if its policy
+   * says so). It runs on a thread of the context's own, one notification at a time, soon after the
+   * supervisor learned of the death; a listener that throws is logged and kept. Proxies need no
+   * listener to re-bind: this is for state that must be rebuilt (a subscription, a session).
+   *
+   * @param name a name in the component's {@code imports}
+   * @param listener what to run
+   * @throws NotPermittedException if {@code name} is not one of this component's imports
+   */
+  void onDeath(String name, Runnable listener);
+
+  /**
    * Waits for the next event of a driver this component owns: each timer period, signal or
    * readiness arrives as an interrupt message to the component, and this returns it, already
    * acknowledged. Blocks up to {@code timeout}.

@@ -6,6 +6,7 @@ import static dev.nucleus.system.Systems.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nucleus.system.fixtures.Control;
+import dev.nucleus.system.fixtures.DeathCounter;
 import dev.nucleus.system.fixtures.EchoClient;
 import dev.nucleus.system.fixtures.Importer;
 import java.time.Duration;
@@ -108,6 +109,27 @@ class RootTaskTest {
       assertThat(threadIds(root, "echo")).doesNotContainAnyElementsOf(before);
       assertThat(EchoClient.stats("client").wrong).isEmpty();
       assertThat(log).anyMatch(l -> l.startsWith("component echo crashed"));
+    }
+  }
+
+  @Test
+  @DisplayName("importers are told of a provider's death (death notification)")
+  void deathNotification() throws Exception {
+    final String toml = echoSystem("", "", "") + """
+        [[component]]
+        name = "watcher"
+        class = "dev.nucleus.system.fixtures.DeathCounter"
+        imports = ["echo"]
+        args = ["echo"]
+        """;
+    try (RootTask root = RootTask.boot(parse(toml), null, log::add)) {
+      assertThat(DeathCounter.deaths("watcher")).isZero();
+      Control.crash("echo");
+      until("the watcher told", LIMIT, () -> DeathCounter.deaths("watcher") == 1);
+      until("a second start", LIMIT, () -> Control.starts("echo") == 2);
+      Control.crash("echo");
+      until("the watcher told again", LIMIT, () -> DeathCounter.deaths("watcher") == 2);
+      assertThat(log).anyMatch(l -> l.startsWith("component echo crashed") && l.endsWith("importers told: client, watcher"));
     }
   }
 

@@ -36,6 +36,12 @@ abstract class BaseContext implements ComponentContext {
   private final Map<String, RpcServer> exports = new ConcurrentHashMap<>();
   private final List<KernelBinding> bindings = new CopyOnWriteArrayList<>();
   private final DriverInbox inbox;
+  private final Map<String, List<Runnable>> deathListeners = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private static final System.Logger LOG = System.getLogger(BaseContext.class.getName());
+  /** How long one wait for a death lasts before the watcher looks whether it should stop. */
+  private static final Duration DEATH_POLL = Duration.ofSeconds(10);
 
   BaseContext(String name, List<String> args, Space space, int serverThreads, List<String> provides,
       List<String> imports, List<String> drivers) {
@@ -118,6 +124,50 @@ abstract class BaseContext implements ComponentContext {
   abstract ServerLocator locator(String service);
 
   @Override
+  public final void onDeath(String service, Runnable listener) {
+    Objects.requireNonNull(listener, "listener");
+    if (!imports.contains(service)) {
+      throw new NotPermittedException("component " + name + " may not import '" + service + "' (its imports: "
+          + imports + ")");
+    }
+    final List<Runnable> listeners = deathListeners.computeIfAbsent(service, s -> {
+      final List<Runnable> list = new CopyOnWriteArrayList<>();
+      final long known = deaths(s, -1, 0);
+      Thread.ofPlatform().daemon().name("nucleus-death-" + s).start(() -> watchDeaths(s, known, list));
+      return list;
+    });
+    listeners.add(listener);
+  }
+
+  private void watchDeaths(String service, long known, List<Runnable> listeners) {
+    long seen = known;
+    while (!closed) {
+      final long now;
+      try {
+        now = deaths(service, seen, DEATH_POLL.toNanos());
+      } catch (RuntimeException e) {
+        return; // the root has gone: so has this component
+      }
+      if (now > seen) {
+        seen = now;
+        for (Runnable r : listeners) {
+          try {
+            r.run();
+          } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "a death listener of " + name + " for '" + service + "' failed", e);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The number of deaths of {@code service}'s provider, once more than {@code seen} (or after
+   * {@code waitNanos}); with {@code seen} -1 and no wait, the count now.
+   */
+  abstract long deaths(String service, long seen, long waitNanos);
+
+  @Override
   public final DriverEvent awaitDriver(Duration timeout) throws InterruptedException {
     if (inbox == null) {
       throw new IllegalStateException("component " + name + " owns no driver");
@@ -141,6 +191,7 @@ abstract class BaseContext implements ComponentContext {
 
   /** Closes the component's bindings and exports. */
   final void closeAll() {
+    closed = true;
     for (KernelBinding b : bindings) {
       b.close();
     }

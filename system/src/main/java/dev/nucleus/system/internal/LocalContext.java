@@ -24,6 +24,16 @@ final class LocalContext extends BaseContext {
   }
 
   @Override
+  long deaths(String service, long seen, long waitNanos) {
+    try {
+      return runtime.awaitDeaths(service, seen, dev.nucleus.kernel.Timeout.now() + waitNanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  @Override
   ServerLocator locator(String service) {
     return runtime.locator(instance.owner(), service);
   }

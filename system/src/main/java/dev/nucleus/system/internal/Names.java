@@ -30,6 +30,17 @@ public interface Names {
   long resolve(String service, long waitNanos);
 
   /**
+   * How many times the provider of the import {@code service} has died so far, once that is more
+   * than {@code seen}; waits up to {@code waitNanos} for it to be.
+   *
+   * @param service an import of the calling component
+   * @param seen the count the caller knows
+   * @param waitNanos how long to wait at most
+   * @return the count (possibly still {@code seen}), or {@link #NOT_IMPORTED}
+   */
+  long deaths(String service, long seen, long waitNanos);
+
+  /**
    * The component's figures, for the status segment: sent a few times a second.
    *
    * @param callsServed requests its exports have served, in all

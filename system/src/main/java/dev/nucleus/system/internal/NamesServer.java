@@ -37,6 +37,19 @@ final class NamesServer implements Names {
   }
 
   @Override
+  public long deaths(String service, long seen, long waitNanos) {
+    if (!SystemRuntime.imports(component, service)) {
+      return NOT_IMPORTED;
+    }
+    try {
+      return runtime.awaitDeaths(service, seen, Timeout.now() + Math.clamp(waitNanos, 0, MAX_WAIT_NANOS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return seen;
+    }
+  }
+
+  @Override
   public void report(long callsServed, long[] threadIds, List<String> threadNames) {
     if (threadIds.length != threadNames.size() || threadIds.length > 64 || callsServed < 0) {
       return; // a broken report: keep the last good one

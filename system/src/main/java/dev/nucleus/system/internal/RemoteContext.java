@@ -51,6 +51,15 @@ final class RemoteContext extends BaseContext {
     };
   }
 
+  @Override
+  long deaths(String service, long seen, long waitNanos) {
+    final long n = names.deaths(service, seen, waitNanos);
+    if (n == Names.NOT_IMPORTED) {
+      throw new NotPermittedException("the root refuses component " + name() + " the service '" + service + "'");
+    }
+    return n;
+  }
+
   private long resolve(String service, long waitNanos) {
     final long id = names.resolve(service, waitNanos);
     if (id == Names.NOT_IMPORTED) {

@@ -57,6 +57,8 @@ public final class SystemRuntime implements AutoCloseable {
     final Supervised provider;
     volatile long directId = ThreadId.NIL;
     volatile boolean up;
+    /** How many times an up instance of the provider has gone down: for death notification. */
+    volatile long deaths;
 
     Entry(Supervised provider) {
       this.provider = provider;
@@ -153,6 +155,19 @@ public final class SystemRuntime implements AutoCloseable {
     return id;
   }
 
+  /** Waits until {@code service}'s provider has died more than {@code seen} times; the count then, or at the deadline. */
+  synchronized long awaitDeaths(String service, long seen, long deadline) throws InterruptedException {
+    final Entry e = services.get(service);
+    while (e.deaths <= seen) {
+      final long left = Deadlines.remainingNanos(deadline);
+      if (left == 0) {
+        break;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, 100_000_000L));
+    }
+    return e.deaths;
+  }
+
   /** Where a thread component finds its import {@code service}. */
   ServerLocator locator(Supervised importer, String service) {
     return new ServerLocator() {
@@ -190,6 +205,9 @@ public final class SystemRuntime implements AutoCloseable {
   private synchronized void down(Supervised provider) {
     for (String service : provider.spec.provides()) {
       final Entry e = services.get(service);
+      if (e.up) {
+        e.deaths++;
+      }
       e.up = false;
       e.directId = ThreadId.NIL;
     }
@@ -234,6 +252,13 @@ public final class SystemRuntime implements AutoCloseable {
 
   private List<DriverSpec> driversOf(Supervised s) {
     return descriptor.drivers().stream().filter(d -> d.component().equals(s.spec.name())).toList();
+  }
+
+  /** The words that say which importers a death notification goes to. */
+  private String importersTold(Supervised provider) {
+    final List<String> told = provider.spec.provides().stream().flatMap(svc -> importers(svc).stream())
+        .map(Supervised::toString).distinct().toList();
+    return told.isEmpty() ? "" : "; importers told: " + String.join(", ", told);
   }
 
   private List<Supervised> importers(String service) {
@@ -410,7 +435,7 @@ public final class SystemRuntime implements AutoCloseable {
     if (stopping || inst.stopping || s.instance != inst) {
       return;
     }
-    log.accept("component " + s + " " + (crashed ? "crashed" : "ended") + " (" + why + ")");
+    log.accept("component " + s + " " + (crashed ? "crashed" : "ended") + " (" + why + ")" + importersTold(s));
     down(s);
     s.instance = null;
     if (s.drivers != null) {
