@@ -139,29 +139,16 @@ final class TomlTable {
    * @throws DescriptorException if the value is not a string of the duration form
    */
   Duration duration(String key, Duration absent, boolean zeroAllowed) throws DescriptorException {
-    final Optional<Duration> duration = optionalDuration(key, zeroAllowed);
-    return duration.orElse(absent);
-  }
-
-  /**
-   * A duration (see {@link Durations}), if the key is there.
-   *
-   * @param key the key
-   * @param zeroAllowed whether {@code "0s"} is allowed, or only a positive duration
-   * @return the duration, or empty if the key is missing
-   * @throws DescriptorException if the value is not a string of the duration form
-   */
-  Optional<Duration> optionalDuration(String key, boolean zeroAllowed) throws DescriptorException {
     final String expected = (zeroAllowed ? "a duration, " : "a positive duration, ") + Durations.FORM;
     final Optional<String> text = string(key, expected);
     if (text.isEmpty()) {
-      return Optional.empty();
+      return absent;
     }
     final Optional<Duration> duration = Durations.parse(text.get());
     if (duration.isEmpty() || (duration.get().isZero() && !zeroAllowed)) {
       throw error(key, "expected " + expected + ", got " + Values.quote(text.get()));
     }
-    return duration;
+    return duration.get();
   }
 
   /**
