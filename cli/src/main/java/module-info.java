@@ -5,7 +5,6 @@
 module dev.nucleus.cli {
   requires dev.nucleus.kernel;
   requires dev.nucleus.system;
-  requires jdk.unsupported; // sun.misc.Signal: an orderly stop on SIGTERM and Ctrl-C
   requires info.picocli;
   requires HdrHistogram; // an automatic module: its jar has no module-info and no Automatic-Module-Name
   requires com.fasterxml.jackson.databind;

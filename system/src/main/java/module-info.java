@@ -10,7 +10,7 @@ module dev.nucleus.system {
   requires transitive dev.nucleus.rpc;
   requires tools.jackson.databind;
   requires tools.jackson.dataformat.toml;
-  requires jdk.unsupported; // sun.misc.Signal: the signal drivers
+  requires jdk.unsupported; // sun.misc.Signal, looked up by Signals: the signal drivers, nucleus run's stop
 
   exports dev.nucleus.system;
   // The process host is a ProcessComponent the kernel instantiates in the child JVM.

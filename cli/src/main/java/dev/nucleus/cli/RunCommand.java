@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.nucleus.system.DescriptorException;
 import dev.nucleus.system.RootTask;
+import dev.nucleus.system.Signals;
 import dev.nucleus.system.SystemDescriptor;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import sun.misc.Signal;
 
 /**
  * {@code nucleus run system.toml}: boots the system a descriptor describes and runs it in the
@@ -68,8 +68,8 @@ final class RunCommand implements Callable<Integer> {
     }
     final CompletableFuture<Void> stop = new CompletableFuture<>();
     // An orderly stop on Ctrl-C and SIGTERM, instead of the JVM's exit with 130 or 143.
-    Signal.handle(new Signal("INT"), s -> stop.complete(null));
-    Signal.handle(new Signal("TERM"), s -> stop.complete(null));
+    Signals.handle("INT", () -> stop.complete(null));
+    Signals.handle("TERM", () -> stop.complete(null));
     final PrintStream out = System.out;
     out.println("nucleus run: " + d.name() + " from " + descriptor);
     final SystemSession.Outcome o = SystemSession.run(d, statusDir,
