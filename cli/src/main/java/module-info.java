@@ -1,10 +1,10 @@
 /**
- * The {@code nucleus} command: demo, ping, and what the kernel shows a user. Depends on the kernel
- * (and later the system layer), never on the bench.
+ * The {@code nucleus} command: demo, ping, ps, and what the kernel shows a user. Depends on the kernel
+ * and the system layer, never on the bench.
  */
 module dev.nucleus.cli {
   requires dev.nucleus.kernel;
-  requires dev.nucleus.system;
+  requires dev.nucleus.system; // the root task (run, demo) and the status segments ps reads
   requires info.picocli;
   requires HdrHistogram; // an automatic module: its jar has no module-info and no Automatic-Module-Name
   requires com.fasterxml.jackson.databind;

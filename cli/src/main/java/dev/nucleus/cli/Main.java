@@ -20,7 +20,7 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "An L4-style microkernel runtime for the JVM with fast local IPC.",
-    subcommands = {DemoCommand.class, RunCommand.class, PingCommand.class, HelpCommand.class},
+    subcommands = {DemoCommand.class, RunCommand.class, PsCommand.class, PingCommand.class, HelpCommand.class},
     footerHeading = "%nRun by the ./nucleus launcher:%n",
     footer = {
       "  bench  Measure IPC round trips against the hardware floor (bench module).",

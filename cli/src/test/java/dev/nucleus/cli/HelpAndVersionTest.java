@@ -15,7 +15,7 @@ class HelpAndVersionTest {
 
     assertThat(r.exit()).isZero();
     final List<String> lines = r.out().lines().toList();
-    for (String command : List.of("demo", "ping", "help", "bench", "jmh", "build", "test")) {
+    for (String command : List.of("demo", "ping", "ps", "help", "bench", "jmh", "build", "test")) {
       assertThat(lines)
           .as("the line of %s in:%n%s", command, r.out())
           .anySatisfy(line -> assertThat(line)
@@ -30,7 +30,7 @@ class HelpAndVersionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "ping", "help"})
+  @ValueSource(strings = {"demo", "ping", "ps", "help"})
   void everyCommandHasHelp(String command) {
     final Captured r = Captured.nucleus(command, "--help");
 
