@@ -50,7 +50,7 @@ class OneLineErrorsTest {
     final Path file = Files.writeString(dir.resolve("file"), "x");
     final Path json = file.resolve("x.json");
 
-    final Captured r = Captured.nucleus("demo", "--calls", "10", "--json", json.toString());
+    final Captured r = Captured.nucleus("demo", "--seconds", "3", "--json", json.toString());
 
     assertOneLine(r, 2, "demo: cannot write --json " + json + ": " + file + " is not a directory");
     assertThat(r.out()).isEmpty();

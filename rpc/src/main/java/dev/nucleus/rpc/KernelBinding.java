@@ -60,7 +60,7 @@ public final class KernelBinding implements Binding, AutoCloseable {
     this.client = Objects.requireNonNull(client, "client");
     this.locator = locator;
     this.waitForRestart = waitForRestart;
-    if (!ThreadId.isWellFormed(server)) {
+    if (locator == null && !ThreadId.isWellFormed(server)) {
       throw new IllegalArgumentException("not a server id: " + ThreadId.toString(server));
     }
     this.server = server;
@@ -115,15 +115,12 @@ public final class KernelBinding implements Binding, AutoCloseable {
    * @param service the client's descriptor of the service
    * @param defaultTimeout the deadline of a call, from its start, outside {@link Deadlines#within}
    * @param waitForRestart whether an undelivered call waits for the new instance
-   * @return the binding
-   * @throws IllegalStateException if the provider is not up now (the locator gives no id)
+   * @return the binding; if the provider is not up now, its first call is one made during an
+   *     outage (it waits or fails as {@code waitForRestart} says)
    */
   public static KernelBinding located(Space client, ServerLocator locator, ServiceDescriptor<?> service,
       Duration defaultTimeout, boolean waitForRestart) {
     final long server = Objects.requireNonNull(locator, "locator").server();
-    if (server == ThreadId.NIL) {
-      throw new IllegalStateException("service " + service.name() + " is not up");
-    }
     return new KernelBinding(client, server, service, defaultTimeout, locator, waitForRestart);
   }
 

@@ -133,9 +133,9 @@ public final class RootTask implements AutoCloseable {
         } catch (RuntimeException e) {
           continue; // the thread or its space has just gone
         }
-        threads.add(new ThreadStatus(id, v.threadNames().get(i), s.kind().name().toLowerCase(), partner(s, names)));
+        threads.add(new ThreadStatus(id, v.threadNames().get(i), s.kind().name().toLowerCase(java.util.Locale.ROOT), partner(s, names)));
       }
-      components.add(new ComponentStatus(v.name(), v.isolation().name().toLowerCase(), v.state(),
+      components.add(new ComponentStatus(v.name(), v.isolation().name().toLowerCase(java.util.Locale.ROOT), v.state(),
           Math.max(0, v.space()), v.pid(), v.restarts(), v.callsServed(), v.since(), threads));
     }
     return new SystemStatus(runtime.descriptor().name(), ProcessHandle.current().pid(), runtime.started(),

@@ -38,7 +38,6 @@ class KvSystemTest {
     try (RootTask root = RootTask.boot(d, statusDir, log::add)) {
       segment = root.statusPath();
       assertThat(segment).exists();
-      final long bootCalls = component(root.status(), "kv").callsServed();
       // Until the store has been restarted once and serves its clients again.
       SystemStatus s = root.status();
       while (component(s, "kv").restarts() < 1 || !component(s, "kv").state().equals("running")
@@ -52,14 +51,15 @@ class KvSystemTest {
       assertThat(component(s, "writer").restarts()).isZero();
       assertThat(component(s, "reader").restarts()).isZero();
       assertThat(component(s, "kv").pid()).isNotEqualTo(ProcessHandle.current().pid());
-      assertThat(bootCalls).isGreaterThanOrEqualTo(0);
       assertThat(root.end()).isNotDone();
     }
     assertThat(log).anyMatch(l -> l.contains("component kv crashed"));
     assertThat(log).anyMatch(l -> l.contains("restarting kv"));
     assertThat(segment).doesNotExist();
+    // Link files carry the root's pid: none of this JVM's is left (other JVMs' are not this test's).
+    final String ours = "nucleus-" + ProcessHandle.current().pid() + "-";
     try (var shm = Files.list(Path.of("/dev/shm"))) {
-      assertThat(shm.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("nucleus-"));
+      assertThat(shm.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(ours));
     }
   }
 }
