@@ -5,6 +5,8 @@ import dev.nucleus.kernel.internal.ipc.SpaceTables;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -44,6 +46,8 @@ public final class Space {
   final SpaceTables tables;
   private final List<Thread> javaThreads = new CopyOnWriteArrayList<>();
   private final AtomicBoolean alive = new AtomicBoolean(true);
+  /** Counted down once, when the space ends. */
+  private final CountDownLatch ended = new CountDownLatch(1);
   private volatile Throwable failure;
 
   Space(ThreadRegistry registry, Kernel kernel, int number, String name, Rendezvous home) {
@@ -255,11 +259,25 @@ public final class Space {
       kernel.spaceEnded(this);
     }
     registry.wakeAllSleepers();
+    ended.countDown();
     for (Thread t : javaThreads) {
       if (t != Thread.currentThread()) {
         t.interrupt();
       }
     }
+  }
+
+  /**
+   * Waits until the space has ended ({@link #end()}, a spawned thread's failure, or the kernel's
+   * close): what a supervisor watches. Blocks up to {@code timeout}; returns at once for a space
+   * that has ended. Does not wait for its threads to finish ({@link #awaitTermination} does).
+   *
+   * @param timeout how long to wait at most
+   * @return true once the space has ended, false on timeout
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean awaitEnd(Duration timeout) throws InterruptedException {
+    return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /**

@@ -70,7 +70,9 @@ class RootTaskTest {
       assertThat(component(root, "client").state()).isEqualTo("running");
       assertThat(component(root, "echo").callsServed()).isPositive();
       assertThat(component(root, "echo").isolation()).isEqualTo("thread");
-      assertThat(component(root, "echo").threads()).anyMatch(t -> t.kind().equals("receiving"));
+      assertThat(component(root, "echo").threads()).extracting(ThreadStatus::name).contains("main", "rpc-Echo");
+      until("a server thread seen waiting for a request", LIMIT,
+          () -> component(root, "echo").threads().stream().anyMatch(t -> t.kind().equals("receiving")));
       assertThat(EchoClient.stats("client").wrong).isEmpty();
     }
   }
@@ -123,6 +125,7 @@ class RootTaskTest {
         args = ["echo"]
         """;
     try (RootTask root = RootTask.boot(parse(toml), null, log::add)) {
+      until("the watcher watching", LIMIT, () -> DeathCounter.watching("watcher"));
       assertThat(DeathCounter.deaths("watcher")).isZero();
       Control.crash("echo");
       until("the watcher told", LIMIT, () -> DeathCounter.deaths("watcher") == 1);
@@ -130,6 +133,23 @@ class RootTaskTest {
       Control.crash("echo");
       until("the watcher told again", LIMIT, () -> DeathCounter.deaths("watcher") == 2);
       assertThat(log).anyMatch(l -> l.startsWith("component echo crashed") && l.endsWith("importers told: client, watcher"));
+    }
+  }
+
+  @Test
+  @DisplayName("an exception out of any thread of a thread component's space is a crash, seen at once")
+  void workerFailureIsACrash() throws Exception {
+    final String toml = """
+        name = "worker"
+        [[component]]
+        name = "crasher"
+        class = "dev.nucleus.system.fixtures.WorkerCrasher"
+        restart = "temporary"
+        """;
+    try (RootTask root = RootTask.boot(parse(toml), null, log::add)) {
+      until("the crash seen", LIMIT, () -> component(root, "crasher").state().equals("failed"));
+      assertThat(log).anyMatch(l -> l.startsWith("component crasher crashed (its space ended: ")
+          && l.contains("the worker failed"));
     }
   }
 

@@ -318,8 +318,23 @@ public final class SystemRuntime implements AutoCloseable {
         component.run(inst.context);
         onSupervisor(inst, false, "returned");
       } catch (Throwable t) {
-        onSupervisor(inst, true, t.toString());
+        // When another thread's failure ended the space, this thread was interrupted: the failure
+        // is the reason, not the interruption.
+        final Throwable failure = space.failure();
+        onSupervisor(inst, true, failure != null ? "its space ended: " + failure : t.toString());
       }
+    });
+    // Another thread of the space that fails ends the space (the kernel's rule): a crash too.
+    Thread.ofPlatform().daemon().name("nucleus-watch-" + s.spec.name()).start(() -> {
+      try {
+        while (!space.awaitEnd(Duration.ofSeconds(60))) {
+          // keep watching
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+      final Throwable failure = space.failure();
+      onSupervisor(inst, true, failure == null ? "its space ended" : "its space ended: " + failure);
     });
   }
 
