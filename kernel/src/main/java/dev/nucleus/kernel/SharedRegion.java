@@ -122,6 +122,37 @@ public final class SharedRegion implements AutoCloseable {
    *     than {@code bytes}
    */
   public static MemorySegment map(long handle, long sender, long bytes, Arena arena) {
+    final int opened = open(handle, sender, bytes);
+    try {
+      return bytes == 0 ? MemorySegment.NULL.reinterpret(0) : mapped(opened, bytes, arena, "region 0x" + Long.toHexString(handle));
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    } finally {
+      Posix.close(opened);
+    }
+  }
+
+  /**
+   * Takes over, as a region of this process, the region another process's handle names: for a
+   * relay that forwards a request to a third space, which then sees this process as the sender and
+   * checks the handle against it. Opens the region (checked as {@link #map} checks it) without
+   * mapping it; {@link #handle()} names this process's descriptor. Close it once the forwarded
+   * call has ended.
+   *
+   * @param handle the handle the sender passed
+   * @param sender the sender's pid as the kernel stamped it ({@link IpcThread#senderPid()}; 0 for
+   *     this process)
+   * @param bytes how many bytes the message says the region holds at least
+   * @return the region, unmapped here ({@link #segment()} is empty)
+   * @throws IllegalArgumentException as {@link #map} throws, for the same reasons
+   */
+  public static SharedRegion adopt(long handle, long sender, long bytes) {
+    final int opened = open(handle, sender, bytes);
+    return new SharedRegion(Arena.ofShared(), MemorySegment.NULL.reinterpret(0), opened);
+  }
+
+  /** Opens what {@code handle} names, after checking it; the caller closes the descriptor. */
+  private static int open(long handle, long sender, long bytes) {
     final long pid = handle >>> 32;
     final int fd = (int) handle;
     final long expected = sender == 0 ? ProcessHandle.current().pid() : sender;
@@ -148,11 +179,10 @@ public final class SharedRegion implements AutoCloseable {
         throw new IllegalArgumentException("region handle 0x" + Long.toHexString(handle) + " has " + size
             + " bytes, not the " + bytes + " the message says");
       }
-      return bytes == 0 ? MemorySegment.NULL.reinterpret(0) : mapped(opened, bytes, arena, "region 0x" + Long.toHexString(handle));
-    } catch (IllegalStateException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    } finally {
+      return opened;
+    } catch (RuntimeException e) {
       Posix.close(opened);
+      throw e;
     }
   }
 

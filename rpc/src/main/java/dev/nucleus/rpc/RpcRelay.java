@@ -3,12 +3,15 @@ package dev.nucleus.rpc;
 import static dev.nucleus.rpc.internal.RegisterFrames.CALL;
 import static dev.nucleus.rpc.internal.RegisterFrames.CALL_HEADER;
 import static dev.nucleus.rpc.internal.RegisterFrames.IN_REGION;
+import static dev.nucleus.rpc.internal.RegisterFrames.KEPT;
+import static dev.nucleus.rpc.internal.RegisterFrames.REGION_FRAME_OFFSET;
 import static dev.nucleus.rpc.internal.RegisterFrames.REPLY;
 import static dev.nucleus.rpc.internal.RegisterFrames.REPLY_HEADER;
 
 import dev.nucleus.kernel.Endpoint;
 import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.MessageTag;
+import dev.nucleus.kernel.SharedRegion;
 import dev.nucleus.kernel.Space;
 import dev.nucleus.kernel.Status;
 import dev.nucleus.kernel.ThreadId;
@@ -31,10 +34,12 @@ import java.util.function.LongSupplier;
  * <p>A relay cannot fail its client's IPC as the kernel does, so it answers a failure with an
  * outcome: {@link Outcome#UNAVAILABLE} when the provider is down or the call could not be
  * delivered to it (nothing ran), {@link Outcome#PROVIDER_DIED} when it was delivered and the
- * provider died before replying. A deadline that passes is left to the client's own timeout. A
- * request whose arguments travel in a shared region is refused ({@link Outcome#MALFORMED_REQUEST}):
- * the region's handle names the client's process, which the provider cannot check through a relay.
- * The provider sees the relay as the caller (its space, thread and process).
+ * provider died before replying. A deadline that passes is left to the client's own timeout.
+ * Arguments too large for the registers travel in the client's shared region, as without a relay:
+ * the relay passes on a region of its own process as it is, and takes over another process's for
+ * the call ({@link SharedRegion#adopt}), so that the provider, which sees the relay as the sender,
+ * can check the handle. The provider sees the relay as the caller (its space, thread and
+ * process).
  *
  * <p>Cost: one more IPC hand-off each way and a copy of the registers. Thread-safe; close it to
  * stop its threads.
@@ -133,13 +138,6 @@ public final class RpcRelay implements AutoCloseable {
       }
       return;
     }
-    if ((front.mr(2) & IN_REGION) != 0) {
-      if (canReply) {
-        fail(front, detail, Outcome.MALFORMED_REQUEST,
-            "arguments larger than the message registers cannot go through the relay of " + name);
-      }
-      return;
-    }
     final long to = target.getAsLong();
     if (to == ThreadId.NIL) {
       if (canReply) {
@@ -151,9 +149,40 @@ public final class RpcRelay implements AutoCloseable {
     for (int i = 1; i <= words; i++) {
       back.setMr(i, front.mr(i));
     }
+    // Arguments in a shared region: the provider checks the region's handle against the process
+    // it sees as the sender, which is the relay's. A client in this process passes a handle of this
+    // process, good as it is; another process's region is taken over for the call (adopt) and
+    // passed under a handle of this process, for this call only (not KEPT).
+    SharedRegion adopted = null;
+    if ((front.mr(2) & IN_REGION) != 0 && front.senderPid() != 0) {
+      if (words < CALL_HEADER + 2) {
+        if (canReply) {
+          fail(front, detail, Outcome.MALFORMED_REQUEST, "a region request without its handle and token");
+        }
+        return;
+      }
+      try {
+        adopted = SharedRegion.adopt(front.mr(1 + CALL_HEADER), front.senderPid(),
+            REGION_FRAME_OFFSET + (front.mr(2) & 0xFFFF_FFFFL));
+      } catch (IllegalArgumentException e) {
+        if (canReply) {
+          fail(front, detail, Outcome.MALFORMED_REQUEST, e.getMessage());
+        }
+        return;
+      }
+      back.setMr(1 + CALL_HEADER, adopted.handle());
+      back.setMr(2, front.mr(2) & ~KEPT);
+    }
     final long left = front.mr(3);
     final long timeout = left < 0 ? Timeout.NEVER : Timeout.relative(left);
-    final int status = canReply ? back.call(to, timeout, timeout) : back.send(to, timeout);
+    final int status;
+    try {
+      status = canReply ? back.call(to, timeout, timeout) : back.send(to, timeout);
+    } finally {
+      if (adopted != null) {
+        adopted.close(); // the provider has mapped and unmapped it, or never will
+      }
+    }
     if (!canReply) {
       return; // a one-way message: delivered to the relay is delivered
     }

@@ -14,6 +14,7 @@ import dev.nucleus.system.fixtures.Echo;
 import dev.nucleus.system.fixtures.EchoCallerProcess;
 import dev.nucleus.system.fixtures.EchoProcess;
 import dev.nucleus.system.fixtures.Echo_Service;
+import dev.nucleus.system.fixtures.Echoes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -230,7 +231,7 @@ class ChaosTest {
       final Space serverSpace = kernel.createSpace("chaos-server");
       final Space others = kernel.createSpace("chaos-others");
       kernel.createChannel(others, serverSpace);
-      try (RpcServer export = RpcServer.export(serverSpace, Echo_Service.INSTANCE, value -> value, 2);
+      try (RpcServer export = RpcServer.export(serverSpace, Echo_Service.INSTANCE, new Echoes(), 2);
           KernelBinding binding = KernelBinding.to(others, export.id(), Echo_Service.INSTANCE, DEADLINE)) {
         final Echo echo = binding.proxy(Echo_Service.INSTANCE);
         final AtomicLong served = new AtomicLong();

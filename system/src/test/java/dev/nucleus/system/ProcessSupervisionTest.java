@@ -138,4 +138,40 @@ class ProcessSupervisionTest {
       assertThat(component(root, "pclient").threads()).isNotEmpty();
     }
   }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  @DisplayName("arguments too large for the registers go through a relay in both directions, in shared regions")
+  void bulkThroughRelays() throws Exception {
+    final String toml = """
+        name = "bulk"
+        [[component]]
+        name = "pserver"
+        class = "%s"
+        isolation = "process"
+        provides = ["echo"]
+        [[component]]
+        name = "tserver"
+        class = "%s"
+        provides = ["echo2"]
+        args = ["echo2"]
+        [[component]]
+        name = "tclient"
+        class = "%s"
+        imports = ["echo"]
+        args = ["bulk"]
+        [[component]]
+        name = "pclient"
+        class = "%s"
+        isolation = "process"
+        imports = ["echo2"]
+        args = ["import=echo2", "bulk"]
+        """.formatted(SERVER, SERVER, CLIENT, CLIENT);
+    try (RootTask root = RootTask.boot(parse(toml), statusDir, log::add)) {
+      until("64 KiB calls both ways", LIMIT, () -> EchoClient.stats("tclient").ok.get() > 20
+          && component(root, "tserver").callsServed() > 20);
+      assertThat(root.status().components()).allMatch(c -> c.restarts() == 0 && c.state().equals("running"));
+    }
+    assertThat(log).noneMatch(l -> l.contains("crashed"));
+  }
 }
