@@ -51,6 +51,25 @@ class SharedRegionTest {
   }
 
   @Test
+  @DisplayName("a relay adopts a region: its own handle names the same memory, after the same checks")
+  void adoptionNamesTheSameMemory() {
+    try (SharedRegion region = SharedRegion.create(8192); Arena arena = Arena.ofConfined()) {
+      region.segment().set(ValueLayout.JAVA_LONG, 64, 42L);
+      try (SharedRegion adopted = SharedRegion.adopt(region.handle(), 0, 8192)) {
+        assertThat(adopted.handle()).isNotEqualTo(region.handle());
+        assertThat(adopted.handle() >>> 32).isEqualTo(SELF);
+        assertThat(adopted.segment().byteSize()).as("not mapped by the relay").isZero();
+        final MemorySegment seen = SharedRegion.map(adopted.handle(), 0, 8192, arena);
+        assertThat(seen.get(ValueLayout.JAVA_LONG, 64)).isEqualTo(42L);
+      }
+      assertThatThrownBy(() -> SharedRegion.adopt(region.handle(), SELF + 1, 8192))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not the sender " + (SELF + 1));
+      assertThatThrownBy(() -> SharedRegion.adopt(region.handle(), 0, 8193))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has 8192 bytes, not the 8193");
+    }
+  }
+
+  @Test
   @DisplayName("a mapping outlives the creator's close, and goes with its arena")
   void aMappingOutlivesTheCreatorsClose() {
     final SharedRegion region = SharedRegion.create(4096);
