@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * Runs a system in the foreground for {@code nucleus run} and {@code nucleus demo}: boots it, shows
@@ -36,12 +37,15 @@ final class SystemSession {
 
   private SystemSession() {}
 
+  /** How long a run goes on past its limit for its {@code settled} condition to hold. */
+  private static final long SETTLE_NANOS = 10_000_000_000L;
+
   /**
-   * Runs {@code descriptor} until {@code stop} completes, {@code limit} passes (null: no limit) or
-   * the system escalates.
+   * Runs {@code descriptor} until {@code stop} completes, {@code limit} passes (null: no limit) and
+   * then {@code settled} holds (at most 10 s more), or the system escalates.
    */
-  static Outcome run(SystemDescriptor descriptor, Path statusDir, Duration limit, CompletableFuture<?> stop,
-      PrintStream out) throws Exception {
+  static Outcome run(SystemDescriptor descriptor, Path statusDir, Duration limit, Predicate<SystemStatus> settled,
+      CompletableFuture<?> stop, PrintStream out) throws Exception {
     final List<String> events = new CopyOnWriteArrayList<>();
     final boolean tty = System.console() != null && System.console().isTerminal();
     final long t0 = System.nanoTime();
@@ -63,10 +67,11 @@ final class SystemSession {
       final long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
       SystemStatus before = last;
       long at = System.nanoTime();
-      while (!ended.isDone() && System.nanoTime() - deadline < 0) {
+      while (!ended.isDone() && (System.nanoTime() - deadline < 0
+          || !settled.test(last) && System.nanoTime() - deadline < SETTLE_NANOS)) {
         try {
-          ended.get(Math.min(tty ? 500 : 1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
-              TimeUnit.MILLISECONDS);
+          final long untilDeadline = (deadline - System.nanoTime()) / 1_000_000;
+          ended.get(untilDeadline > 0 ? Math.min(tty ? 500 : 1000, untilDeadline) : 100, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
           // time for a status line
         }
