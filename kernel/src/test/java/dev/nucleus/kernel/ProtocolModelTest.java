@@ -1,0 +1,122 @@
+package dev.nucleus.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The model of the rendezvous protocol, checked with SPIN (issue 15, item 5; docs/model.md):
+ * every scenario is searched exhaustively and holds its properties (exactly-once delivery, no
+ * lost wake-up, no deadlock, the phase reported matches what happened); every documented
+ * mutation of the protocol is caught, so the check cannot pass by checking nothing; and the two
+ * findings of the model still reproduce (when one is fixed in the engine and the model, its row
+ * moves to the scenarios).
+ *
+ * <p>Skipped, with the reason, only where {@code spin} or a C compiler is missing; {@code .ci/run}
+ * installs both. The figures of each run are printed; none is asserted but the error count and
+ * that the search was complete.
+ */
+@Tag("system")
+@DisplayName("Protocol model: SPIN checks the rendezvous exhaustively")
+class ProtocolModelTest {
+
+  /** Bound on each step (spin, compile, search) of one run: a hang guard, not a measurement. */
+  private static final Duration STEP_LIMIT = Duration.ofSeconds(120);
+
+  @BeforeAll
+  static void toolsPresent() {
+    final var missing = SpinRun.missingTool();
+    assumeTrue(missing.isEmpty(), () -> "SPIN model check skipped: " + missing.orElseThrow());
+  }
+
+  /** The scenarios that must hold every property: name, model, defines. */
+  static Stream<Arguments> scenarios() {
+    return Stream.of(
+        Arguments.of("two senders race for one receiver (claim, queue, take)", "rendezvous.pml", List.of("C2_CALL=0")),
+        Arguments.of("a caller calls twice; the server answers with replyWait", "rendezvous.pml",
+            List.of("C1_OPS=0", "C2_OPS=2")),
+        Arguments.of("a caller's deadlines pass at any check", "rendezvous.pml",
+            List.of("C1_OPS=0", "C2_OPS=2", "TIMEOUTS")),
+        Arguments.of("two sends whose deadlines pass at any check", "rendezvous.pml",
+            List.of("C1_OPS=2", "C2_OPS=0", "TIMEOUTS")),
+        Arguments.of("a sender aborted at any moment", "rendezvous.pml", List.of("C1_OPS=2", "C2_OPS=0", "ABORT")),
+        Arguments.of("the server's receive deadline passes", "rendezvous.pml",
+            List.of("C1_OPS=0", "C2_OPS=2", "SRV_TIMEOUT")),
+        Arguments.of("the server ends at any moment of a call", "rendezvous.pml",
+            List.of("C1_OPS=0", "C2_OPS=1", "KILL_SERVER")),
+        Arguments.of("a receiver in two tables, a sender in each", "portset.pml", List.of()));
+  }
+
+  /** Mutations of the protocol, each of which SPIN must catch: name, model, defines. */
+  static Stream<Arguments> mutations() {
+    return Stream.of(
+        Arguments.of("deliver never wakes the receiver", "rendezvous.pml", List.of("C1_OPS=2", "C2_OPS=0", "BUG_NO_WAKE")),
+        Arguments.of("the receiver does not re-read LENGTH after publishing", "rendezvous.pml",
+            List.of("C1_OPS=2", "C2_OPS=0", "BUG_NO_RECHECK")),
+        Arguments.of("the sleeper re-checks before it announces SLEEPING", "rendezvous.pml",
+            List.of("C1_OPS=2", "C2_OPS=0", "BUG_ANNOUNCE_LATE")),
+        Arguments.of("the waker does not clear SLEEPING before FUTEX_WAKE", "rendezvous.pml",
+            List.of("C1_OPS=2", "C2_OPS=0", "BUG_WAKE_KEEPS_WORD")),
+        Arguments.of("the claim is a check and a store, not one CAS", "rendezvous.pml",
+            List.of("C2_CALL=0", "BUG_CLAIM_BY_STORE")),
+        Arguments.of("a call that gives up on its reply reports the SEND phase", "rendezvous.pml",
+            List.of("C1_OPS=0", "C2_OPS=2", "TIMEOUTS", "BUG_WRONG_PHASE")),
+        Arguments.of("a sender that queued does not wake the poller", "portset.pml", List.of("BUG_NO_POLLER_WAKE")),
+        Arguments.of("the receiver is claimable in both tables", "portset.pml", List.of("BUG_BOTH_CLAIMABLE")),
+        Arguments.of("the receiver takes a queued sender while still claimable", "portset.pml",
+            List.of("BUG_TAKE_CLAIMABLE")));
+  }
+
+  /** What the model found in the protocol as it is (docs/model.md, findings): name, model, defines. */
+  static Stream<Arguments> findings() {
+    return Stream.of(
+        Arguments.of("finding 1: a thread ended mid-IPC can leave DEAD and hang", "rendezvous.pml",
+            List.of("C1_OPS=0", "C2_OPS=1", "KILL_CLIENT")),
+        Arguments.of("finding 1: its own CAS moves a DEAD port", "rendezvous.pml",
+            List.of("C1_OPS=0", "C2_OPS=1", "KILL_CLIENT", "CHECK_DEAD_TERMINAL")),
+        Arguments.of("finding 2: without the sleep slice a partner's death can go unnoticed", "rendezvous.pml",
+            List.of("C1_OPS=0", "C2_OPS=1", "KILL_SERVER", "NO_SLICE")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("scenarios")
+  @DisplayName("holds every property, searched exhaustively:")
+  @Timeout(400)
+  void holds(String name, String model, List<String> defines) throws Exception {
+    final SpinRun.Result r = SpinRun.check(model, defines, STEP_LIMIT);
+    System.out.printf("SPIN %s %s: %s%n", model, defines, r.figures());
+    assertThat(r.errors()).as("errors found by SPIN (%s)\n%s", r.firstError(), r.output()).isZero();
+    assertThat(r.exhaustive()).as("the search was complete\n%s", r.output()).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mutations")
+  @DisplayName("catches the mutation:")
+  @Timeout(400)
+  void catches(String name, String model, List<String> defines) throws Exception {
+    final SpinRun.Result r = SpinRun.check(model, defines, STEP_LIMIT);
+    System.out.printf("SPIN %s %s: %s%n", model, defines, r.figures());
+    assertThat(r.errors()).as("SPIN must report the mutation\n%s", r.output()).isPositive();
+    assertThat(r.firstError()).matches("assertion violated.*|invalid end state");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("findings")
+  @DisplayName("still reproduces:")
+  @Timeout(400)
+  void reproduces(String name, String model, List<String> defines) throws Exception {
+    final SpinRun.Result r = SpinRun.check(model, defines, STEP_LIMIT);
+    System.out.printf("SPIN %s %s: %s%n", model, defines, r.figures());
+    assertThat(r.errors()).as("the counterexample of docs/model.md\n%s", r.output()).isPositive();
+  }
+}
