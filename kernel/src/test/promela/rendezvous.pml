@@ -190,8 +190,8 @@ inline futex_wait(timed) {
 inline cas_own(next, ok) {
   atomic {
     if
-    :: state[me] == expect -> DEAD_STAYS(expect); state[me] = next; expect = next; ok = 1
-    :: else -> ok = 0
+    :: state[me] == expect && CODE(expect) != DEAD -> DEAD_STAYS(expect); state[me] = next; expect = next; ok = 1
+    :: else -> ok = 0   /* only the kernel moves a port out of DEAD (finding 1, fixed) */
     fi
   }
 }
@@ -199,7 +199,14 @@ inline cas_own(next, ok) {
 inline begin(res) {
   if
   :: ended[me] -> res = CLOSED
-  :: else -> atomic { st = state[me]; epoch = EP(st) + 1; expect = st; res = OK; st = 0 }
+  :: else -> atomic {
+       st = state[me];
+       if
+       :: CODE(st) == DEAD -> res = CLOSED      /* ended between the check and the read (finding 1, fixed) */
+       :: else -> epoch = EP(st) + 1; expect = st; res = OK
+       fi;
+       st = 0
+     }
   fi
 }
 
@@ -522,10 +529,11 @@ proctype Client(byte me; bit isCall; byte n; bit sendFinite; bit recvFinite) {
        :: res == OK ->
           assert(delivered[msg] == 1);
           assert(!isCall || (replied[msg] == 1 && mr[me] == REPLY(msg)))
-       :: IS_SEND_ERR(res) -> assert(delivered[msg] == 0)
+       :: IS_SEND_ERR(res) ->   /* CLOSED: this thread has ended, and the phase says nothing of delivery */
+          assert(delivered[msg] == 0 || CODE_OF(res) == CLOSED)
        :: IS_RECV_ERR(res) ->
           assert(isCall || CODE_OF(res) == CLOSED);
-          assert(delivered[msg] == 1 && replied[msg] == 0)
+          assert(CODE_OF(res) == CLOSED || (delivered[msg] == 1 && replied[msg] == 0))
        fi;
        atomic { k++; res = 0 }
     od;

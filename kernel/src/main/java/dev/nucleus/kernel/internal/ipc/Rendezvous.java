@@ -728,7 +728,9 @@ public final class Rendezvous {
    * Callers name the table row of each use.
    */
   boolean casOwnState(ThreadEngine self, long next) {
-    if (casState(tcbs, self.tcb, self.expect, next)) {
+    // Only the kernel, reusing the slot, moves a port out of DEAD; an owner that expects DEAD has
+    // ended (or a peer wrote it): its transition fails, and the IPC ends with ownStateLost.
+    if (code(self.expect) != DEAD && casState(tcbs, self.tcb, self.expect, next)) {
       self.expect = next;
       return true;
     }

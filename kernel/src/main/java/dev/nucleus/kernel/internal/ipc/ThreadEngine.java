@@ -616,6 +616,11 @@ public final class ThreadEngine {
       return Status.CLOSED;
     }
     final long st = stateAcquire(tcbs, tcb);
+    if (code(st) == DEAD) {
+      // Ended between the check above and this read (the kernel sets ended, then DEAD): this IPC
+      // must not start from DEAD, which only the kernel leaves (the SPIN model's finding 1).
+      return Rendezvous.ownStateLost(this);
+    }
     epoch = epoch(st) + 1;
     expect = st; // the first transition of this IPC moves from here (see Rendezvous.casOwnState)
     return Status.OK;
