@@ -8,6 +8,7 @@ import dev.nucleus.bench.lrpc.LrpcThreadPingPong;
 import dev.nucleus.bench.peers.Peers;
 import dev.nucleus.kernel.WaitStrategy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -46,6 +47,12 @@ public final class MechanismRegistry {
   public static final String LRPC_PROCESS_NULL = "lrpc-process-null";
   /** Argument sizes of the bulk LRPC entries ({@code lrpc-process-1KiB} ...): issue 12's. */
   public static final int[] LRPC_BULK_BYTES = {1 << 10, 64 << 10, 1 << 20};
+
+  /**
+   * The LRPC entries' null call as a gRPC unary call over TCP loopback ({@code Peers.kv}), which
+   * {@link #LRPC_PROCESS_NULL} must beat at least 100-fold (issue 12).
+   */
+  public static final String GRPC_KV_NULL = "grpc-kv-null";
 
   /** The raw kernel call between thread spaces that {@link #LRPC_THREAD_NULL} is judged against. */
   static final String NUCLEUS_THREAD_SPIN = "nucleus-thread-spin";
@@ -95,7 +102,7 @@ public final class MechanismRegistry {
   /**
    * What {@code nucleus bench} runs, in this order: the floors; Nucleus between thread spaces;
    * Nucleus between process spaces ({@link #nucleusProcessSpaces()}); the LRPC null calls
-   * ({@link #lrpc()}); the peers users pick today
+   * ({@link #lrpc()}) and the same call over gRPC and RMI ({@link Peers#kv}); the peers users pick today
    * between two processes; the blocking pair and its floor pinned to one CPU ({@link
    * #pinnedBlocking()}); the peers' in-JVM variants; then the message-size sweep (Nucleus with
    * {@link MessageSize#SWEEP_WORDS} message registers, the peers with {@link
@@ -107,14 +114,19 @@ public final class MechanismRegistry {
     List<PingPong> all = new ArrayList<>(nucleusThreadSpaces());
     all.addAll(nucleusProcessSpaces());
     all.addAll(lrpc());
+    all.addAll(Peers.kv(0)); // the same calls over gRPC and RMI, right after the LRPC entries
     for (PingPong peer : Peers.twoProcess()) {
       all.add(peer.name().equals(PIPE) ? PlacementDependent.of(peer) : peer);
     }
     all.addAll(pinnedBlocking());
-    // LRPC with bulk arguments against one memcpy of the same size (size-sweep members: full runs only).
+    // LRPC with bulk arguments against one memcpy of the same size, each followed by the same
+    // call over gRPC and RMI where cheap (size-sweep members: full runs only).
     for (int bytes : LRPC_BULK_BYTES) {
       all.add(new MemcpyFloor(bytes));
       all.add(ForkedPingPong.of(new LrpcBulkPingPong(bytes)));
+      if (Arrays.stream(Peers.KV_BULK_BYTES).anyMatch(kv -> kv == bytes)) {
+        all.addAll(Peers.kv(bytes));
+      }
     }
     Peers.inJvm().forEach(m -> all.add(ForkedPingPong.of(m)));
     for (WaitStrategy s : List.of(WaitStrategy.SPIN, WaitStrategy.BLOCK)) {

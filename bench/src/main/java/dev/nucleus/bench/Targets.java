@@ -56,6 +56,12 @@ public final class Targets {
   static final double LRPC_RAW_CALL_BAR = 1.3;
 
   /**
+   * How many times below {@code grpc-kv-null}'s p50 (the same call as gRPC over TCP) {@code
+   * lrpc-process-null}'s must be (issue 12).
+   */
+  static final int LRPC_BELOW_GRPC = 100;
+
+  /**
    * The most of {@code floor-memcpy-1MiB}'s p50 that {@code lrpc-process-1MiB}'s may be: at
    * least half of memcpy's bandwidth.
    */
@@ -83,6 +89,10 @@ public final class Targets {
     ratio(out, byName, MechanismRegistry.LRPC_PROCESS_NULL, MechanismRegistry.FLOOR_C_SPIN, LRPC_FLOOR_GOAL);
     overRawCall(out, byName, MechanismRegistry.LRPC_PROCESS_NULL, MechanismRegistry.NUCLEUS_PROCESS_SPIN);
     overRawCall(out, byName, MechanismRegistry.LRPC_THREAD_NULL, MechanismRegistry.NUCLEUS_THREAD_SPIN);
+    // The same call as a gRPC unary call over TCP loopback: at least 100x slower (ratio of the
+    // medians). Its RMI twin, rmi-kv-null, is reported in the table with no target.
+    below(out, byName.get(MechanismRegistry.LRPC_PROCESS_NULL), byName.get(MechanismRegistry.GRPC_KV_NULL),
+        LRPC_BELOW_GRPC);
     // A 1 MiB byte[] argument at no less than half of memcpy's bandwidth (full runs).
     ratio(out, byName, "lrpc-process-1MiB", "floor-memcpy-1MiB", LRPC_BULK_BANDWIDTH);
     idleCoreFraction.forEach(

@@ -49,6 +49,32 @@ class LrpcRegistryTest {
     assertThat(floorOf("lrpc-local-null")).isEqualTo(MechanismRegistry.FLOOR_JAVA_SPIN);
   }
 
+  @Test
+  @DisplayName("the same calls over gRPC and RMI follow the LRPC entries, each sized one after the LRPC entry of its size")
+  void kvPeersFollowTheLrpcEntriesOfTheirSize() {
+    final List<String> names = DEFAULTS.names();
+
+    assertThat(names).containsSubsequence("lrpc-process-null", "grpc-kv-null", "rmi-kv-null");
+    assertThat(names.indexOf("grpc-kv-null")).isEqualTo(names.indexOf("lrpc-process-null") + 1);
+    assertThat(names).containsSubsequence("lrpc-process-1KiB", "grpc-kv-1KiB", "rmi-kv-1KiB", "floor-memcpy-64KiB",
+        "lrpc-process-64KiB", "grpc-kv-64KiB", "rmi-kv-64KiB", "floor-memcpy-1MiB", "lrpc-process-1MiB");
+    assertThat(names).noneMatch(n -> n.startsWith("grpc-kv-1MiB") || n.startsWith("rmi-kv-1MiB"));
+  }
+
+  @Test
+  @DisplayName("the kv null calls run in --quick against floor-c-futex; the sized ones are size-sweep members of their series")
+  void kvNullCallsRunInQuickAndTheSizedOnesInFullRuns() {
+    final List<String> quick = BenchCommand.selection(DEFAULTS, true, null).stream().map(PingPong::name).toList();
+
+    assertThat(quick).contains(MechanismRegistry.GRPC_KV_NULL, "rmi-kv-null").doesNotContain("grpc-kv-1KiB", "rmi-kv-64KiB");
+    for (String name : List.of("grpc-kv-null", "rmi-kv-null", "grpc-kv-1KiB", "rmi-kv-64KiB")) {
+      assertThat(floorOf(name)).as(name).isEqualTo(MechanismRegistry.FLOOR_C_FUTEX);
+    }
+    final MessageSize sized = DEFAULTS.select(List.of("grpc-kv-64KiB")).get(0).messageSize();
+    assertThat(sized).isEqualTo(new MessageSize("grpc-kv-null", 64 << 10, true));
+    assertThat(DEFAULTS.select(List.of("rmi-kv-null")).get(0).messageSize()).isEqualTo(MessageSize.nullMessage("rmi-kv-null"));
+  }
+
   private static String floorOf(String name) {
     return DEFAULTS.select(List.of(name)).get(0).floor();
   }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The verdicts on the LRPC entries' targets (issue 12, item 6), from constructed results: the null
  * call over a process binding within 1.15x {@code floor-c-spin} (the goal) and within 1.3x the raw
- * kernel call of the same placement (the bar), and the thread binding within the same bar.
+ * kernel call of the same placement (the bar), and the thread binding within the same bar; the
+ * process binding at least 100x below the same call over gRPC ({@code grpc-kv-null}).
  */
 class LrpcTargetsTest {
 
@@ -82,6 +83,21 @@ class LrpcTargetsTest {
     assertThat(verdict(met, THREAD_BAR).met()).isTrue();
     assertThat(verdict(met, THREAD_BAR).detail()).isEqualTo("1.30x (260 / 200 ns); per-run ratios 1.30..1.30");
     assertThat(verdict(missed, THREAD_BAR).met()).isFalse();
+  }
+
+  @Test
+  @DisplayName("the process binding's null call must be at least 100x below the same call over gRPC, by the ratio of the medians")
+  void processBindingIsAHundredTimesBelowGrpc() {
+    final String target = "lrpc-process-null p50 at least 100x below grpc-kv-null";
+    final List<Targets.Verdict> met = check(result("lrpc-process-null", 800, 840, 900), result("grpc-kv-null", 90_000, 84_000, 80_000));
+    final List<Targets.Verdict> missed = check(result("lrpc-process-null", 840), result("grpc-kv-null", 83_999));
+
+    assertThat(verdict(met, target).met()).isTrue();
+    assertThat(verdict(met, target).detail()).isEqualTo("100x (840 vs 84000 ns)");
+    assertThat(verdict(missed, target).met()).isFalse();
+    assertThat(check(result("lrpc-process-null", 840), result("rmi-kv-null", 40_000)))
+        .as("rmi-kv-null is reported, not judged")
+        .isEmpty();
   }
 
   @Test

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The echo side of a two-process peer: {@code EchoServerMain <family> key=value...}. Started by a
  * {@link ChildJvm}; serves one client until the parent closes the connection or goes away, then
- * halts.
+ * halts. The kv peers' families ({@code grpc-kv}, {@code rmi-kv}) serve the LRPC entries' calls
+ * rather than an echo.
  *
  * <p>Protocol with the parent: the child prints {@code READY <info>} on stdout once it serves
  * ({@code info} is what the client needs, e.g. a TCP port), and from then on stdout is stderr. The
@@ -39,6 +40,8 @@ public final class EchoServerMain {
         case PosixMqPeer.FAMILY -> PosixMqPeer.serve(a);
         case GrpcPeer.TCP_FAMILY, GrpcPeer.UDS_FAMILY -> GrpcPeer.serve(family, a);
         case RmiPeer.FAMILY -> RmiPeer.serve(a);
+        case GrpcKvPeer.FAMILY -> GrpcKvPeer.serve();
+        case RmiKvPeer.FAMILY -> RmiKvPeer.serve();
         case AeronSupport.ECHO_FAMILY -> AeronSupport.serveEcho(a);
         default -> throw new IllegalArgumentException("unknown peer family: " + family);
       }

@@ -199,7 +199,7 @@ final class GrpcPeer implements Peer {
     return new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
   }
 
-  private static void quietNetty() {
+  static void quietNetty() {
     for (Logger l : QUIET) l.setLevel(Level.SEVERE);
   }
 

@@ -1,5 +1,7 @@
 package dev.nucleus.bench.peers;
 
+import dev.nucleus.bench.MessageSize;
+
 /**
  * An IPC mechanism users pick today, seen as an echo server and its client. {@link PeerPingPong}
  * turns one into a bench mechanism: it opens a {@link PeerConnection} (which starts the echo side,
@@ -17,8 +19,20 @@ public interface Peer {
    */
   int FRAMEWORK_WARMUP = 10_000;
 
-  /** The family name, e.g. {@code unix-socket}; also the name of its null-message mechanism. */
+  /**
+   * The family name, e.g. {@code unix-socket}: the name of its null-message mechanism unless
+   * {@link #mechanismName} says otherwise, and its child JVM's log name.
+   */
   String family();
+
+  /**
+   * The name of this peer's mechanism carrying {@code payloadBytes} each way: by default the
+   * {@linkplain #family() family} for the null message and {@code <family>-<size>} otherwise
+   * ({@code unix-socket-64KiB}). A peer whose null message is a call of its own overrides it.
+   */
+  default String mechanismName(int payloadBytes) {
+    return payloadBytes == 0 ? family() : family() + "-" + MessageSize.label(payloadBytes);
+  }
 
   /** The floor this peer is judged against: a spin floor or {@code floor-c-futex}. */
   String floor();

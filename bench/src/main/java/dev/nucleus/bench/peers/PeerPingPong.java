@@ -52,7 +52,7 @@ public final class PeerPingPong implements PingPong {
 
   @Override
   public String name() {
-    return peer.family() + (payloadBytes == 0 ? "" : "-" + MessageSize.label(payloadBytes));
+    return peer.mechanismName(payloadBytes);
   }
 
   @Override
@@ -83,7 +83,7 @@ public final class PeerPingPong implements PingPong {
 
   @Override
   public MessageSize messageSize() {
-    return new MessageSize(peer.family(), payloadBytes, payloadBytes != 0);
+    return new MessageSize(peer.mechanismName(0), payloadBytes, payloadBytes != 0);
   }
 
   @Override

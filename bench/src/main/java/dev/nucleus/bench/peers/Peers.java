@@ -21,7 +21,14 @@ import java.util.function.IntFunction;
  *   <tr><td>aeron-ipc-backoff</td><td>Aeron IPC, default idle strategy</td><td>floor-c-futex</td></tr>
  *   <tr><td>grpc-tcp, grpc-uds</td><td>gRPC-java unary over Netty</td><td>floor-c-futex</td></tr>
  *   <tr><td>rmi</td><td>Java RMI on loopback</td><td>floor-c-futex</td></tr>
+ *   <tr><td>grpc-kv-null, rmi-kv-null</td><td>the LRPC entries' calls over gRPC (TCP) and RMI</td>
+ *       <td>floor-c-futex</td></tr>
  * </table>
+ *
+ * <p>The kv peers ({@link #kv}) are not echoes: they make the calls the LRPC entries time, of the
+ * same service ({@link dev.nucleus.bench.lrpc.Bench}), so that {@code lrpc-process-null} and
+ * {@code lrpc-process-<size>} have peers to be compared with like for like (issue 12: "the same
+ * interface over gRPC and over RMI").
  */
 public final class Peers {
 
@@ -53,6 +60,21 @@ public final class Peers {
       for (int bytes : MessageSize.SWEEP_BYTES) out.add(family.apply(bytes));
     }
     return out;
+  }
+
+  /** Argument sizes of the sized kv peers: the LRPC bulk sizes up to 64 KiB (1 MiB costs minutes a run). */
+  public static final int[] KV_BULK_BYTES = {1 << 10, 64 << 10};
+
+  /**
+   * The kv peers with a {@code byte[]} argument of {@code payloadBytes} ({@code take}), or, for
+   * {@code 0}, their null call ({@code nothing}): {@code grpc-kv-<size>} then {@code rmi-kv-<size>}
+   * ({@code grpc-kv-null}, {@code rmi-kv-null} for 0). Each server runs in a fresh child JVM per
+   * run; the sized ones are size-sweep members of the null ones' series.
+   */
+  public static List<PingPong> kv(int payloadBytes) {
+    return List.of(
+        new PeerPingPong(new GrpcKvPeer(), payloadBytes),
+        new PeerPingPong(new RmiKvPeer(), payloadBytes));
   }
 
   /** Each two-process peer as payload size -> mechanism, in table order. */

@@ -16,10 +16,11 @@
  * dev.nucleus.bench.peers.PeerPingPong} (a peer as a bench mechanism), {@link
  * dev.nucleus.bench.peers.ChildJvm} (a bounded child JVM with the same class path), {@link
  * dev.nucleus.bench.peers.Scratch} (a per-run temporary directory, removed afterwards), {@link
- * dev.nucleus.bench.peers.Peers} (the catalogue, in table order). Aeron is the exception: its
- * client needs JVM flags the bench JVM lacks, so {@link dev.nucleus.bench.peers.AeronPingPong}
- * times round trips in a second child ({@link dev.nucleus.bench.peers.AeronPingerMain}) and reads
- * back its histogram.
+ * dev.nucleus.bench.peers.Peers} (the catalogue, in table order). The kv peers ({@code GrpcKvPeer},
+ * {@code RmiKvPeer}) make the LRPC entries' calls instead of an echo ({@code KvConnection}). Aeron
+ * is the exception: its client needs JVM flags the bench JVM lacks, so {@link
+ * dev.nucleus.bench.peers.AeronPingPong} times round trips in a second child ({@link
+ * dev.nucleus.bench.peers.AeronPingerMain}) and reads back its histogram.
  *
  * <p>Hygiene: every child exits when the bench JVM goes away (EOF on stdin, or the parent process
  * gone), is killed at the end of its run, and leaves no file behind: sockets, FIFOs and Aeron's
