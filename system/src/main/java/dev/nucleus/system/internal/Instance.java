@@ -23,12 +23,15 @@ abstract class Instance {
   volatile boolean stopping;
   volatile boolean ended;
   volatile long driverInbox = ThreadId.NIL;
+  /** Every provided service exported: the instance is ready (for one without provides, from the start). */
+  volatile boolean exportedAll;
   private int exported;
 
   Instance(Supervised owner) {
     this.owner = owner;
     this.ready = new CountDownLatch(1);
     if (owner.spec.provides().isEmpty()) {
+      exportedAll = true;
       ready.countDown();
     }
   }
@@ -40,6 +43,7 @@ abstract class Instance {
   /** Counts one provided service exported; true once all are (guarded by the runtime's lock). */
   boolean exportedOne() {
     if (++exported >= owner.spec.provides().size()) {
+      exportedAll = true;
       ready.countDown();
       return true;
     }

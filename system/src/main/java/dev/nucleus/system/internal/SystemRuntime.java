@@ -412,7 +412,9 @@ public final class SystemRuntime implements AutoCloseable {
     if (inst == null) {
       return false;
     }
-    if (!inst.ready.await(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || inst.ended) {
+    // Ready once it has exported what it provides; one that provides nothing is ready once it
+    // runs, even if it has crashed since: that crash is the supervisor's (queued behind this).
+    if (!inst.ready.await(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || !inst.exportedAll) {
       return false;
     }
     if (s.spec.provides().isEmpty()) {
