@@ -77,8 +77,9 @@ final class BenchCommand implements Callable<Integer> {
               + BenchPlan.QUICK_RUNS
               + ") and 1/"
               + BenchPlan.QUICK_DIVISOR
-              + " of the round trips, without the size sweep and the peers' in-JVM variants: a"
-              + " fast check of everything the targets judge.")
+              + " of the round trips, without the size sweep, the peers' in-JVM variants and the"
+              + " LRPC call over gRPC and RMI (grpc-kv-null, rmi-kv-null): a fast check of what"
+              + " the targets judge.")
   boolean quick;
 
   @Option(
@@ -252,7 +253,8 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     if (quick) {
-      System.err.println("bench: --quick leaves out the peers' in-JVM variants (run them with --only or a full run)");
+      System.err.println("bench: --quick leaves out the peers' in-JVM variants, grpc-kv-null and rmi-kv-null"
+          + " (run them with --only or a full run)");
     }
     return selection(registry, quick, sizes);
   }
@@ -260,7 +262,7 @@ final class BenchCommand implements Callable<Integer> {
   /**
    * What a bench without {@code --only} runs: every mechanism of {@code registry}, less the size
    * sweep unless {@code sizes} says so (by default: only in a full run), and, for {@code quick},
-   * less the peers' in-JVM variants.
+   * less the peers' in-JVM variants and the kv peers' null calls ({@link MechanismRegistry#isKvPeer}).
    *
    * @param sizes {@code --sizes} / {@code --no-sizes}, or null when not given
    */
@@ -268,7 +270,7 @@ final class BenchCommand implements Callable<Integer> {
     final boolean withSizes = sizes != null ? sizes : !quick;
     return registry.all().stream()
         .filter(m -> withSizes || !isSweep(m))
-        .filter(m -> !quick || !MechanismRegistry.isInJvmPeer(m))
+        .filter(m -> !quick || !MechanismRegistry.isInJvmPeer(m) && !MechanismRegistry.isKvPeer(m))
         .toList();
   }
 

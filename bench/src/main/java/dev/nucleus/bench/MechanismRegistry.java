@@ -114,7 +114,7 @@ public final class MechanismRegistry {
     List<PingPong> all = new ArrayList<>(nucleusThreadSpaces());
     all.addAll(nucleusProcessSpaces());
     all.addAll(lrpc());
-    all.addAll(Peers.kv(0)); // the same calls over gRPC and RMI, right after the LRPC entries
+    all.addAll(Peers.kv(0)); // the same call over gRPC and RMI, right after the LRPC entries (not --quick)
     for (PingPong peer : Peers.twoProcess()) {
       all.add(peer.name().equals(PIPE) ? PlacementDependent.of(peer) : peer);
     }
@@ -212,6 +212,19 @@ public final class MechanismRegistry {
   public static boolean isInJvmPeer(PingPong m) {
     return IN_JVM_PEERS.contains(m.name());
   }
+
+  /**
+   * Whether {@code m} is a null call of the kv peers ({@code grpc-kv-null}, {@code rmi-kv-null}:
+   * the LRPC entries' call over gRPC and RMI). {@code nucleus bench --quick} leaves them out: with
+   * them it took longer than its two minutes (each run of one starts a JVM, and gRPC's takes
+   * seconds at 2,400 calls a run). Full runs and {@code --only} include them, and the target on
+   * {@code grpc-kv-null} is judged there.
+   */
+  public static boolean isKvPeer(PingPong m) {
+    return KV_PEERS.contains(m.name());
+  }
+
+  private static final Set<String> KV_PEERS = Set.copyOf(Peers.kv(0).stream().map(PingPong::name).toList());
 
   private static final Set<String> IN_JVM_PEERS =
       Set.copyOf(Peers.inJvm().stream().map(PingPong::name).toList());

@@ -62,11 +62,14 @@ class LrpcRegistryTest {
   }
 
   @Test
-  @DisplayName("the kv null calls run in --quick against floor-c-futex; the sized ones are size-sweep members of their series")
-  void kvNullCallsRunInQuickAndTheSizedOnesInFullRuns() {
+  @DisplayName("the kv peers run in full runs, not in --quick, against floor-c-futex; the sized ones are size-sweep members of their series")
+  void kvPeersRunInFullRunsOnly() {
     final List<String> quick = BenchCommand.selection(DEFAULTS, true, null).stream().map(PingPong::name).toList();
+    final List<String> full = BenchCommand.selection(DEFAULTS, false, null).stream().map(PingPong::name).toList();
 
-    assertThat(quick).contains(MechanismRegistry.GRPC_KV_NULL, "rmi-kv-null").doesNotContain("grpc-kv-1KiB", "rmi-kv-64KiB");
+    assertThat(quick).noneMatch(n -> n.startsWith("grpc-kv-") || n.startsWith("rmi-kv-"));
+    assertThat(full).contains(MechanismRegistry.GRPC_KV_NULL, "rmi-kv-null", "grpc-kv-1KiB", "rmi-kv-64KiB");
+    assertThat(DEFAULTS.select(List.of("grpc-kv-null", "rmi-kv-null"))).allMatch(MechanismRegistry::isKvPeer);
     for (String name : List.of("grpc-kv-null", "rmi-kv-null", "grpc-kv-1KiB", "rmi-kv-64KiB")) {
       assertThat(floorOf(name)).as(name).isEqualTo(MechanismRegistry.FLOOR_C_FUTEX);
     }
