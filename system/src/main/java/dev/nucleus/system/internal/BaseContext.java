@@ -99,10 +99,7 @@ abstract class BaseContext implements ComponentContext {
   public final <T> T bind(String service, ServiceDescriptor<T> descriptor, Rebind rebind) {
     Objects.requireNonNull(descriptor, "descriptor");
     Objects.requireNonNull(rebind, "rebind");
-    if (!imports.contains(service)) {
-      throw new NotPermittedException("component " + name + " may not import '" + service + "' (its imports: "
-          + imports + ")");
-    }
+    checkImported(service);
     final ServerLocator locator = locator(service);
     final long up;
     try {
@@ -120,16 +117,21 @@ abstract class BaseContext implements ComponentContext {
     return binding.proxy(descriptor);
   }
 
+  /** Refuses a name outside the component's imports: its routes are its capabilities. */
+  private void checkImported(String service) {
+    if (!imports.contains(service)) {
+      throw new NotPermittedException("component " + name + " may not import '" + service + "' (its imports: "
+          + imports + ")");
+    }
+  }
+
   /** Where the service imported as {@code service} is, as this space reaches it. */
   abstract ServerLocator locator(String service);
 
   @Override
   public final void onDeath(String service, Runnable listener) {
     Objects.requireNonNull(listener, "listener");
-    if (!imports.contains(service)) {
-      throw new NotPermittedException("component " + name + " may not import '" + service + "' (its imports: "
-          + imports + ")");
-    }
+    checkImported(service);
     final List<Runnable> listeners = deathListeners.computeIfAbsent(service, s -> {
       final List<Runnable> list = new CopyOnWriteArrayList<>();
       final long known = deaths(s, -1, 0);

@@ -53,18 +53,18 @@ final class RemoteContext extends BaseContext {
 
   @Override
   long deaths(String service, long seen, long waitNanos) {
-    final long n = names.deaths(service, seen, waitNanos);
-    if (n == Names.NOT_IMPORTED) {
-      throw new NotPermittedException("the root refuses component " + name() + " the service '" + service + "'");
-    }
-    return n;
+    return granted(service, names.deaths(service, seen, waitNanos));
   }
 
   private long resolve(String service, long waitNanos) {
-    final long id = names.resolve(service, waitNanos);
-    if (id == Names.NOT_IMPORTED) {
+    return granted(service, names.resolve(service, waitNanos));
+  }
+
+  /** {@code answer} from the root's Names server, unless it is its refusal of {@code service}. */
+  private long granted(String service, long answer) {
+    if (answer == Names.NOT_IMPORTED) {
       throw new NotPermittedException("the root refuses component " + name() + " the service '" + service + "'");
     }
-    return id;
+    return answer;
   }
 }
