@@ -10,6 +10,8 @@
  */
 module dev.nucleus.rpc {
   requires transitive dev.nucleus.kernel;
+  // One-way requests of a binding may travel over a one-way queue (KernelBinding.Builder.onewayQueue).
+  requires dev.nucleus.async;
 
   exports dev.nucleus.rpc;
 }

@@ -1,11 +1,13 @@
 package dev.nucleus.rpc;
 
+import dev.nucleus.async.QueueMemory;
 import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.ProcessContext;
 import dev.nucleus.kernel.Space;
 import dev.nucleus.kernel.ThreadId;
 import dev.nucleus.kernel.Timeout;
 import dev.nucleus.rpc.internal.KernelCall;
+import dev.nucleus.rpc.internal.OnewayServer;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Queue;
@@ -34,6 +36,18 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>Failures are {@link RpcException}s that say which leg failed: not delivered, deadline (in
  * which phase), peer dead, not permitted (no channel between the spaces), reply lost.
  *
+ * <p><b>One-way queues.</b> A binding made with {@link Builder#onewayQueue(int)} sends its
+ * {@link Oneway @Oneway} requests through a one-way queue per calling thread (a ring of cache
+ * lines in memory the server maps: docs/rpc.md, "One-way queues"), instead of one kernel
+ * {@code send} each: a one-way call returns once its request is in the queue, and waits only when
+ * the queue is full. The server handles each thread's one-way requests in the order they were
+ * sent, on one thread of its own; a two-way call of that thread waits until the server has
+ * handled the one-way requests the thread sent before it, so every call of one thread is served
+ * in program order. A one-way request larger than the queue carries is a
+ * {@link FrameOverflowException}. Without it (the default), a one-way request is one kernel
+ * {@code send}, delivered to whichever server thread is free, and not ordered with the thread's
+ * later calls.
+ *
  * <p>Thread-safe: any number of threads call at once, each on its own IPC thread; a thread may
  * not start a second call through the same binding while one is open (a call's frames are its
  * thread's).
@@ -51,13 +65,16 @@ public final class KernelBinding implements Binding, AutoCloseable {
   /** Where to find the server again after it restarted; null for a binding to one fixed id. */
   private final ServerLocator locator;
   private final boolean waitForRestart;
+  /** Slots of each calling thread's one-way queue; 0 for kernel sends. */
+  private final int onewaySlots;
   private final ThreadLocal<KernelCall> calls = new ThreadLocal<>();
   private final Queue<KernelCall> all = new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
 
   private KernelBinding(Space client, long server, ServiceDescriptor<?> service, Duration defaultTimeout,
-      ServerLocator locator, boolean waitForRestart) {
+      ServerLocator locator, boolean waitForRestart, int onewaySlots) {
     this.client = Objects.requireNonNull(client, "client");
+    this.onewaySlots = onewaySlots;
     this.locator = locator;
     this.waitForRestart = waitForRestart;
     if (locator == null && !ThreadId.isWellFormed(server)) {
@@ -96,7 +113,107 @@ public final class KernelBinding implements Binding, AutoCloseable {
    * @throws IllegalArgumentException if {@code server} is not a well-formed id
    */
   public static KernelBinding to(Space client, long server, ServiceDescriptor<?> service, Duration defaultTimeout) {
-    return new KernelBinding(client, server, service, defaultTimeout, null, false);
+    return new KernelBinding(client, server, service, defaultTimeout, null, false, 0);
+  }
+
+  /**
+   * A builder of a binding to the server of {@code service} at {@code server}, for threads of
+   * space {@code client}: {@link #to(Space, long, ServiceDescriptor)} with options.
+   *
+   * <pre>{@code
+   * KernelBinding binding = KernelBinding.builder(client, export.id(), KeyValue_Service.INSTANCE)
+   *     .onewayQueue(1024)
+   *     .build();
+   * }</pre>
+   *
+   * @param client the caller's space
+   * @param server the id of the server's endpoint ({@link RpcServer#id()}), as the root granted it
+   * @param service the client's descriptor of the service
+   * @return a builder with the defaults of {@link #to(Space, long, ServiceDescriptor)}
+   */
+  public static Builder builder(Space client, long server, ServiceDescriptor<?> service) {
+    return new Builder(Objects.requireNonNull(client, "client"), server, Objects.requireNonNull(service, "service"));
+  }
+
+  /**
+   * Inside a process space: a builder of a binding to the server the root granted this space
+   * under {@code name}, as {@link #granted(ProcessContext, String, ServiceDescriptor)}.
+   *
+   * @param context the process space's context
+   * @param name the name the root granted the server under
+   * @param service the client's descriptor of the service
+   * @return a builder
+   * @throws NotPermittedException if the root granted this space nothing under {@code name}
+   */
+  public static Builder builder(ProcessContext context, String name, ServiceDescriptor<?> service) {
+    final long server = context.lookup(name);
+    if (server == ThreadId.NIL) {
+      throw new NotPermittedException("the root granted this space no service '" + name + "' (" + service.name() + ")");
+    }
+    return builder(context.space(), server, service);
+  }
+
+  /**
+   * The options of a {@link KernelBinding} to one server id, set before it is built. Not
+   * thread-safe: one thread builds.
+   */
+  public static final class Builder {
+
+    private final Space client;
+    private final long server;
+    private final ServiceDescriptor<?> service;
+    private Duration defaultTimeout = DEFAULT_TIMEOUT;
+    private int onewaySlots;
+
+    private Builder(Space client, long server, ServiceDescriptor<?> service) {
+      this.client = client;
+      this.server = server;
+      this.service = service;
+    }
+
+    /**
+     * The deadline of a call made outside {@link Deadlines#within}, from its start; by default
+     * {@link #DEFAULT_TIMEOUT}.
+     *
+     * @param timeout the default deadline
+     * @return this builder
+     */
+    public Builder defaultTimeout(Duration timeout) {
+      this.defaultTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Sends {@link Oneway @Oneway} requests through a one-way queue of {@code slots} 64-byte slots
+     * per calling thread, opened with the thread's first one-way call (docs/rpc.md, "One-way
+     * queues"). A queue carries requests whose frame (the marshalled arguments) is at most
+     * {@code slots / 2 * 56 - 24} bytes: 28,648 for 1024 slots. Needs a channel between the two
+     * spaces (not a relay). By default off: a one-way request is a kernel send.
+     *
+     * @param slots a power of two in [2, 65536]; 0 turns queues off
+     * @return this builder
+     * @throws IllegalArgumentException if {@code slots} is neither 0 nor such a power of two
+     */
+    public Builder onewayQueue(int slots) {
+      if (slots != 0 && (slots < QueueMemory.MIN_SLOTS
+          || slots > OnewayServer.MAX_SLOTS || Integer.bitCount(slots) != 1)) {
+        throw new IllegalArgumentException("a one-way queue has a power of two of slots in ["
+            + QueueMemory.MIN_SLOTS + ", " + OnewayServer.MAX_SLOTS
+            + "], not " + slots);
+      }
+      this.onewaySlots = slots;
+      return this;
+    }
+
+    /**
+     * The binding.
+     *
+     * @return a new binding with these options; close it when done
+     * @throws IllegalArgumentException if the server id is not a well-formed id
+     */
+    public KernelBinding build() {
+      return new KernelBinding(client, server, service, defaultTimeout, null, false, onewaySlots);
+    }
   }
 
   /**
@@ -121,7 +238,7 @@ public final class KernelBinding implements Binding, AutoCloseable {
   public static KernelBinding located(Space client, ServerLocator locator, ServiceDescriptor<?> service,
       Duration defaultTimeout, boolean waitForRestart) {
     final long server = Objects.requireNonNull(locator, "locator").server();
-    return new KernelBinding(client, server, service, defaultTimeout, locator, waitForRestart);
+    return new KernelBinding(client, server, service, defaultTimeout, locator, waitForRestart, 0);
   }
 
   /**
@@ -174,7 +291,7 @@ public final class KernelBinding implements Binding, AutoCloseable {
   /** The first call of this thread: its IPC thread in the client's space, and its frames. */
   private KernelCall newCall() {
     final IpcThread thread = client.attach("rpc-" + serviceName + "-" + Thread.currentThread().threadId());
-    final KernelCall call = KernelCall.create(thread, server, serviceId, locator, waitForRestart);
+    final KernelCall call = KernelCall.create(thread, server, serviceId, locator, waitForRestart, onewaySlots);
     calls.set(call);
     all.add(call);
     if (closed) { // closed meanwhile: this thread's IPC thread must not outlive the binding
@@ -186,7 +303,10 @@ public final class KernelBinding implements Binding, AutoCloseable {
 
   /**
    * Refuses new calls ({@link NotDeliveredException}) and ends the IPC threads of its callers: a
-   * call in progress returns {@code CLOSED} as a {@link PeerDeadException}. Idempotent.
+   * call in progress returns {@code CLOSED} as a {@link PeerDeadException}. Closes the one-way
+   * queues of its callers too: the server handles what they published, then lets them go. Close
+   * a binding once its threads are done calling through it: a one-way call in progress meanwhile
+   * may fail, or may be lost. Idempotent.
    */
   @Override
   public void close() {
@@ -200,6 +320,7 @@ public final class KernelBinding implements Binding, AutoCloseable {
 
   @Override
   public String toString() {
-    return "KernelBinding[" + serviceName + " at " + ThreadId.toString(server) + " from space " + client.number() + "]";
+    return "KernelBinding[" + serviceName + " at " + ThreadId.toString(server) + " from space " + client.number()
+        + (onewaySlots == 0 ? "" : ", one-way queues of " + onewaySlots + " slots") + "]";
   }
 }

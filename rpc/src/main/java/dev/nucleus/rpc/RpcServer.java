@@ -6,6 +6,7 @@ import static dev.nucleus.rpc.internal.RegisterFrames.IN_REGION;
 import static dev.nucleus.rpc.internal.RegisterFrames.KEPT;
 import static dev.nucleus.rpc.internal.RegisterFrames.REGION_FRAME_OFFSET;
 import static dev.nucleus.rpc.internal.RegisterFrames.ONEWAY;
+import static dev.nucleus.rpc.internal.RegisterFrames.QUEUE_OPEN;
 import static dev.nucleus.rpc.internal.RegisterFrames.REPLY;
 import static dev.nucleus.rpc.internal.RegisterFrames.REPLY_HEADER;
 
@@ -17,6 +18,7 @@ import dev.nucleus.kernel.Space;
 import dev.nucleus.kernel.Status;
 import dev.nucleus.kernel.ThreadId;
 import dev.nucleus.kernel.Timeout;
+import dev.nucleus.rpc.internal.OnewayServer;
 import dev.nucleus.rpc.internal.RegionCache;
 import dev.nucleus.rpc.internal.RegisterFrames;
 import java.lang.foreign.Arena;
@@ -47,8 +49,17 @@ import java.util.concurrent.TimeUnit;
  * {@link ServerCall#current()}: the caller's space, thread id and process id (as the kernel
  * stamped them, never what the caller claimed) and the deadline.
  *
- * <p>Thread-safety: the implementation is called by the pool's threads concurrently, so it must
- * be thread-safe (or the pool one thread). {@link #close()} may be called from any thread.
+ * <p><b>One-way queues.</b> A client bound with {@link KernelBinding.Builder#onewayQueue(int)}
+ * opens a one-way queue per calling thread (a QUEUE_OPEN call, answered by a pool thread, which
+ * checks the caller's space as for a call). The one-way requests of all such queues are served by
+ * one more thread of the export, started with the first queue: each queue's requests in order,
+ * as one-way calls of the thread that opened it (its space, thread id and pid as the kernel
+ * stamped them on QUEUE_OPEN). A malformed request on a queue is logged and dropped, and the
+ * next one served. A queue whose client thread has ended is served to its end, then let go.
+ *
+ * <p>Thread-safety: the implementation is called by the pool's threads concurrently (and by the
+ * one-way thread, if clients use queues), so it must be thread-safe. {@link #close()} may be
+ * called from any thread.
  */
 public final class RpcServer implements AutoCloseable {
 
@@ -70,6 +81,8 @@ public final class RpcServer implements AutoCloseable {
   private volatile boolean[] permitted;
   /** Requests handed to the implementation; a LongAdder so that pool threads do not share a line. */
   private final LongAdder served = new LongAdder();
+  /** The one-way queues of clients that opened one, and the thread that serves them. */
+  private final OnewayServer oneway;
 
   private RpcServer(Space space, ServiceDescriptor<?> service, Dispatcher dispatcher, int threads) {
     this.space = space;
@@ -78,6 +91,13 @@ public final class RpcServer implements AutoCloseable {
     this.endpoint = space.createEndpoint(service.name());
     this.ready = new CountDownLatch(threads);
     this.finished = new CountDownLatch(threads);
+    this.oneway = new OnewayServer(space, service, dispatcher, served, this::permits);
+  }
+
+  /** Whether calls from space {@code spaceNumber} are served now. */
+  private boolean permits(int spaceNumber) {
+    final boolean[] allowed = permitted;
+    return allowed == null || allowed[spaceNumber];
   }
 
   /**
@@ -222,6 +242,7 @@ public final class RpcServer implements AutoCloseable {
         status = self.waitAt(endpoint, Timeout.NEVER);
       }
     } finally {
+      oneway.wake(self);
       self.close();
       finished.countDown();
     }
@@ -242,6 +263,12 @@ public final class RpcServer implements AutoCloseable {
   private boolean handle(IpcThread self, ServerCall call, MemorySegment stack, RegionCache regions) {
     final boolean canReply = self.canReply();
     final long tag = self.tag();
+    if (MessageTag.label(tag) == QUEUE_OPEN) { // a client thread's one-way queue (a call, or nothing)
+      if (canReply) {
+        answer(self, oneway.open(self, call.reply()), call.reply());
+      }
+      return canReply;
+    }
     if (MessageTag.label(tag) != CALL || MessageTag.words(tag) < CALL_HEADER) {
       return canReply && malformed(self, call, "not an RPC request (label 0x" + Long.toHexString(MessageTag.label(tag))
           + ", " + MessageTag.words(tag) + " words)");
@@ -354,16 +381,21 @@ public final class RpcServer implements AutoCloseable {
   /**
    * Stops the export: closes its endpoint (calls queued there, and calls made later, fail with
    * {@link PeerDeadException}), lets each server thread finish the call it serves, and waits
-   * (at most 10 s) for them to end. Idempotent.
+   * (at most 10 s) for them to end. The one-way thread, if clients opened queues, serves the
+   * requests already in them and closes them: a client's next one-way call fails with
+   * {@link PeerDeadException} (send phase). Returns once it has ended too (at most 10 s more).
+   * Idempotent.
    */
   @Override
   public void close() {
+    oneway.close();
     endpoint.close();
     try {
       finished.await(CLOSE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    oneway.awaitEnd(CLOSE_PATIENCE);
   }
 
   @Override

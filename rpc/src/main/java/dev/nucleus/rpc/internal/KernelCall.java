@@ -14,12 +14,14 @@ import dev.nucleus.rpc.ClientCall;
 import dev.nucleus.rpc.DeadlineExceededException;
 import dev.nucleus.rpc.Deadlines;
 import dev.nucleus.rpc.Frame;
+import dev.nucleus.rpc.FrameOverflowException;
 import dev.nucleus.rpc.MalformedFrameException;
 import dev.nucleus.rpc.MethodDescriptor;
 import dev.nucleus.rpc.NotDeliveredException;
 import dev.nucleus.rpc.Outcome;
 import dev.nucleus.rpc.RpcException;
 import dev.nucleus.rpc.ServerLocator;
+import dev.nucleus.async.QueueMemory;
 import dev.nucleus.kernel.SharedRegion;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -36,6 +38,10 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link RegionGrowth}); its handle travels instead of its bytes. Its deadline bounds both phases, so a call that waits for a busy server pool waits
  * at most until then.
  *
+ * <p>With a one-way queue ({@code onewaySlots} above 0), a one-way request goes instead through
+ * the thread's {@link OnewayLane}, opened on its first one-way call, and a two-way call first
+ * waits until the server has handled the one-way requests the thread sent before it.
+ *
  * <p>Used by its thread only, between the binding's {@code begin} and {@link #close()}.
  */
 public final class KernelCall extends ClientCall {
@@ -50,11 +56,19 @@ public final class KernelCall extends ClientCall {
   private final MemorySegment stack;
   /** The region the request grew into, for this call only; null while it fits the registers. */
   private final RegionGrowth growth;
+  /** Slots of the thread's one-way queue; 0: one-way requests are kernel sends. */
+  private final int onewaySlots;
+  /** The largest frame a one-way request may have on the queue. */
+  private final int onewayMaxFrame;
+  /** The thread's one-way queue, once its first one-way call opened it; volatile for the binding's close. */
+  private volatile OnewayLane lane;
   private boolean open;
 
   private KernelCall(IpcThread thread, long server, int serviceId, ServerLocator locator, boolean waitForRestart,
-      MemorySegment stack, RegionGrowth growth, Frame reply) {
+      MemorySegment stack, RegionGrowth growth, Frame reply, int onewaySlots) {
     super(new Frame(stack, growth), reply);
+    this.onewaySlots = onewaySlots;
+    this.onewayMaxFrame = onewaySlots == 0 ? 0 : OnewayMessageDescriptor.maxFrame(QueueMemory.maxPayload(onewaySlots));
     this.locator = locator;
     this.waitForRestart = waitForRestart;
     this.thread = thread;
@@ -79,16 +93,30 @@ public final class KernelCall extends ClientCall {
    */
   public static KernelCall create(IpcThread thread, long server, int serviceId, ServerLocator locator,
       boolean waitForRestart) {
+    return create(thread, server, serviceId, locator, waitForRestart, 0);
+  }
+
+  /**
+   * As {@link #create(IpcThread, long, int, ServerLocator, boolean)}, with one-way requests sent
+   * through a queue of {@code onewaySlots} slots (0: as kernel sends).
+   */
+  public static KernelCall create(IpcThread thread, long server, int serviceId, ServerLocator locator,
+      boolean waitForRestart, int onewaySlots) {
     final int registers = thread.messageRegisters();
     final Arena arena = Arena.ofAuto();
     final MemorySegment stack = arena.allocate(RegisterFrames.capacity(registers, CALL_HEADER), Frame.BULK_ALIGNMENT);
     final Frame reply = new Frame(arena.allocate(RegisterFrames.capacity(registers, REPLY_HEADER), Frame.BULK_ALIGNMENT));
-    return new KernelCall(thread, server, serviceId, locator, waitForRestart, stack, new RegionGrowth(), reply);
+    return new KernelCall(thread, server, serviceId, locator, waitForRestart, stack, new RegionGrowth(), reply,
+        onewaySlots);
   }
 
-  /** Gives back the thread's argument stack; the binding is closed. */
+  /** Gives back the thread's argument stack and closes its one-way queue; the binding is closed. */
   public void release() {
     growth.close();
+    final OnewayLane l = lane;
+    if (l != null) {
+      l.close();
+    }
   }
 
   /** The IPC thread the calls go out on. */
@@ -116,6 +144,10 @@ public final class KernelCall extends ClientCall {
   @Override
   protected int transmit() {
     final IpcThread t = thread;
+    final OnewayLane l = lane;
+    if (l != null) { // served after the thread's earlier one-way requests
+      l.awaitHandled(deadline(), method());
+    }
     final long timeout = Deadlines.toTimeout(deadline());
     for (;;) {
       checkDeadline();
@@ -213,6 +245,10 @@ public final class KernelCall extends ClientCall {
 
   @Override
   protected void transmitOneway() {
+    if (onewaySlots != 0) {
+      sendOnQueue();
+      return;
+    }
     final long timeout = Deadlines.toTimeout(deadline());
     int status;
     do {
@@ -229,6 +265,23 @@ public final class KernelCall extends ClientCall {
       throw new NotDeliveredException(method() + ": the server could not map the request's region ("
           + Outcome.name((int) thread.mr(1)) + ")");
     }
+  }
+
+  /** A one-way request through the thread's queue, opened by its first one. */
+  private void sendOnQueue() {
+    checkDeadline();
+    final Frame request = request();
+    if (request.position() > onewayMaxFrame) {
+      throw new FrameOverflowException(method() + ": a one-way request of " + request.position()
+          + " bytes, more than the " + onewayMaxFrame + " bytes a one-way queue of " + onewaySlots
+          + " slots carries (give the binding a larger onewayQueue)");
+    }
+    OnewayLane l = lane;
+    if (l == null) {
+      l = OnewayLane.open(thread, server, serviceId, onewaySlots, deadline(), reply(), method());
+      lane = l;
+    }
+    l.send(method(), request, deadline());
   }
 
   /**

@@ -25,6 +25,11 @@ import java.lang.foreign.ValueLayout;
  *   reply    MR0  tag: label {@link #REPLY}, words = {@link #REPLY_HEADER} + frame words
  *            MR1  outcome (u32) | frame length in bytes (u32) &lt;&lt; 32
  *            MR2.. the frame
+ *   queue    MR0  tag: label {@link #QUEUE_OPEN}, words = {@link #QUEUE_OPEN_WORDS} (a call)
+ *   open     MR1  service id (u32) | slot count of the queue (u32) &lt;&lt; 32
+ *            MR2  the handle of the SharedRegion that holds the queue (OnewayRegionDescriptor)
+ *            answered with a reply as above: OK and a frame of one i64, the id of the thread that
+ *            takes the queue's messages; or the outcome that refused it
  * </pre>
  *
  * The bytes of the last register beyond the frame's length are zero: a frame never carries
@@ -36,6 +41,13 @@ public final class RegisterFrames {
   public static final int CALL = 0x4C52;
   /** The label of a reply. */
   public static final int REPLY = 0x4C53;
+  /**
+   * The label of a request to open a one-way queue from the calling thread to the export
+   * (docs/rpc-wire.md, section 9).
+   */
+  public static final int QUEUE_OPEN = 0x4C54;
+  /** Words after MR0 of a QUEUE_OPEN request: ids and slot count, region handle. */
+  public static final int QUEUE_OPEN_WORDS = 2;
   /** Registers before a request's frame: ids, length and flags, deadline. */
   public static final int CALL_HEADER = 3;
   /** Registers before a reply's frame: outcome and length. */
