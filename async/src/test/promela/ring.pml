@@ -452,7 +452,11 @@ proctype Receiver() {
      if
      :: res == NOTHING && zero ->                    /* the zero timeout: peerCheck, then EMPTY */
         peer_check(res);
-        zero = 0
+        zero = 0;
+        if
+        :: res == NOTHING -> look(res)               /* EMPTY: the caller receives again, waiting */
+        :: else
+        fi
      :: else
      fi;
      /* await, BLOCK: poll, check after a sleep, sleep */
