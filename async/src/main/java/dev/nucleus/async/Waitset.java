@@ -78,6 +78,10 @@ public final class Waitset implements AutoCloseable {
   private boolean[] announced = new boolean[0];
   private AtomicBoolean[] busy = new AtomicBoolean[0];
   private Runnable[] drains = new Runnable[0];
+  /** The sender thread watched per queue ({@link #watch}); 0 for none. */
+  private long[] peers = new long[0];
+  /** When the watched senders are looked at next, on the Timeout.now() clock. */
+  private long nextLivenessCheck;
   private int cursor;
   private LongConsumer onNotification = bits -> {};
   private Consumer<IpcThread> onMessage = Waitset::refuse;
@@ -143,12 +147,38 @@ public final class Waitset implements AutoCloseable {
     announced = Arrays.copyOf(announced, key + 1);
     busy = Arrays.copyOf(busy, key + 1);
     drains = Arrays.copyOf(drains, key + 1);
+    peers = Arrays.copyOf(peers, key + 1);
     queues[key] = ring;
     handlers[key] = handler;
     busy[key] = new AtomicBoolean();
     drains[key] = () -> drainOnPool(key);
     ring.notifyOnWake(owner.id(), QUEUE_BIT);
     return key;
+  }
+
+  /**
+   * Watches the sender of queue {@code key}: once kernel thread {@code senderThread} has ended (its
+   * space ended or its process died), the waitset marks the queue's sender dead, so the queue ends
+   * with PEER_DEAD once everything that thread published has been taken. For queues whose creator
+   * does not watch the sender itself (e.g. queues two spaces set up between them). The thread is
+   * looked at once per sleep slice ({@value #SLICE_NANOS} ns), and as often while spinning, as
+   * the waitset's space sees it ({@link dev.nucleus.kernel.Space#ipcState}).
+   *
+   * @param key a queue's key
+   * @param senderThread the id of the only thread that sends on that queue
+   * @throws IllegalArgumentException if there is no such queue, or the waitset's space cannot see
+   *     that thread alive now (a thread of a space it has no view of reads as ended)
+   */
+  public void watch(int key, long senderThread) {
+    checkOwner();
+    if (key < 0 || key >= queues.length) {
+      throw new IllegalArgumentException("no queue " + key + " in this waitset of " + queues.length);
+    }
+    if (owner.space().ipcState(senderThread).kind() == dev.nucleus.kernel.IpcState.Kind.DEAD) {
+      throw new IllegalArgumentException("space " + owner.space().name() + " cannot see thread "
+          + ThreadId.toString(senderThread) + " alive: it has ended, or it is in a space this one has no view of");
+    }
+    peers[key] = senderThread;
   }
 
   /**
@@ -299,6 +329,9 @@ public final class Waitset implements AutoCloseable {
         return -Status.receive(Status.ABORTED);
       }
       final long now = Timeout.now();
+      if (now >= nextLivenessCheck) {
+        checkSenders(now);
+      }
       if (deadline != Long.MAX_VALUE && now >= deadline) {
         return 0;
       }
@@ -310,6 +343,18 @@ public final class Waitset implements AutoCloseable {
       final int k = sleep(event, deadline, now);
       if (k != 0) {
         return k;
+      }
+    }
+  }
+
+  /** Marks the sender of each watched queue dead once its thread has ended; next look one slice later. */
+  private void checkSenders(long now) {
+    nextLivenessCheck = now + SLICE_NANOS;
+    for (int i = 0; i < peers.length; i++) {
+      if (peers[i] != 0 && !ended[i]
+          && owner.space().ipcState(peers[i]).kind() == dev.nucleus.kernel.IpcState.Kind.DEAD) {
+        peers[i] = 0;
+        queues[i].peerDied();
       }
     }
   }

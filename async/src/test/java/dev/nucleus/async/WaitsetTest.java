@@ -1,6 +1,7 @@
 package dev.nucleus.async;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nucleus.kernel.Interrupt;
 import dev.nucleus.kernel.InterruptSource;
@@ -417,6 +418,45 @@ class WaitsetTest {
         }
       }
       assertThat(bytesPerEvent.getLast()).as("bytes per event in each attempt: %s", bytesPerEvent).isLessThan(1.0);
+    } finally {
+      owner.close();
+    }
+  }
+
+  @Test
+  @DisplayName("ends a watched queue whose sender thread has ended, after everything it sent")
+  void shouldEndAWatchedQueueWhoseSenderEnded() throws Exception {
+    final MemorySegment memory = newQueue(SLOTS);
+    final IpcThread owner = receiving.attach("waitset", WaitStrategy.BLOCK);
+    try (Waitset ws = Waitset.create(owner, WaitStrategy.BLOCK)) {
+      final int key = ws.add(QueueReceiver.attach(memory, Doorbell.futex(), WaitStrategy.BLOCK));
+      final java.util.concurrent.CountDownLatch watched = new java.util.concurrent.CountDownLatch(1);
+      final IpcThread sender = sending.spawn("sender", WaitStrategy.BLOCK, self -> {
+        final QueueSender s = QueueSender.attach(memory, Doorbell.futex(), WaitStrategy.BLOCK, self, receiving.number());
+        watched.await();
+        try (Arena scratch = Arena.ofConfined()) {
+          final MemorySegment msg = scratch.allocate(8);
+          for (long i = 0; i < 5; i++) {
+            msg.set(ValueLayout.JAVA_LONG, 0, i);
+            assertThat(s.offer(msg, 0, 8)).isEqualTo(Status.OK);
+          }
+        } // returns without closing its end: the thread ends, as if its space had died
+      });
+      ws.watch(key, sender.id());
+      watched.countDown();
+      final WaitsetEvent event = new WaitsetEvent(8);
+      for (long i = 0; i < 5; i++) {
+        assertThat(ws.next(event, Timeout.relative(Duration.ofSeconds(10)))).isEqualTo(Status.OK);
+        assertThat(event.kind()).isEqualTo(WaitsetEvent.Kind.QUEUE_MESSAGE);
+        assertThat(event.buffer().get(ValueLayout.JAVA_LONG, 0)).isEqualTo(i);
+      }
+      assertThat(ws.next(event, Timeout.relative(Duration.ofSeconds(10)))).isEqualTo(Status.OK);
+      assertThat(event.kind()).isEqualTo(WaitsetEvent.Kind.QUEUE_ENDED);
+      assertThat(event.status()).isEqualTo(Status.receive(Status.PEER_DEAD));
+      assertThatThrownBy(() -> ws.watch(key, sender.id())).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("cannot see thread");
+      assertThatThrownBy(() -> ws.watch(7, sender.id())).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("no queue 7");
     } finally {
       owner.close();
     }
