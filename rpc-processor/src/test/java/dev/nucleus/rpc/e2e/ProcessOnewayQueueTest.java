@@ -88,9 +88,10 @@ class ProcessOnewayQueueTest {
   }
 
   @Test
-  @DisplayName("a process sends to an export in the root: its requests in order, as its own thread and pid")
+  @DisplayName("a process sends to an export in the root: its requests in order, as its own thread and pid; killed, its queue is let go")
   void aProcessToTheRoot() throws Exception {
     final TallyServer tally = new TallyServer();
+    final long regions = OnewayQueueTest.mappedRegions();
     try (RpcServer rpc = RpcServer.export(client, Tally_Service.INSTANCE, tally, 1);
         IpcThread me = client.attach("me")) {
       final ProcessSpace agent = kernel.spawnProcessSpace("agent", TallyClientComponent.class, client);
@@ -105,6 +106,11 @@ class ProcessOnewayQueueTest {
       assertThat(oneway.space()).isEqualTo(agent.number()).isEqualTo((int) info[0]);
       assertThat(oneway.thread()).as("the thread that opened the queue, which also calls").isEqualTo(info[1]);
       assertThat(oneway.pid()).isEqualTo(agent.pid()).isEqualTo(info[2]);
+      assertThat(OnewayQueueTest.mappedRegions()).as("the root maps the agent's queue").isEqualTo(regions + 1);
+      agent.kill();
+      assertThat(agent.awaitExit(Duration.ofSeconds(10))).isTrue();
+      assertThat(OnewayQueueTest.waitFor(() -> OnewayQueueTest.mappedRegions() == regions))
+          .as("the export lets the queue of a dead process go, and unmaps it").isTrue();
     }
   }
 

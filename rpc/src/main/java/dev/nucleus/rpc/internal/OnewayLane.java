@@ -106,8 +106,8 @@ public final class OnewayLane implements AutoCloseable {
    * service {@code serviceId}: makes and formats the region, and asks the server to take it
    * (QUEUE_OPEN), bounded by {@code deadline}. Uses {@code reply}'s memory to read a refusal.
    *
-   * @throws RpcException if the server refused the queue or could not be reached, with the phase
-   *     of the QUEUE_OPEN call; nothing of the lane is left behind
+   * @throws RpcException if the server refused the queue or could not be reached: in the send
+   *     phase, as the one-way request was not sent; nothing of the lane is left behind
    */
   static OnewayLane open(IpcThread thread, long server, int serviceId, int slots, long deadline, Frame reply,
       MethodDescriptor method) {
@@ -127,8 +127,9 @@ public final class OnewayLane implements AutoCloseable {
       thread.setMr(2, region.handle());
       final long timeout = Deadlines.toTimeout(deadline);
       final int status = thread.call(server, timeout, timeout);
-      if (status != Status.OK) {
-        throw RpcException.fromStatus(status, method + " (opening the thread's one-way queue)");
+      if (status != Status.OK) { // whatever the phase of QUEUE_OPEN, the one-way request was not sent
+        throw RpcException.fromStatus(Status.send(Status.code(status)), method + " (opening the thread's one-way queue: "
+            + Status.toString(status) + ")");
       }
       final long receiver = accepted(thread, server, reply, method);
       return new OnewayLane(thread, region, OnewayRegionDescriptor.laneOffset(slots), sender, serviceId, receiver);
@@ -169,7 +170,7 @@ public final class OnewayLane implements AutoCloseable {
           method.name() + method.signature() + " (the export serves another service)");
       case Outcome.UNAVAILABLE -> throw new PeerDeadException(RpcException.Phase.SEND, refused + ": "
           + reply.getString());
-      case Outcome.MALFORMED_REQUEST -> throw new MalformedFrameException(refused + ": " + reply.getString(), 0);
+      case Outcome.MALFORMED_REQUEST -> throw new NotDeliveredException(refused + ": " + reply.getString());
       default -> throw new MalformedFrameException(refused + " with outcome " + Outcome.name(outcome), 0);
     }
   }

@@ -21,13 +21,12 @@ import java.lang.invoke.VarHandle;
  *  | client line          |  written by the client only (and CASed 1 to 0 by the server)
  *  +----------------------+  LANE + 128
  *
- *  server line
+ *  lane lines, offsets from LANE
  *     0  HANDLED          u64  requests the server has taken from the queue and finished (handled,
  *                              or dropped as malformed); ENDED (all ones) once it takes no more.
  *                              Written by the server's one-way thread (volatile), read by the client
  *                              (acquire)
- *  client line
- *     0  CLIENT_SLEEPING  u32  1 while the client is, or is about to be, asleep waiting for HANDLED
+ *    64  CLIENT_SLEEPING  u32  1 while the client is, or is about to be, asleep waiting for HANDLED
  *                              to grow; its futex word
  * </pre>
  *
@@ -50,12 +49,10 @@ public final class OnewayRegionDescriptor {
 
   /** A cache line. */
   public static final int LINE = 64;
-  /** Offset of HANDLED in the server line. */
+  /** Offset of HANDLED from LANE: the server line's first word. */
   public static final long HANDLED_OFFSET = 0;
-  /** Offset of the client line after the server line's start. */
-  public static final long CLIENT_LINE_OFFSET = LINE;
-  /** Offset of CLIENT_SLEEPING in the client line. */
-  public static final long CLIENT_SLEEPING_OFFSET = 0;
+  /** Offset of CLIENT_SLEEPING from LANE: the client line's first word. */
+  public static final long CLIENT_SLEEPING_OFFSET = LINE;
   /** Bytes after the queue: the server line and the client line. */
   public static final long LANE_LINES = 2L * LINE;
   /** HANDLED once the server takes no more requests from the queue. */
@@ -104,7 +101,7 @@ public final class OnewayRegionDescriptor {
 
   /** The offset of CLIENT_SLEEPING in the region: the futex word. */
   public static long clientSleepingOffset(long lane) {
-    return lane + CLIENT_LINE_OFFSET + CLIENT_SLEEPING_OFFSET;
+    return lane + CLIENT_SLEEPING_OFFSET;
   }
 
   /** CLIENT_SLEEPING, volatile store (the client announces or ends its sleep). */

@@ -13,7 +13,6 @@ import dev.nucleus.async.QueueMemory;
 import dev.nucleus.async.QueueReceiver;
 import dev.nucleus.async.ReceivedMessage;
 import dev.nucleus.async.Waitset;
-import dev.nucleus.kernel.IpcState;
 import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.MessageTag;
 import dev.nucleus.kernel.SharedRegion;
@@ -58,11 +57,12 @@ import java.util.function.IntPredicate;
  *     answer OK with the one-way thread's id (or the outcome that refused it)
  *   one-way thread:
  *     loop until closing:
- *       waitset.dispatch(up to LIVENESS_NANOS)     messages -&gt; ServerLane.onMessage -&gt; serve
+ *       waitset.dispatch(up to SLICE_NANOS)        messages -&gt; ServerLane.onMessage -&gt; serve
  *       adopt the lanes handed over                 (a waitset is its owner thread's alone)
  *       ended queues: end their lanes; once out of the waitset (rebuilt without them), unmap
- *       every LIVENESS_NANOS: a lane whose client thread the kernel reports DEAD has its sender
- *                              marked dead: the waitset takes what it published, then ends it
+ *     each queue's sender is the client thread that opened it, watched by the waitset
+ *     (Waitset.watch): once the kernel reports that thread ended, the waitset takes what it
+ *     published, then ends the queue
  *     at the end: messages already in the queues are served once (each queue at most one ring),
  *     then every lane ends (clients get PeerDead, send phase) and is unmapped
  *   serve(message): validate the header (length, FRAME_LENGTH, FLAGS, service id, the space is
@@ -74,8 +74,8 @@ import java.util.function.IntPredicate;
  * Why the waitset is rebuilt to drop an ended queue: a waitset keeps every queue it was given
  * (ended ones are only skipped), so a server whose client threads come and go would hold their
  * mappings for ever; queues end rarely (a client thread or binding ends), and a rebuild costs one
- * pass over the live ones. Why {@link #LIVENESS_NANOS} is 50 ms: the kernel's own target for
- * seeing a dead peer is 100 ms, and a check reads the kernel's shared memory once per queue.
+ * pass over the live ones. Why the loop returns from the waitset every {@link #SLICE_NANOS}: to
+ * see {@link #close} even if no pool thread's wake-up reaches it.
  *
  * <p>Thread-safety: {@link #open}, {@link #wake} and {@link #close} are called by the export's
  * pool threads and by whoever closes it; everything else runs on the one-way thread.
@@ -92,8 +92,8 @@ public final class OnewayServer {
   static final long ADOPT_BIT = 1L;
   /** The notification bit that tells the one-way thread to look at its closing flag. */
   static final long STOP_BIT = 2L;
-  /** How often the one-way thread looks for client threads that have ended. */
-  static final long LIVENESS_NANOS = 50_000_000L;
+  /** The longest the one-way thread stays in its waitset before it looks at its closing flag. */
+  static final long SLICE_NANOS = 50_000_000L;
   /** Reply frame memory of the one-way thread's calls: room for a failure's class name and message. */
   private static final int REPLY_BYTES = 4096;
 
@@ -329,9 +329,8 @@ public final class OnewayServer {
   }
 
   private void loop(IpcThread self) {
-    long nextCheck = Timeout.now() + LIVENESS_NANOS;
     while (!closing) {
-      final int r = waitset.dispatch(Timeout.relative(LIVENESS_NANOS));
+      final int r = waitset.dispatch(Timeout.relative(SLICE_NANOS));
       if (r < 0) {
         if (Status.code(-r) != Status.ABORTED || closing) {
           return; // the thread or the space has ended
@@ -341,11 +340,6 @@ public final class OnewayServer {
       adopt();
       if (!retired.isEmpty()) {
         rebuild(self);
-      }
-      final long now = Timeout.now();
-      if (now >= nextCheck) {
-        markDeadSenders();
-        nextCheck = now + LIVENESS_NANOS;
       }
     }
   }
@@ -364,6 +358,11 @@ public final class OnewayServer {
       call.request().reset(requestMemory);
     }
     final int key = waitset.add(lane.receiver, lane);
+    try {
+      waitset.watch(key, lane.callerThread);
+    } catch (IllegalArgumentException e) { // the client thread has ended already
+      lane.receiver.peerDied();
+    }
     if (key >= byKey.length) {
       byKey = Arrays.copyOf(byKey, Math.max(key + 1, byKey.length * 2));
     }
@@ -396,17 +395,6 @@ public final class OnewayServer {
     live.clear();
     for (ServerLane lane : lanes) {
       add(lane);
-    }
-  }
-
-  /** Marks the sender dead of every lane whose client thread the kernel reports ended. */
-  private void markDeadSenders() {
-    for (int i = 0; i < live.size(); i++) {
-      final ServerLane lane = live.get(i);
-      if (!lane.senderMarkedDead && space.ipcState(lane.callerThread).kind() == IpcState.Kind.DEAD) {
-        lane.senderMarkedDead = true;
-        lane.receiver.peerDied();
-      }
     }
   }
 

@@ -4,6 +4,7 @@ import dev.nucleus.async.MessageHandler;
 import dev.nucleus.async.QueueReceiver;
 import dev.nucleus.async.ReceivedMessage;
 import dev.nucleus.kernel.Futex;
+import dev.nucleus.kernel.ThreadId;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -36,8 +37,6 @@ final class ServerLane implements MessageHandler {
   private final OnewayServer server;
   /** Messages taken and finished; published as HANDLED after each. */
   private long handled;
-  /** Whether the client's thread was found dead and the queue's sender marked so. */
-  boolean senderMarkedDead;
   /** Whether the queue has ended: its receiver closed and ENDED published. */
   private boolean ended;
 
@@ -92,6 +91,6 @@ final class ServerLane implements MessageHandler {
 
   @Override
   public String toString() {
-    return "one-way queue of thread " + dev.nucleus.kernel.ThreadId.toString(callerThread) + " (pid " + callerPid + ")";
+    return "one-way queue of thread " + ThreadId.toString(callerThread) + " (pid " + callerPid + ")";
   }
 }
