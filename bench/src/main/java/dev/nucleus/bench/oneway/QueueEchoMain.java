@@ -45,6 +45,7 @@ public final class QueueEchoMain {
       run(parse(args));
     } catch (Throwable t) {
       t.printStackTrace();
+      System.err.println(ChildFailure.reason(t)); // last: the parent quotes the log's tail
       System.err.flush();
       Runtime.getRuntime().halt(1);
     }
