@@ -55,6 +55,7 @@ public final class OneWayRunner {
         progress.accept("skip " + m.name() + ": " + reason);
         continue;
       }
+      progress.accept("[one-way] " + m.name() + ": session started (" + m.description() + ")");
       final long t0 = System.nanoTime();
       try {
         final List<StreamFigures> figures = m.run(schedule, sizes);
