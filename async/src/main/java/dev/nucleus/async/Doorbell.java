@@ -1,5 +1,6 @@
 package dev.nucleus.async;
 
+import dev.nucleus.async.internal.FutexDoorbell;
 import dev.nucleus.async.internal.ParkingDoorbell;
 import dev.nucleus.async.internal.PollingDoorbell;
 import java.lang.foreign.MemorySegment;
@@ -13,8 +14,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Implementations: {@link #inJvm()} (park and unpark, both ends in this JVM),
  * {@link #polling()} (a sleeper that re-reads the word, at any distance, without system calls),
- * and, across processes, a futex on the word (FUTEX_WAIT and FUTEX_WAKE, shared) that the
- * kernel provides. Both ends of a queue must use doorbells that reach each other: the same
+ * and {@link #futex()}, a futex on the word (FUTEX_WAIT and FUTEX_WAKE, shared) that the kernel
+ * provides ({@link dev.nucleus.kernel.Futex}): at any distance, woken at once. Both ends of a queue must use doorbells that reach each other: the same
  * {@link #inJvm()} instance, or any doorbells that watch the word itself.
  *
  * <p>Implementations are thread-safe: any number of threads may sleep on and wake any words.
@@ -65,5 +66,17 @@ public interface Doorbell {
    */
   static Doorbell polling() {
     return PollingDoorbell.INSTANCE;
+  }
+
+  /**
+   * A doorbell at any distance that wakes at once: the kernel's {@link dev.nucleus.kernel.Futex}
+   * on the word (shared, so a wake reaches a sleeper in another process that maps the queue).
+   * Where futexes are not available it sleeps in slices of 1 ms, as
+   * {@link dev.nucleus.kernel.Futex} says. Use it at both ends of a queue in shared memory.
+   *
+   * @return the futex doorbell (stateless, shared)
+   */
+  static Doorbell futex() {
+    return FutexDoorbell.INSTANCE;
   }
 }

@@ -1,6 +1,7 @@
 package dev.nucleus.async;
 
 import dev.nucleus.async.internal.RingSender;
+import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.Status;
 import dev.nucleus.kernel.Timeout;
 import dev.nucleus.kernel.WaitStrategy;
@@ -41,6 +42,29 @@ public interface QueueSender extends AutoCloseable {
    */
   static QueueSender attach(MemorySegment segment, Doorbell doorbell, WaitStrategy strategy) {
     return new RingSender(segment, doorbell, strategy);
+  }
+
+  /**
+   * As {@link #attach(MemorySegment, Doorbell, WaitStrategy)}, for a sender that can also wake a
+   * receiver asleep in a {@link Waitset}: such a receiver sleeps in the kernel and names, in the
+   * queue, one of its space's threads to notify; this sender then notifies it through
+   * {@code notifier} as well as ringing the doorbell. The end is then used only by
+   * {@code notifier}'s owner thread (kernel notifications are sent by their thread's owner). A
+   * receiver that names a thread outside {@code receiverSpace} breaks the protocol: the send that
+   * finds it ends the queue with PROTOCOL_ERROR.
+   *
+   * @param segment the queue's memory
+   * @param doorbell how to wake a receiver that sleeps on its word, and how to sleep
+   * @param strategy how to wait for room
+   * @param notifier the kernel thread this end runs on, whose space has a channel to the receiver's
+   * @param receiverSpace the number of the receiver's space
+   * @return the sender, at position 0 of a fresh queue
+   * @throws IllegalArgumentException if the segment holds no valid queue
+   */
+  static QueueSender attach(MemorySegment segment, Doorbell doorbell, WaitStrategy strategy, IpcThread notifier,
+      int receiverSpace) {
+    return new RingSender(segment, doorbell, strategy, java.util.Objects.requireNonNull(notifier, "notifier"),
+        receiverSpace);
   }
 
   /**

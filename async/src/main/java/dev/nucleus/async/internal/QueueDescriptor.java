@@ -41,6 +41,8 @@ import java.lang.invoke.VarHandle;
  *   128  READ_POSITION      u64  slots the receiver has consumed, published lazily (release)
  *   136  RECEIVER_SLEEPING  u32  1 while the receiver is, or is about to be, asleep waiting for a message
  *   140  RECEIVER_STATE     u32  OPEN, CLOSED, DEAD or FAILED
+ *   144  RECEIVER_NOTIFY    u64  0, or the kernel thread the sender also notifies when it wakes the receiver
+ *   152  RECEIVER_NOTIFY_BITS u64  the notification bits it sets there
  *
  *  slot, SLOT_SIZE bytes
  *     0  PAYLOAD            56 bytes of the message
@@ -104,7 +106,15 @@ public final class QueueDescriptor {
   public static final long READ_POSITION_OFFSET = 2 * LINE;
   public static final long RECEIVER_SLEEPING_OFFSET = READ_POSITION_OFFSET + 8;
   public static final long RECEIVER_STATE_OFFSET = RECEIVER_SLEEPING_OFFSET + 4;
-  public static final long LINE_2_END = RECEIVER_STATE_OFFSET + 4;
+  /**
+   * A receiver that sleeps in a waitset (in the kernel, not on its SLEEPING word) names here the
+   * thread to notify, and in {@link #RECEIVER_NOTIFY_BITS_OFFSET} the bits: written by the receiver
+   * before it first announces a sleep, read by a sender that holds a kernel thread only after its
+   * CAS of RECEIVER_SLEEPING from 1 to 0, and checked to name a thread of the receiver's space.
+   */
+  public static final long RECEIVER_NOTIFY_OFFSET = RECEIVER_STATE_OFFSET + 4;
+  public static final long RECEIVER_NOTIFY_BITS_OFFSET = RECEIVER_NOTIFY_OFFSET + 8;
+  public static final long LINE_2_END = RECEIVER_NOTIFY_BITS_OFFSET + 8;
   /** Where slot 0 starts (the value of the RING_OFFSET field): after line 3, which stays unused. */
   public static final long RING_START = 4 * LINE;
 
@@ -370,5 +380,14 @@ public final class QueueDescriptor {
   /** Compare-and-set of the u32 at {@code offset} (volatile semantics). */
   public static boolean casInt(MemorySegment s, long offset, int expected, int v) {
     return INT.compareAndSet(s, offset, expected, v);
+  }
+
+  /** A volatile load of the u64 at {@code offset} (the RECEIVER_NOTIFY words). */
+  public static long longVolatile(MemorySegment s, long offset) {
+    return (long) LONG.getVolatile(s, offset);
+  }
+
+  public static void setLongVolatile(MemorySegment s, long offset, long v) {
+    LONG.setVolatile(s, offset, v);
   }
 }

@@ -6,7 +6,9 @@ import static dev.nucleus.async.internal.QueueDescriptor.FAILED;
 import static dev.nucleus.async.internal.QueueDescriptor.OPEN;
 
 import dev.nucleus.async.Doorbell;
+import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.Status;
+import dev.nucleus.kernel.ThreadId;
 import dev.nucleus.kernel.Timeout;
 import dev.nucleus.kernel.WaitStrategy;
 import java.lang.foreign.MemorySegment;
@@ -87,6 +89,13 @@ abstract class QueueEnd {
   private final long ownSleeping;
   private final long peerSleeping;
   private final String peerName;
+  /**
+   * The sender's kernel thread, through which it also notifies a receiver that sleeps in a
+   * waitset (RECEIVER_NOTIFY); null for a receiver, or a sender that only rings the doorbell.
+   */
+  private final IpcThread notifier;
+  /** The receiver's space: the only space RECEIVER_NOTIFY may name a thread of. */
+  private final int receiverSpace;
 
   /** OK, or the final status of this end. */
   int status = Status.OK;
@@ -96,6 +105,13 @@ abstract class QueueEnd {
   long deadline;
 
   QueueEnd(MemorySegment segment, Doorbell doorbell, WaitStrategy strategy, boolean sender) {
+    this(segment, doorbell, strategy, sender, null, -1);
+  }
+
+  QueueEnd(MemorySegment segment, Doorbell doorbell, WaitStrategy strategy, boolean sender, IpcThread notifier,
+      int receiverSpace) {
+    this.notifier = notifier;
+    this.receiverSpace = receiverSpace;
     this.segment = Objects.requireNonNull(segment, "segment");
     this.doorbell = Objects.requireNonNull(doorbell, "doorbell");
     this.strategy = Objects.requireNonNull(strategy, "strategy");
@@ -220,7 +236,41 @@ abstract class QueueEnd {
   private void wake(long sleepingWord) {
     if (QueueDescriptor.casInt(segment, sleepingWord, 1, 0)) {
       doorbell.wake(segment, sleepingWord);
+      if (notifier != null) {
+        notifyReceiver();
+      }
     }
+  }
+
+  /**
+   * The sender's wake-up of a receiver that sleeps in the kernel (a waitset): notifies the thread
+   * RECEIVER_NOTIFY names with RECEIVER_NOTIFY_BITS, once that is checked to be a thread of the
+   * receiver's space (a receiver may only have its own threads notified). 0 names nobody. The
+   * notification's status is not this end's business: a receiver that has gone is seen in its state.
+   */
+  private void notifyReceiver() {
+    final long to = QueueDescriptor.longVolatile(segment, QueueDescriptor.RECEIVER_NOTIFY_OFFSET);
+    if (to == 0) {
+      return;
+    }
+    if (!ThreadId.isWellFormed(to) || ThreadId.isEndpoint(to) || ThreadId.space(to) != receiverSpace) {
+      if (status == Status.OK) { // ends the queue as fail() does, without waking again
+        end(Status.PROTOCOL_ERROR, "RECEIVER_NOTIFY is 0x" + Long.toHexString(to) + ", not 0 or a thread of the receiver's space "
+            + receiverSpace);
+        QueueDescriptor.setIntVolatile(segment, ownState, FAILED);
+      }
+      return;
+    }
+    notifier.notifyBits(to, QueueDescriptor.longVolatile(segment, QueueDescriptor.RECEIVER_NOTIFY_BITS_OFFSET));
+  }
+
+  /**
+   * Asks the sender to notify kernel thread {@code thread} with {@code bits} whenever it wakes this
+   * end (a receiver that sleeps in a waitset); 0 withdraws it. Owner thread, before it sleeps.
+   */
+  public final void notifyOnWake(long thread, long bits) {
+    QueueDescriptor.setLongVolatile(segment, QueueDescriptor.RECEIVER_NOTIFY_BITS_OFFSET, bits);
+    QueueDescriptor.setLongVolatile(segment, QueueDescriptor.RECEIVER_NOTIFY_OFFSET, thread);
   }
 
   // --- states ----------------------------------------------------------------------------------

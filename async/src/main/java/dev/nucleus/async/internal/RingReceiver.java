@@ -128,6 +128,15 @@ public final class RingReceiver extends QueueEnd implements QueueReceiver {
     return length;
   }
 
+  /**
+   * Whether an operation would find something now: a message at the next position, a sender that
+   * is no longer OPEN, or a final status. Changes nothing; for a waitset that hands the end to
+   * another thread only when there is work. Owner thread (whoever holds the end now).
+   */
+  public boolean ready() {
+    return status != Status.OK || wakeCondition() || QueueDescriptor.intVolatile(segment, SENDER_STATE_OFFSET) != OPEN;
+  }
+
   @Override
   public int maxPayload() {
     return maxPayload;

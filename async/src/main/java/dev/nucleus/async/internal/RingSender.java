@@ -7,6 +7,7 @@ import dev.nucleus.async.ClaimedMessage;
 import dev.nucleus.async.Doorbell;
 import dev.nucleus.async.QueueSender;
 import dev.nucleus.async.QueueStatus;
+import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.Status;
 import dev.nucleus.kernel.Timeout;
 import dev.nucleus.kernel.WaitStrategy;
@@ -57,7 +58,18 @@ public final class RingSender extends QueueEnd implements QueueSender {
    * @throws IllegalArgumentException if the segment holds no valid queue
    */
   public RingSender(MemorySegment segment, Doorbell doorbell, WaitStrategy strategy) {
-    super(segment, doorbell, strategy, true);
+    this(segment, doorbell, strategy, null, -1);
+  }
+
+  /**
+   * The sender of the queue in {@code segment}, which also wakes a receiver asleep in a waitset by
+   * notifying it through {@code notifier} (null: the doorbell only).
+   *
+   * @throws IllegalArgumentException if the segment holds no valid queue
+   */
+  public RingSender(MemorySegment segment, Doorbell doorbell, WaitStrategy strategy, IpcThread notifier,
+      int receiverSpace) {
+    super(segment, doorbell, strategy, true, notifier, receiverSpace);
     this.claim = new MessageClaim(segment, mask);
   }
 
