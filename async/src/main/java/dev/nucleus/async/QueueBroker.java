@@ -132,8 +132,10 @@ public final class QueueBroker implements AutoCloseable {
   /**
    * The sending end of queue {@code name}, for {@code self}, a thread of the thread space granted
    * it. Hands the end out once; the end has a mapping of its own, unmapped once it is unreachable.
+   * The end wakes a receiver asleep in a {@link Waitset} by notifying it through {@code self}, so
+   * only {@code self}'s owner thread uses it.
    *
-   * @param self the thread that will send
+   * @param self the thread that will send (the end's only user)
    * @param name the queue's name
    * @param strategy how the end waits for room
    * @return the end, at position 0

@@ -63,9 +63,11 @@ public final class QueueClient {
 
   /**
    * Asks the broker for the sending end of queue {@code name} and attaches it: blocks for one
-   * call. The end has a mapping of its own, unmapped once it is unreachable.
+   * call. The end has a mapping of its own, unmapped once it is unreachable. It wakes a receiver
+   * asleep in a {@link Waitset} by notifying it through {@code self}, so only the calling thread
+   * uses it.
    *
-   * @param self the calling thread, which will send
+   * @param self the calling thread, which will send (the end's only user)
    * @param broker the broker's id ({@link #awaitBroker})
    * @param name the queue's name
    * @param strategy how the end waits for room

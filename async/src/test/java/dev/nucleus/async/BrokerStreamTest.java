@@ -130,4 +130,36 @@ class BrokerStreamTest {
     assertThat(sender.status()).isEqualTo(Status.send(Status.PEER_DEAD));
     assertThat(sender.failure()).contains("receiver died");
   }
+
+  @Test
+  @DisplayName("a root receiver asleep in a waitset is woken by the child's messages through kernel notifications,"
+      + " and learns of the child's death")
+  void shouldWakeAWaitsetAcrossProcesses() throws Exception {
+    final long count = 10_000;
+    final ProcessSpace child = system.spawn("sender", system.root, "send-hold", "stream", "BLOCK", "55",
+        Long.toString(count), system.countersPath("stream"));
+    system.broker.create("stream", QueueSide.of(child), QueueSide.of(system.root), SLOTS);
+    final QueueReceiver receiver = system.broker.openReceiver(me, "stream", WaitStrategy.BLOCK);
+    final Payloads payloads = new Payloads(55, receiver.maxPayload(), Payloads.Lengths.FEW_SLOTS);
+    try (Waitset waitset = Waitset.create(me, WaitStrategy.BLOCK)) {
+      // No sleep ends by itself while the messages come: each wake-up is the child's notification.
+      waitset.sleepAtMost(3_600_000_000_000L);
+      final int key = waitset.add(receiver);
+      final WaitsetEvent event = new WaitsetEvent(receiver.maxPayload());
+      for (long seq = 0; seq < count; seq++) {
+        assertThat(waitset.next(event, Streams.GUARD)).as("message %d", seq).isEqualTo(Status.OK);
+        assertThat(event.kind()).isEqualTo(WaitsetEvent.Kind.QUEUE_MESSAGE);
+        assertThat(event.queue()).isEqualTo(key);
+        assertThat(payloads.mismatch(event.payload(), event.length(), seq)).isNull();
+      }
+
+      // The death is marked in the queue, which the waitset looks at once per slice.
+      waitset.sleepAtMost(Waitset.SLICE_NANOS);
+      child.kill();
+      assertThat(waitset.next(event, Streams.GUARD)).isEqualTo(Status.OK);
+      assertThat(event.kind()).isEqualTo(WaitsetEvent.Kind.QUEUE_ENDED);
+      assertThat(event.status()).isEqualTo(Status.receive(Status.PEER_DEAD));
+      assertThat(receiver.failure()).contains("sender died");
+    }
+  }
 }

@@ -12,10 +12,10 @@ import java.lang.foreign.MemorySegment;
  * whatever its distance, and the broker's own wake-up of a survivor use doorbells that reach each
  * other: the ends may be a thread of the root and a process, or two processes.
  *
- * <p>The doorbell is {@link Doorbell#polling()}: it reaches every distance without a wake call.
- * Where the kernel's shared futex is exported, it becomes the futex doorbell (a sleeper woken at
- * once instead of within the polling back-off), and the sender also wakes a receiver asleep in a
- * kernel waitset (it knows the receiver's space, {@code receiverSpace}).
+ * <p>The doorbell is {@link Doorbell#futex()}: the kernel's shared futex on the sleeper's word,
+ * which reaches every distance and wakes at once. The sender also holds its kernel thread and the
+ * receiver's space, so that it wakes a receiver asleep in a {@link dev.nucleus.async.Waitset} by
+ * kernel notification (docs/queue-wire.md, section 5); such a sender is used by that thread only.
  *
  * <p>Stateless and thread-safe.
  */
@@ -25,21 +25,21 @@ public final class BrokerEnds {
 
   /** The doorbell of every end of a broker-made queue, and of the broker's wake-up of a survivor. */
   public static Doorbell doorbell() {
-    return Doorbell.polling();
+    return Doorbell.futex();
   }
 
   /**
    * The sending end of the queue in {@code segment}, for {@code self}'s thread.
    *
    * @param segment the queue's memory, mapped for this end
-   * @param self the thread that will send (it may notify the receiver)
+   * @param self the thread that will send, and the only one that may use the end (it notifies a
+   *     receiver asleep in a waitset)
    * @param receiverSpace the space number of the receiving end
    * @param strategy how to wait for room
    * @throws IllegalArgumentException if the segment holds no valid queue
    */
   public static QueueSender sender(MemorySegment segment, IpcThread self, int receiverSpace, WaitStrategy strategy) {
-    java.util.Objects.requireNonNull(self, "self");
-    return QueueSender.attach(segment, doorbell(), strategy);
+    return QueueSender.attach(segment, doorbell(), strategy, self, receiverSpace);
   }
 
   /**
