@@ -139,7 +139,7 @@ final class HandoutServer {
       self.reply();
       return;
     }
-    HandoutMessage.putGranted(self, d.handle(), d.bytes(), g.slots, g.peerSpace(sendingEnd));
+    HandoutMessage.putGranted(self, d.handle(), d.bytes(), g.slots, g.peerSpace(sendingEnd), g.token);
     if (self.reply() != Status.OK) {
       broker.takeBack(g, sendingEnd);
     }

@@ -10,6 +10,8 @@ import dev.nucleus.kernel.Space;
 import dev.nucleus.kernel.WaitStrategy;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -62,6 +64,9 @@ public final class QueueBroker implements AutoCloseable {
     }
   }
 
+  /** Where the regions' tokens come from. */
+  private static final SecureRandom TOKENS = new SecureRandom();
+
   private final Kernel kernel;
   private final Object lock = new Object();
   /** Guarded by lock: the queues whose region the broker holds, by name. */
@@ -107,7 +112,8 @@ public final class QueueBroker implements AutoCloseable {
    */
   public void create(String name, QueueSide sender, QueueSide receiver, int slots) {
     HandoutMessage.checkName(Objects.requireNonNull(name, "name"));
-    final long bytes = QueueMemory.bytesFor(slots);
+    QueueMemory.bytesFor(slots); // checks the count
+    final long bytes = HandoutMessage.regionBytes(slots);
     checkSide(Objects.requireNonNull(sender, "sender"), "sender");
     checkSide(Objects.requireNonNull(receiver, "receiver"), "receiver");
     synchronized (lock) {
@@ -118,13 +124,15 @@ public final class QueueBroker implements AutoCloseable {
       serveProcess(sender);
       serveProcess(receiver);
       final SharedRegion region = SharedRegion.create(bytes);
+      final long token = TOKENS.nextLong();
       try {
         QueueMemory.format(region.segment(), slots);
+        region.segment().set(ValueLayout.JAVA_LONG, HandoutMessage.tokenOffset(slots), token);
       } catch (RuntimeException e) {
         region.close();
         throw e;
       }
-      grants.put(name, new QueueGrant(name, sender, receiver, slots, region));
+      grants.put(name, new QueueGrant(name, sender, receiver, slots, region, token));
     }
     LockSupport.unpark(watcher);
   }
@@ -228,8 +236,10 @@ public final class QueueBroker implements AutoCloseable {
       }
       final QueueGrant g = d.grant();
       try {
-        final MemorySegment memory = SharedRegion.map(g.region.handle(), 0, g.region.segment().byteSize(), Arena.ofAuto());
-        return new Opened(memory, g.peerSpace(sendingEnd));
+        // Under the lock: the region cannot be freed, nor its descriptor reused, meanwhile.
+        final MemorySegment region = SharedRegion.map(g.region.handle(), 0, g.region.segment().byteSize(),
+            Arena.ofAuto());
+        return new Opened(region.asSlice(0, QueueMemory.bytesFor(g.slots)), g.peerSpace(sendingEnd));
       } catch (RuntimeException e) {
         g.takeBack(sendingEnd);
         throw e;

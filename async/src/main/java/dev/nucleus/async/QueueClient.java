@@ -13,6 +13,7 @@ import dev.nucleus.kernel.Timeout;
 import dev.nucleus.kernel.WaitStrategy;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
@@ -74,7 +75,9 @@ public final class QueueClient {
    * @return the end, at position 0
    * @throws QueueHandoutException NOT_PERMITTED if the queue does not grant its sending end to
    *     this space, or it was handed out already; CLOSED if the broker has closed; the IPC status
-   *     if the call failed; PROTOCOL_ERROR for a reply no broker sends (the message says what)
+   *     if the call failed; STALE_ID if the queue was freed before this process could map it (its
+   *     other side ended meanwhile); PROTOCOL_ERROR for a reply no broker sends (the message says
+   *     what)
    * @throws IllegalArgumentException if the name is malformed (1 to 48 bytes of UTF-8, no NUL)
    */
   public static QueueSender openSender(IpcThread self, long broker, String name, WaitStrategy strategy) {
@@ -136,30 +139,39 @@ public final class QueueClient {
     final long bytes = self.mr(HandoutMessage.BYTES_MR);
     final long slots = self.mr(HandoutMessage.SLOTS_MR);
     final long peerSpace = self.mr(HandoutMessage.PEER_SPACE_MR);
+    final long token = self.mr(HandoutMessage.TOKEN_MR);
     if (!QueueDescriptor.isValidSlotCount(slots)) {
       throw malformed(end, "a grant of " + slots + " slots, not a power of two in [" + QueueMemory.MIN_SLOTS + ", "
           + QueueMemory.MAX_SLOTS + "]");
     }
-    if (bytes != QueueMemory.bytesFor((int) slots)) {
-      throw malformed(end, "a grant of " + bytes + " bytes for " + slots + " slots, not " + QueueMemory.bytesFor((int) slots));
+    final long expected = HandoutMessage.regionBytes((int) slots);
+    if (bytes != expected) {
+      throw malformed(end, "a grant of " + bytes + " bytes for " + slots + " slots, not " + expected);
     }
     if (peerSpace < 1 || peerSpace > ThreadId.MAX_SPACE) {
       throw malformed(end, "a grant whose other end is in space " + peerSpace);
     }
-    final MemorySegment memory;
+    final MemorySegment region;
     try {
-      memory = SharedRegion.map(handle, self.senderPid(), bytes, Arena.ofAuto());
+      region = SharedRegion.map(handle, self.senderPid(), bytes, Arena.ofAuto());
     } catch (IllegalArgumentException e) {
       throw malformed(end, "a region this process cannot map (" + e.getMessage() + ")", e);
     }
-    final int found;
+    final long found = region.get(ValueLayout.JAVA_LONG, HandoutMessage.tokenOffset((int) slots));
+    if (found != token) {
+      throw new QueueHandoutException(Status.STALE_ID, end + ": the region the grant names has gone (its descriptor"
+          + " names another region now, token 0x" + Long.toHexString(found) + " where the grant says 0x"
+          + Long.toHexString(token) + "): the queue was freed before this process mapped it");
+    }
+    final MemorySegment memory = region.asSlice(0, QueueMemory.bytesFor((int) slots));
+    final int header;
     try {
-      found = QueueDescriptor.validate(memory);
+      header = QueueDescriptor.validate(memory);
     } catch (IllegalArgumentException e) {
       throw malformed(end, "a region that holds no queue (" + e.getMessage() + ")", e);
     }
-    if (found != slots) {
-      throw malformed(end, "a queue of " + found + " slots, where the grant says " + slots);
+    if (header != slots) {
+      throw malformed(end, "a queue of " + header + " slots, where the grant says " + slots);
     }
     return new Granted(memory, (int) peerSpace);
   }

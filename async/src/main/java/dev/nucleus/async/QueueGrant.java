@@ -7,7 +7,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The broker's record of one queue: its name, its two sides, its memory (a region the broker
- * created, formatted and keeps mapped), which ends it has handed out and which sides have died.
+ * created, formatted and keeps mapped: the queue, then a line holding the region's token), which
+ * ends it has handed out and which sides have died.
  *
  * <p>When the broker may free the region: once no end is still to be handed out (each was
  * handed out, or its side died) and one side has <em>ended</em> (died, or its STATE word no longer
@@ -28,10 +29,13 @@ final class QueueGrant {
   final QueueSide receiver;
   final int slots;
   final SharedRegion region;
+  /** The random word after the queue in its region, which names the region in a grant. */
+  final long token;
   private final boolean[] handedOut = new boolean[2];
   private final boolean[] dead = new boolean[2];
 
-  QueueGrant(String name, QueueSide sender, QueueSide receiver, int slots, SharedRegion region) {
+  QueueGrant(String name, QueueSide sender, QueueSide receiver, int slots, SharedRegion region, long token) {
+    this.token = token;
     this.name = name;
     this.sender = sender;
     this.receiver = receiver;
@@ -62,8 +66,9 @@ final class QueueGrant {
     handedOut[index(sendingEnd)] = false;
   }
 
+  /** The broker's mapping of the queue (the region less its token line). */
   MemorySegment memory() {
-    return region.segment();
+    return region.segment().asSlice(0, QueueMemory.bytesFor(slots));
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.nucleus.kernel.Space;
 import dev.nucleus.kernel.Status;
 import dev.nucleus.kernel.Timeout;
 import dev.nucleus.kernel.WaitStrategy;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.Test;
 @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
 @DisplayName("A queue client, given the broker's reply")
 class QueueClientReplyTest {
+
+  private static final long TOKEN = 0x5EED_0F_7E57L;
 
   private Kernel kernel;
   private Space space;
@@ -65,8 +68,8 @@ class QueueClientReplyTest {
   @Test
   @DisplayName("attaches the end a well-formed grant names")
   void shouldAttachAGrantedEnd() throws Exception {
-    try (SharedRegion region = queueRegion(16, 16)) {
-      answer(t -> HandoutMessage.putGranted(t, region.handle(), QueueMemory.bytesFor(16), 16, 7));
+    try (SharedRegion region = queueRegion(16, 16, TOKEN)) {
+      answer(t -> HandoutMessage.putGranted(t, region.handle(), HandoutMessage.regionBytes(16), 16, 7, TOKEN));
       final QueueSender sender = QueueClient.openSender(me, fake, "q", WaitStrategy.SPIN);
       assertThat(sender.maxPayload()).isEqualTo(QueueMemory.maxPayload(16));
       assertThat(sender.offer(QueueBrokerTest.word(1), 0, 8)).isEqualTo(Status.OK);
@@ -100,28 +103,42 @@ class QueueClientReplyTest {
   @Test
   @DisplayName("refuses replies no broker sends, naming what is wrong")
   void shouldRefuseMalformedReplies() throws Exception {
-    try (SharedRegion region = queueRegion(16, 16); SharedRegion blank = SharedRegion.create(QueueMemory.bytesFor(16));
-        SharedRegion smaller = queueRegion(32, 16)) {
-      final long bytes = QueueMemory.bytesFor(16);
+    try (SharedRegion region = queueRegion(16, 16, TOKEN); SharedRegion blank = queueRegion(16, 0, TOKEN);
+        SharedRegion smaller = queueRegion(32, 16, TOKEN)) {
+      final long bytes = HandoutMessage.regionBytes(16);
       final long pid = ProcessHandle.current().pid();
-      refused(t -> t.setTag(MessageTag.of(Status.OK, 3)), "not 4 words");
+      refused(t -> t.setTag(MessageTag.of(Status.OK, 4)), "not 5 words");
       refused(t -> HandoutMessage.putRefused(t, 99, HandoutMessage.REASON_NOT_GRANTED), "a refusal");
       refused(t -> HandoutMessage.putRefused(t, Status.NOT_PERMITTED, 17), "with reason 17");
       refused(t -> HandoutMessage.putRefused(t, Status.CLOSED, HandoutMessage.REASON_NOT_GRANTED), "a refusal");
-      refused(t -> HandoutMessage.putGranted(t, region.handle(), bytes, 12, 7), "12 slots");
-      refused(t -> HandoutMessage.putGranted(t, region.handle(), bytes - 64, 16, 7), "bytes for 16 slots");
-      refused(t -> HandoutMessage.putGranted(t, region.handle(), bytes, 16, 0), "in space 0");
+      refused(t -> HandoutMessage.putGranted(t, region.handle(), bytes, 12, 7, TOKEN), "12 slots");
+      refused(t -> HandoutMessage.putGranted(t, region.handle(), bytes - 64, 16, 7, TOKEN), "bytes for 16 slots");
+      refused(t -> HandoutMessage.putGranted(t, region.handle(), bytes, 16, 0, TOKEN), "in space 0");
       refused(t -> {
-        HandoutMessage.putGranted(t, region.handle(), bytes, 16, 7);
+        HandoutMessage.putGranted(t, region.handle(), bytes, 16, 7, TOKEN);
         t.setMr(HandoutMessage.PEER_SPACE_MR, 1L << 40);
       }, "in space " + (1L << 40));
-      refused(t -> HandoutMessage.putGranted(t, (pid + 1) << 32 | (region.handle() & 0xFFFF_FFFFL), bytes, 16, 7),
-          "cannot map");
-      refused(t -> HandoutMessage.putGranted(t, pid << 32 | 0x7FFF_FFF0L, bytes, 16, 7), "cannot map");
-      refused(t -> HandoutMessage.putGranted(t, blank.handle(), bytes, 16, 7), "holds no queue");
-      refused(t -> HandoutMessage.putGranted(t, smaller.handle(), QueueMemory.bytesFor(32), 32, 7),
+      refused(t -> HandoutMessage.putGranted(t, (pid + 1) << 32 | (region.handle() & 0xFFFF_FFFFL), bytes, 16, 7,
+          TOKEN), "cannot map");
+      refused(t -> HandoutMessage.putGranted(t, pid << 32 | 0x7FFF_FFF0L, bytes, 16, 7, TOKEN), "cannot map");
+      refused(t -> HandoutMessage.putGranted(t, blank.handle(), bytes, 16, 7, TOKEN), "holds no queue");
+      refused(t -> HandoutMessage.putGranted(t, smaller.handle(), HandoutMessage.regionBytes(32), 32, 7, TOKEN),
           "16 slots, where the grant says 32");
-      refused(t -> HandoutMessage.putGranted(t, region.handle(), QueueMemory.bytesFor(32), 32, 7), "cannot map");
+      refused(t -> HandoutMessage.putGranted(t, region.handle(), HandoutMessage.regionBytes(32), 32, 7, TOKEN),
+          "cannot map");
+    }
+  }
+
+  @Test
+  @DisplayName("refuses a region whose token is not the grant's: the descriptor names another region now")
+  void shouldRefuseARegionOfAnotherToken() {
+    try (SharedRegion region = queueRegion(16, 16, TOKEN)) {
+      answer(t -> HandoutMessage.putGranted(t, region.handle(), HandoutMessage.regionBytes(16), 16, 7, TOKEN + 1));
+      assertThatThrownBy(() -> QueueClient.openReceiver(me, fake, "q", WaitStrategy.SPIN))
+          .isInstanceOfSatisfying(QueueHandoutException.class, e -> {
+            assertThat(e.status()).isEqualTo(Status.STALE_ID);
+            assertThat(e.getMessage()).contains("has gone", "freed before this process mapped it");
+          });
     }
   }
 
@@ -146,10 +163,16 @@ class QueueClientReplyTest {
     });
   }
 
-  /** A region of {@code bytesFor(size)} bytes holding a queue of {@code slots} slots. */
-  private static SharedRegion queueRegion(int size, int slots) {
-    final SharedRegion r = SharedRegion.create(QueueMemory.bytesFor(size));
-    QueueMemory.format(r.segment(), slots);
+  /**
+   * A region laid out for a queue of {@code size} slots (the queue, then the token line) holding
+   * a queue of {@code slots} slots (0: none) and {@code token}.
+   */
+  private static SharedRegion queueRegion(int size, int slots, long token) {
+    final SharedRegion r = SharedRegion.create(HandoutMessage.regionBytes(size));
+    if (slots > 0) {
+      QueueMemory.format(r.segment(), slots);
+    }
+    r.segment().set(ValueLayout.JAVA_LONG, HandoutMessage.tokenOffset(size), token);
     return r;
   }
 }

@@ -20,11 +20,17 @@ import java.nio.charset.StandardCharsets;
  *            untyped 1 + ceil(length / 8)                on OK, else ERROR_WORDS
  *  MR1  NAME_LENGTH_MR  u64 length, 1..48      on OK:
  *  MR2  NAME_MR         the name's UTF-8       MR1  HANDLE_MR      u64 the region's handle (pid &lt;&lt; 32 | fd)
- *  ..                   bytes, 8 per word,     MR2  BYTES_MR       u64 the region's size, = TOTAL_SIZE
+ *  ..                   bytes, 8 per word,     MR2  BYTES_MR       u64 the region's size, regionBytes(SLOT_COUNT)
  *  MR7                  little-endian; the     MR3  SLOTS_MR       u64 the queue's SLOT_COUNT
  *                       unused bytes 0         MR4  PEER_SPACE_MR  u64 the other end's space number
+ *                                              MR5  TOKEN_MR       u64 the region's token
  *                                              else:
  *                                              MR1  REASON_MR      u64 a REASON_ code
+ *
+ *  region: the queue (TOTAL_SIZE bytes, docs/queue-wire.md) from offset 0, then one line whose
+ *  first word, at tokenOffset(SLOT_COUNT) = TOTAL_SIZE, is the token: a random u64 that names
+ *  this region, so that a descriptor number the root has meanwhile given to another region (the
+ *  queue was freed before the client mapped it) is not taken for the queue.
  * </pre>
  *
  * A name of at most {@link #MAX_NAME_BYTES} bytes keeps the request within the eight registers
@@ -53,8 +59,12 @@ public final class HandoutMessage {
   public static final int SLOTS_MR = 3;
   /** Reply on OK: the space number of the queue's other end. */
   public static final int PEER_SPACE_MR = 4;
+  /** Reply on OK: the region's token. */
+  public static final int TOKEN_MR = 5;
   /** Untyped words of an OK reply. */
-  public static final int OK_WORDS = 4;
+  public static final int OK_WORDS = 5;
+  /** Bytes after the queue in its region: the token's line. */
+  public static final int TOKEN_LINE = 64;
   /** Reply on an error: why. */
   public static final int REASON_MR = 1;
   /** Untyped words of an error reply. */
@@ -148,13 +158,24 @@ public final class HandoutMessage {
     }
   }
 
+  /** Bytes of the region of a queue of {@code slots} slots (a valid count): the queue, then the token's line. */
+  public static long regionBytes(int slots) {
+    return QueueDescriptor.totalSize(slots) + TOKEN_LINE;
+  }
+
+  /** Where the token lies in the region of a queue of {@code slots} slots: right after the queue. */
+  public static long tokenOffset(int slots) {
+    return QueueDescriptor.totalSize(slots);
+  }
+
   /** Writes an OK reply into the registers. */
-  public static void putGranted(IpcThread t, long handle, long bytes, int slots, int peerSpace) {
+  public static void putGranted(IpcThread t, long handle, long bytes, int slots, int peerSpace, long token) {
     t.setTag(MessageTag.of(Status.OK, OK_WORDS));
     t.setMr(HANDLE_MR, handle);
     t.setMr(BYTES_MR, bytes);
     t.setMr(SLOTS_MR, slots);
     t.setMr(PEER_SPACE_MR, peerSpace);
+    t.setMr(TOKEN_MR, token);
   }
 
   /** Writes an error reply into the registers: {@code code} a Status code without phase. */
