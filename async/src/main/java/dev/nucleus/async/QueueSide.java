@@ -83,11 +83,6 @@ public final class QueueSide {
     return process;
   }
 
-  /** Whether this side and {@code other} are the same space. */
-  boolean sameSpace(QueueSide other) {
-    return thread != null ? thread == other.thread : process == other.process;
-  }
-
   @Override
   public String toString() {
     return thread != null ? thread.toString() : process.toString();

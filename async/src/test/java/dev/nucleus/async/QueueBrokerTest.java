@@ -155,6 +155,19 @@ class QueueBrokerTest {
   }
 
   @Test
+  @DisplayName("a kernel closed before the broker ends every side: the ends learn it, and the broker still closes"
+      + " cleanly")
+  void shouldCloseAfterItsKernel() throws Exception {
+    broker.create("q", QueueSide.of(a), QueueSide.of(b), 4);
+    final QueueReceiver receiver = broker.openReceiver(inB, "q", WaitStrategy.BLOCK);
+    kernel.close();
+    assertThat(receiver.receive(m -> { }, Streams.GUARD)).as("the sender's space ended with the kernel")
+        .isEqualTo(Status.receive(Status.PEER_DEAD));
+    broker.close();
+    assertThat(broker.queues()).isEmpty();
+  }
+
+  @Test
   @DisplayName("an end goes to a thread of the space granted it, once; anything else is NOT_PERMITTED")
   void shouldHandEachEndOnceToItsSpace() {
     broker.create("q", QueueSide.of(a), QueueSide.of(b), 4);
