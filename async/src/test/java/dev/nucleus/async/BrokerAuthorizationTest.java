@@ -48,7 +48,7 @@ class BrokerAuthorizationTest {
   @AfterEach
   void stop() throws Exception {
     me.close();
-    system.close();
+    system.stop();
   }
 
   @Test

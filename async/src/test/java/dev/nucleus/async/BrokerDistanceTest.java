@@ -84,7 +84,7 @@ class BrokerDistanceTest {
 
   @AfterEach
   void stop() throws Exception {
-    system.close();
+    system.stop();
   }
 
   @ParameterizedTest(name = "from a {0} space to a {1} space; the {2} dies")

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * killed, the broker and the kernel closed, and a check that this JVM left nothing behind: no
  * region descriptor, no file of its own in {@code /dev/shm}, no counters directory.
  */
-final class BrokerFixture implements AutoCloseable {
+final class BrokerFixture {
 
   /** How long a child JVM may take to start and ask for its end. */
   static final Duration STARTUP = Duration.ofSeconds(60);
@@ -58,12 +58,6 @@ final class BrokerFixture implements AutoCloseable {
     return dir.resolve(name + ".counters").toString();
   }
 
-  /** Closes {@code c} at the end of the test, before the checks. */
-  <T extends AutoCloseable> T closeLater(T c) {
-    toClose.add(c);
-    return c;
-  }
-
   /** Waits (polling every millisecond, up to 60 s) until {@code condition} holds; fails naming {@code what}. */
   static void await(String what, BooleanSupplier condition) throws InterruptedException {
     final long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -81,8 +75,8 @@ final class BrokerFixture implements AutoCloseable {
     return p.exitCode();
   }
 
-  @Override
-  public void close() throws Exception {
+  /** Kills the children, closes the broker and the kernel, removes the directory, and checks that nothing is left. */
+  void stop() throws Exception {
     final List<ProcessSpace> children = kernel.processSpaces();
     try {
       for (ProcessSpace p : children) {

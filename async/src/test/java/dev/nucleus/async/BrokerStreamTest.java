@@ -43,7 +43,7 @@ class BrokerStreamTest {
   @AfterEach
   void stop() throws Exception {
     me.close();
-    system.close();
+    system.stop();
   }
 
   @Test
