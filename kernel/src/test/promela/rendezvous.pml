@@ -21,13 +21,15 @@
  *   KILL_SERVER   the kernel ends S (its space ends) at any moment
  *   KILL_CLIENT   the kernel ends C2 at any moment
  *   CRASH_CLIENT  C2's process dies at any moment (kill -9); the survivor does protocol.md 10.4
- *   NO_SLICE      no sleep ends by the 50 ms slice, not even after a death (finding 2)
+ *   NO_SLICE      no sleep ends by the 50 ms slice, not even after a death (finding 2, fixed:
+ *                 the sleep's re-check reads the partner's OWNER)
  *   CHECK_DEAD_TERMINAL  assert that nobody moves a port out of DEAD (finding 1)
  * Mutations (each must make SPIN report an error; docs/model.md):
  *   BUG_NO_WAKE            deliver never wakes the receiver
  *   BUG_NO_RECHECK         the receiver does not re-read LENGTH after publishing RECEIVING
  *   BUG_ANNOUNCE_LATE      the sleeper re-checks before it announces SLEEPING
  *   BUG_WAKE_KEEPS_WORD    the waker does not store SLEEPING := 0 before FUTEX_WAKE
+ *   BUG_NO_PARTNER_RECHECK the sleep's re-check does not read the partner's OWNER (finding 2 again)
  *   BUG_CLAIM_BY_STORE     the claim is a check then a store instead of one CAS
  *   BUG_WRONG_PHASE        a call that gives up waiting for its reply reports the SEND phase
  */
@@ -322,6 +324,14 @@ inline sleep() {
   :: park && MAY_ABORT -> atomic { park = (abort_ep[me] != epoch) }
   :: else
   fi;
+#ifndef BUG_NO_PARTNER_RECHECK
+  /* PortWait.partnerStillThere: a client's partner is S; its OWNER := NIL comes before the
+     kernel's wakeAllSleepers, so this load and that store form a Dekker pair (finding 2, fixed) */
+  if
+  :: park && me != S -> atomic { park = (owner[S] != NIL) }
+  :: else
+  fi;
+#endif
 #else
   atomic { park = (state[me] == observed) }
   if

@@ -73,7 +73,7 @@ public class NotificationLinearizabilityTest {
   }
 
   @Test
-  @Timeout(60)
+  @Timeout(240) // a hang guard: on a loaded 2-CPU machine the search has taken over 60 s
   @DisplayName("in model checking, where Lincheck can switch threads only between the kernel's segment accesses")
   void modelChecking() {
     instances = 0;
@@ -84,7 +84,7 @@ public class NotificationLinearizabilityTest {
   }
 
   @Test
-  @Timeout(60)
+  @Timeout(240) // a hang guard: on a loaded 2-CPU machine the search has taken over 60 s
   @DisplayName("in stress mode, on real threads")
   void stress() {
     instances = 0;

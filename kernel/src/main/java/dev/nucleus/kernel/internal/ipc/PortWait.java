@@ -147,14 +147,26 @@ final class PortWait extends WaitLoop {
     final long me = self.tcb;
     final long st = observed;
     final int code = code(st);
-    // Announce, re-check, park (see Sleeper). CLAIMED and TAKEN end without us.
+    // Announce, re-check, park (see Sleeper). CLAIMED and TAKEN end without us. The re-check
+    // reads the partner's OWNER too: the end of a partner stores OWNER := NIL (volatile) and then
+    // wakes every sleeper, so this store of SLEEPING and that load form a Dekker pair, and a
+    // partner's death is seen at once, not at the next slice (docs/model.md, finding 2).
     setIntVolatile(s, me, SLEEPING_OFFSET, 1);
     if (stateVolatile(s, me) == st && getLongVolatile(s, me, ABORT_EPOCH_OFFSET) != epoch
-        && !(self.acceptNotify && table.notificationPending(me))) {
+        && !(self.acceptNotify && table.notificationPending(me)) && partnerStillThere(st)) {
       table.sleeper().park(self.index, code == SENDING ? sendDeadline
           : code == WAIT_REPLY || code == RECEIVING ? receiveDeadline : Long.MAX_VALUE);
     }
     setIntPlain(s, me, SLEEPING_OFFSET, 0);
+  }
+
+  /** Whether the partner this wait depends on still owns its point (true where there is none to lose). */
+  private boolean partnerStillThere(long st) {
+    final int code = code(st);
+    if (code == SENDING) {
+      return table.alive(getLongPlain(tcbs, self.tcb, PARTNER_OFFSET));
+    }
+    return code != WAIT_REPLY && code != RECEIVING || partnerAlive(st);
   }
 
   /** Abort, deadline and liveness checks while SENDING; a status, or WAITING to go on. */
