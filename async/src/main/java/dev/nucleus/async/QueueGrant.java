@@ -14,11 +14,11 @@ import java.lang.foreign.MemorySegment;
  * handed out, or its side died) and one side has <em>ended</em> (died, or its STATE word no longer
  * reads OPEN: its owner closed it or gave it up). The other side then needs nothing more of the
  * broker: it learns the end from the queue's memory, through its own mapping, which keeps the
- * memory for as long as it holds it. (An end that ended with PEER_DEAD and was then closed leaves
- * its STATE OPEN, so the broker cannot wait for both STATE words.) An end still to be handed out to
- * a live side keeps the region, so a peer that writes the other side's STATE cannot keep that side
- * from getting its end; it can only end its own queue early, which it could anyway by not
- * reading.
+ * memory for as long as it holds it. (The broker does not wait for both STATE words: an end whose
+ * peer has gone may never be closed, kept by its owner or dropped unclosed.) An end still to be
+ * handed out to a live side keeps the region, so a peer that writes the other side's STATE cannot
+ * keep that side from getting its end; it can only end its own queue early, which it could anyway
+ * by not reading.
  *
  * <p>Not thread-safe: every method runs under the broker's lock.
  */
