@@ -22,9 +22,11 @@
  * SEND_TIMEOUTS, and the queue has no sleep slice, so a lost wake-up is a process blocked for
  * ever: an invalid end state.
  *
- * Finding 1 (docs/ring-model.md): with SEND_MARKED_DEAD and without SEND_TIMEOUTS, the sender
- * waits for room for ever: the receiver's close after PEER_DEAD stores nothing (QueueEnd.closeEnd),
- * so the sender, still running, is never told. FIX_CLOSE_STORES_STATE is the proposed fix.
+ * Finding 1 (docs/ring-model.md, fixed): with SEND_MARKED_DEAD and without SEND_TIMEOUTS, the
+ * sender waited for room for ever: the receiver's close after PEER_DEAD stored nothing
+ * (QueueEnd.closeEnd), so the sender, still running, was never told. Now a close moves the end's
+ * STATE from OPEN to CLOSED whatever its status, and wakes the peer; BUG_CLOSE_STORES_NOTHING
+ * puts the bug back.
  *
  * Scenarios (-D at `spin -a`):
  *   SC=n          slots (2 or 4; default 4); M=n messages (default 4)
@@ -41,9 +43,8 @@
  *   SEND_MARKED_DEAD  the watcher marks the sender DEAD while it still runs (its space ended under
  *                 a send); the receiver takes everything published before the mark, then
  *                 PEER_DEAD, then closes its end
- *   FIX_CLOSE_STORES_STATE  an end closed after it ended with PEER_DEAD still stores CLOSED and
- *                 wakes its peer (the fix proposed for finding 1, docs/ring-model.md)
  * Mutations (each must make SPIN report an error):
+ *   BUG_CLOSE_STORES_NOTHING an end closed after PEER_DEAD leaves its STATE OPEN (finding 1)
  *   BUG_RECV_ANNOUNCE_LATE  RECEIVER_SLEEPING := 1 by a release store: the re-check passes it
  *   BUG_SEND_ANNOUNCE_LATE  SENDER_SLEEPING := 1 by a release store: the re-check passes it
  *   BUG_COMMIT_RELEASE      the first stamp by a release store: the load of RECEIVER_SLEEPING passes it
@@ -412,8 +413,9 @@ inline peer_check(res) {
      :: res == NOTHING ->
         /* PEER_DEAD: everything the sender published before its state left OPEN has been taken */
         atomic { assert(s_state != OPEN && nrecv >= npub_end); r_gone = 1 };
-        /* the caller closes its end: closeEnd stores nothing once the end has ended (finding 1) */
-#ifdef FIX_CLOSE_STORES_STATE
+        /* the caller closes its end: closeEnd moves STATE from OPEN to CLOSED whatever the end's
+           status, and wakes the peer (finding 1, fixed) */
+#ifndef BUG_CLOSE_STORES_NOTHING
         atomic {
           if
           :: r_state == OPEN -> r_state = CLOSED

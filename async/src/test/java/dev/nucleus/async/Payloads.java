@@ -27,7 +27,9 @@ final class Payloads {
     /** Any length from 0 to the maximum, most of them short, some long. */
     MIXED,
     /** The largest message, always: every send takes half the ring. */
-    LARGEST
+    LARGEST,
+    /** 1 to 168 bytes: one to three slots, each about as often. */
+    FEW_SLOTS
   }
 
   Payloads(long seed, int maxLength, Lengths lengths) {
@@ -47,6 +49,7 @@ final class Payloads {
         // three in four fit one slot (0..56 bytes); the rest any length up to the maximum
         yield (r & 3) != 0 ? (int) ((r >>> 2) % (Math.min(56, maxLength) + 1)) : (int) ((r >>> 2) % (maxLength + 1L));
       }
+      case FEW_SLOTS -> 1 + (int) ((mix(seed ^ (seq * 0x632B_E59B_D9B4_E019L)) >>> 1) % Math.min(3 * 56, maxLength));
     };
   }
 

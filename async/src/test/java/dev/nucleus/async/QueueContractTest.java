@@ -458,4 +458,20 @@ class QueueContractTest {
   private static long readPosition(TestQueue q) {
     return q.memory.get(ValueLayout.JAVA_LONG, QueueDescriptor.READ_POSITION_OFFSET);
   }
+
+  @Test
+  @DisplayName("a receiver closed after PEER_DEAD still tells a sender that runs on (ring model, finding 1)")
+  void shouldTellASenderMarkedDeadThatTheReceiverClosed() throws Exception {
+    try (TestQueue q = new TestQueue(2, WaitStrategy.BLOCK, WaitStrategy.BLOCK); Arena scratch = Arena.ofShared()) {
+      final MemorySegment word = scratch.allocate(8);
+      q.receiver.peerDied(); // a watcher's mark: the sender's space ended, but its thread is still in a send
+      assertThat(q.receiver.receive(word, 0, 8, Timeout.ZERO)).isEqualTo(-Status.receive(Status.PEER_DEAD));
+      assertThat(q.sender.offer(word, 0, 8)).isEqualTo(Status.OK);
+      assertThat(q.sender.offer(word, 0, 8)).isEqualTo(Status.OK);
+      final CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(
+          () -> q.sender.send(word, 0, 8, Timeout.NEVER)); // the ring is full: it waits for room
+      q.receiver.close();
+      assertThat(waiting.get(30, TimeUnit.SECONDS)).as("the waiting send").isEqualTo(Status.send(Status.PEER_DEAD));
+    }
+  }
 }

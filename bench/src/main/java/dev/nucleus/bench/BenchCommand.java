@@ -1,5 +1,10 @@
 package dev.nucleus.bench;
 
+import dev.nucleus.bench.oneway.OneWayMechanism;
+import dev.nucleus.bench.oneway.OneWayPlan;
+import dev.nucleus.bench.oneway.OneWayReport;
+import dev.nucleus.bench.oneway.OneWayRunner;
+import dev.nucleus.bench.oneway.OneWayTargets;
 import dev.nucleus.cli.OutputFile;
 import dev.nucleus.kernel.WaitStrategy;
 import java.io.IOException;
@@ -10,12 +15,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,6 +53,11 @@ import picocli.CommandLine.Spec;
           + " message-size sweep and writes JSON and a chart to bench/results/. Ends with the"
           + " verdict on each target of docs/performance.md that the selection covers.",
       "",
+      "One-way throughput entries (queue-process, aeron-ipc-oneway, queue-thread, agrona-oneway,"
+          + " jctools-oneway) stream 8- and 56-byte messages and report messages per second;"
+          + " --quick runs the two-process pair, a full run all five; --runs sets their rounds,"
+          + " --iterations their messages per round.",
+      "",
       "Output files are checked before the run and written after the table is printed."
     })
 final class BenchCommand implements Callable<Integer> {
@@ -52,15 +65,22 @@ final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   private final Supplier<MechanismRegistry> registry;
+  private final Supplier<List<OneWayMechanism>> oneWayEntries;
 
-  /** The command over {@link MechanismRegistry#defaults()}. */
+  /** The command over {@link MechanismRegistry#defaults()} and {@link OneWayMechanism#defaults()}. */
   BenchCommand() {
-    this(MechanismRegistry::defaults);
+    this(MechanismRegistry::defaults, OneWayMechanism::defaults);
   }
 
-  /** The command over the mechanisms of {@code registry} (tests pass their own). */
+  /** The command over the mechanisms of {@code registry} and no one-way entry (tests pass their own). */
   BenchCommand(Supplier<MechanismRegistry> registry) {
+    this(registry, List::of);
+  }
+
+  /** The command over {@code registry}'s round-trip entries and {@code oneWay}'s throughput entries. */
+  BenchCommand(Supplier<MechanismRegistry> registry, Supplier<List<OneWayMechanism>> oneWay) {
     this.registry = registry;
+    this.oneWayEntries = oneWay;
   }
 
   @Option(
@@ -77,9 +97,9 @@ final class BenchCommand implements Callable<Integer> {
               + BenchPlan.QUICK_RUNS
               + ") and 1/"
               + BenchPlan.QUICK_DIVISOR
-              + " of the round trips, without the size sweep, the peers' in-JVM variants and the"
-              + " LRPC call over gRPC and RMI (grpc-kv-null, rmi-kv-null): a fast check of what"
-              + " the targets judge.")
+              + " of the round trips, without the size sweep, the peers' in-JVM variants, the"
+              + " LRPC call over gRPC and RMI (grpc-kv-null, rmi-kv-null), queue-pingpong-process"
+              + " and the in-JVM one-way entries: a fast check of what the targets judge.")
   boolean quick;
 
   @Option(
@@ -138,8 +158,9 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     MechanismRegistry mechanisms = registry.get();
+    List<OneWayMechanism> oneWay = oneWayEntries.get();
     if (list) {
-      printList(mechanisms);
+      printList(mechanisms, oneWay);
       return 0;
     }
     BenchPlan plan = plan();
@@ -166,27 +187,34 @@ final class BenchCommand implements Callable<Integer> {
       String problem = OutputFile.problem(file).orElse(null);
       if (problem != null) return badOutput(file == jsonFile ? jsonOption : chartOption, file, problem);
     }
-    List<PingPong> selected = select(mechanisms);
+    List<PingPong> selected = select(mechanisms, oneWay);
+    List<OneWayMechanism> oneWaySelected = selectOneWay(oneWay);
 
-    BenchReport report = new BenchRunner(System.err::println).run(selected, plan);
+    BenchReport report =
+        selected.isEmpty() && !oneWaySelected.isEmpty()
+            ? new BenchReport(List.of(), List.of(), plan.runs(), Duration.ZERO)
+            : new BenchRunner(System.err::println).run(selected, plan);
+    final OneWayReport oneWayReport =
+        new OneWayRunner(System.err::println).run(oneWaySelected, OneWayPlan.schedule(plan));
     final Map<String, Double> idle = idleCosts(selected);
-    final List<Targets.Verdict> targets = Targets.check(report, idle);
+    final List<Targets.Verdict> targets = new ArrayList<>(Targets.check(report, idle));
+    targets.addAll(OneWayTargets.check(oneWayReport));
     // The results first, then the files: a write that fails now loses nothing.
     System.err.println();
     idle.forEach((setup, fraction) -> System.out.printf(
         "idle server (%s): %.3f%% of a core while waiting for calls%n", setup, 100 * fraction));
-    ReportTable.print(report, targets, System.out); // ends with the one-line summary
+    ReportTable.print(report, oneWayReport, targets, System.out); // ends with the one-line summary
     System.out.flush();
     boolean written = true;
     if (jsonFile != null) {
       final Path file = jsonFile;
-      written &= write(file, () -> ReportJson.write(report, idle, targets, file));
+      written &= write(file, () -> ReportJson.write(report, oneWayReport, idle, targets, file));
     }
     if (chartFile != null) {
       final Path file = chartFile;
       written &= write(file, () -> ReportChart.write(report, selected, file));
     }
-    return report.anyFailed() || !written ? 1 : 0;
+    return report.anyFailed() || oneWayReport.anyFailed() || !written ? 1 : 0;
   }
 
   /** What writes one result file. */
@@ -244,19 +272,41 @@ final class BenchCommand implements Callable<Integer> {
     return out;
   }
 
-  private List<PingPong> select(MechanismRegistry registry) {
+  private List<PingPong> select(MechanismRegistry registry, List<OneWayMechanism> oneWay) {
     if (only != null && !only.isEmpty()) {
-      try {
-        return registry.select(only); // named sweep members run whatever --sizes says
-      } catch (UnknownMechanismException e) {
-        throw new ParameterException(spec.commandLine(), e.getMessage());
+      final Set<String> oneWayNames = oneWay.stream().map(OneWayMechanism::name).collect(Collectors.toSet());
+      final List<String> roundTrips = only.stream().map(String::strip).filter(n -> !oneWayNames.contains(n)).toList();
+      final List<String> unknown =
+          roundTrips.stream().filter(n -> !n.isEmpty() && !registry.names().contains(n)).distinct().toList();
+      if (!unknown.isEmpty()) {
+        final List<String> known = new ArrayList<>(registry.names());
+        oneWay.forEach(m -> known.add(m.name()));
+        throw new ParameterException(spec.commandLine(), new UnknownMechanismException(unknown, known).getMessage());
       }
+      return registry.select(roundTrips); // named sweep members run whatever --sizes says
     }
     if (quick) {
-      System.err.println("bench: --quick leaves out the peers' in-JVM variants, grpc-kv-null and rmi-kv-null"
-          + " (run them with --only or a full run)");
+      System.err.println("bench: --quick leaves out the peers' in-JVM variants, grpc-kv-null, rmi-kv-null,"
+          + " queue-pingpong-process and the in-JVM one-way entries (run them with --only or a full run)");
     }
     return selection(registry, quick, sizes);
+  }
+
+  /** The one-way entries to run: those {@code --only} names; else all, or for --quick the two-process pair. */
+  private List<OneWayMechanism> selectOneWay(List<OneWayMechanism> oneWay) {
+    if (only != null && !only.isEmpty()) {
+      final Set<String> wanted = only.stream().map(String::strip).collect(Collectors.toSet());
+      return oneWay.stream().filter(m -> wanted.contains(m.name())).toList();
+    }
+    return oneWaySelection(oneWay, quick);
+  }
+
+  /**
+   * What a bench without {@code --only} runs of the one-way entries: all of them, or for {@code
+   * quick} those that say {@link OneWayMechanism#inQuick()}.
+   */
+  static List<OneWayMechanism> oneWaySelection(List<OneWayMechanism> oneWay, boolean quick) {
+    return oneWay.stream().filter(m -> !quick || m.inQuick()).toList();
   }
 
   /**
@@ -270,7 +320,8 @@ final class BenchCommand implements Callable<Integer> {
     final boolean withSizes = sizes != null ? sizes : !quick;
     return registry.all().stream()
         .filter(m -> withSizes || !isSweep(m))
-        .filter(m -> !quick || !MechanismRegistry.isInJvmPeer(m) && !MechanismRegistry.isKvPeer(m))
+        .filter(m -> !quick || !MechanismRegistry.isInJvmPeer(m) && !MechanismRegistry.isKvPeer(m)
+            && !MechanismRegistry.isQueuePingPong(m))
         .toList();
   }
 
@@ -318,8 +369,11 @@ final class BenchCommand implements Callable<Integer> {
     return value;
   }
 
-  private static void printList(MechanismRegistry registry) {
-    int width = registry.names().stream().mapToInt(String::length).max().orElse(0);
+  private static void printList(MechanismRegistry registry, List<OneWayMechanism> oneWay) {
+    int width =
+        Math.max(
+            registry.names().stream().mapToInt(String::length).max().orElse(0),
+            oneWay.stream().mapToInt(m -> m.name().length()).max().orElse(0));
     for (PingPong m : registry.all()) {
       String reason = m.unavailableReason();
       String floor = (m.floor() == null ? "floor" : "vs " + m.floor()) + (isSweep(m) ? ", sweep" : "");
@@ -327,6 +381,14 @@ final class BenchCommand implements Callable<Integer> {
           "%-" + width + "s  %-27s  %s%n",
           m.name(),
           floor,
+          reason == null ? m.description() : "unavailable: " + reason);
+    }
+    for (OneWayMechanism m : oneWay) {
+      String reason = m.unavailableReason();
+      System.out.printf(
+          "%-" + width + "s  %-27s  %s%n",
+          m.name(),
+          "one-way" + (m.inQuick() ? ", quick" : ""),
           reason == null ? m.description() : "unavailable: " + reason);
     }
   }

@@ -5,6 +5,7 @@ import dev.nucleus.bench.lrpc.LrpcLocalPingPong;
 import dev.nucleus.bench.lrpc.MemcpyFloor;
 import dev.nucleus.bench.lrpc.LrpcProcessPingPong;
 import dev.nucleus.bench.lrpc.LrpcThreadPingPong;
+import dev.nucleus.bench.oneway.QueuePingPong;
 import dev.nucleus.bench.peers.Peers;
 import dev.nucleus.kernel.WaitStrategy;
 import java.util.ArrayList;
@@ -102,7 +103,8 @@ public final class MechanismRegistry {
   /**
    * What {@code nucleus bench} runs, in this order: the floors; Nucleus between thread spaces;
    * Nucleus between process spaces ({@link #nucleusProcessSpaces()}); the LRPC null calls
-   * ({@link #lrpc()}) and the same call over gRPC and RMI ({@link Peers#kv}); the peers users pick today
+   * ({@link #lrpc()}) and the same call over gRPC and RMI ({@link Peers#kv}); the round trip over two
+   * one-way queues ({@link QueuePingPong}); the peers users pick today
    * between two processes; the blocking pair and its floor pinned to one CPU ({@link
    * #pinnedBlocking()}); the peers' in-JVM variants; then the message-size sweep (Nucleus with
    * {@link MessageSize#SWEEP_WORDS} message registers, the peers with {@link
@@ -115,6 +117,7 @@ public final class MechanismRegistry {
     all.addAll(nucleusProcessSpaces());
     all.addAll(lrpc());
     all.addAll(Peers.kv(0)); // the same call over gRPC and RMI, right after the LRPC entries (not --quick)
+    all.add(ForkedPingPong.of(new QueuePingPong())); // a round trip over two one-way queues (not --quick)
     for (PingPong peer : Peers.twoProcess()) {
       all.add(peer.name().equals(PIPE) ? PlacementDependent.of(peer) : peer);
     }
@@ -222,6 +225,15 @@ public final class MechanismRegistry {
    */
   public static boolean isKvPeer(PingPong m) {
     return KV_PEERS.contains(m.name());
+  }
+
+  /**
+   * Whether {@code m} is {@code queue-pingpong-process}, the round trip over two one-way queues.
+   * {@code nucleus bench --quick} leaves it out (it checks the one-way queues by their throughput
+   * against Aeron, in a few seconds); full runs and {@code --only} include it, and its target.
+   */
+  public static boolean isQueuePingPong(PingPong m) {
+    return m.name().equals(Targets.QUEUE_PINGPONG_PROCESS);
   }
 
   private static final Set<String> KV_PEERS = Set.copyOf(Peers.kv(0).stream().map(PingPong::name).toList());

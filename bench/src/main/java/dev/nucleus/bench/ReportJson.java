@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nucleus.bench.oneway.OneWayJson;
+import dev.nucleus.bench.oneway.OneWayReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,9 +105,25 @@ public final class ReportJson {
       List<Targets.Verdict> targets,
       Path file)
       throws IOException {
+    write(report, OneWayReport.empty(), idleCoreFraction, targets, file);
+  }
+
+  /**
+   * Writes the report, the one-way figures under {@code "one_way"} ({@link OneWayJson}; left out
+   * when none), {@code idleCoreFraction} and the verdicts (each with its {@code "outcome"}: met,
+   * bar met or missed).
+   */
+  public static void write(
+      BenchReport report,
+      OneWayReport oneWay,
+      java.util.Map<String, Double> idleCoreFraction,
+      List<Targets.Verdict> targets,
+      Path file)
+      throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) Files.createDirectories(parent);
     ObjectNode root = toTree(report);
+    OneWayJson.addTo(root, oneWay);
     if (!idleCoreFraction.isEmpty()) {
       ObjectNode idle = root.putObject("idle_core_fraction");
       idleCoreFraction.forEach((k, v) -> idle.put(k, Math.round(v * 100000.0) / 100000.0));
@@ -113,7 +131,11 @@ public final class ReportJson {
     if (!targets.isEmpty()) {
       ArrayNode array = root.putArray("targets");
       for (Targets.Verdict v : targets) {
-        array.addObject().put("target", v.target()).put("met", v.met()).put("detail", v.detail());
+        array.addObject()
+            .put("target", v.target())
+            .put("met", v.met())
+            .put("outcome", v.outcome().label())
+            .put("detail", v.detail());
       }
     }
     MAPPER.writeValue(file.toFile(), root);

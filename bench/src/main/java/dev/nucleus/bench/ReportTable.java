@@ -1,5 +1,8 @@
 package dev.nucleus.bench;
 
+import dev.nucleus.bench.oneway.OneWayReport;
+import dev.nucleus.bench.oneway.OneWayResult;
+import dev.nucleus.bench.oneway.OneWayTable;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +30,38 @@ public final class ReportTable {
    * and the summary to {@code out}.
    */
   public static void print(BenchReport report, List<Targets.Verdict> targets, PrintStream out) {
+    print(report, OneWayReport.empty(), targets, out);
+  }
+
+  /**
+   * Writes the round-trip table and its notes (left out when no round-trip entry was selected),
+   * the one-way throughput table ({@link OneWayTable}; left out when none), the verdicts and the
+   * summary to {@code out}.
+   */
+  public static void print(
+      BenchReport report, OneWayReport oneWay, List<Targets.Verdict> targets, PrintStream out) {
+    if (!report.results().isEmpty() || !report.skipped().isEmpty() || oneWay.isEmpty()) {
+      printRoundTrips(report, out);
+    }
+    OneWayTable.print(oneWay, out);
+    if (!targets.isEmpty()) {
+      out.println();
+      out.println("Targets (docs/performance.md), judged on this bench's figures alone:");
+      int met = 0;
+      int bar = 0;
+      for (Targets.Verdict v : targets) {
+        out.println(label(v.outcome()) + v.target() + ": " + v.detail());
+        if (v.outcome() == Targets.Outcome.MET) met++;
+        if (v.outcome() == Targets.Outcome.BAR_MET) bar++;
+      }
+      out.println("targets: " + met + " of " + targets.size() + " met in this bench"
+          + (bar == 0 ? "" : ", " + bar + " more at their bar"));
+    }
+    out.println();
+    out.println(summary(report, oneWay));
+  }
+
+  private static void printRoundTrips(BenchReport report, PrintStream out) {
     out.println(
         "Round-trip latency in ns; each percentile is the median across runs of that run's"
             + " percentile.");
@@ -76,18 +111,31 @@ public final class ReportTable {
         out.println((s.failed() ? "FAILED  " : "skipped ") + s.name() + ": " + s.reason());
       }
     }
-    if (!targets.isEmpty()) {
-      out.println();
-      out.println("Targets (docs/performance.md), judged on this bench's figures alone:");
-      int met = 0;
-      for (Targets.Verdict v : targets) {
-        out.println((v.met() ? "  met      " : "  NOT MET  ") + v.target() + ": " + v.detail());
-        if (v.met()) met++;
-      }
-      out.println("targets: " + met + " of " + targets.size() + " met in this bench");
+  }
+
+  /** A verdict's outcome as the first column of its line. */
+  private static String label(Targets.Outcome outcome) {
+    return switch (outcome) {
+      case MET -> "  met      ";
+      case BAR_MET -> "  bar met  ";
+      case MISSED -> "  NOT MET  ";
+    };
+  }
+
+  /** The one-line summary, with the one-way entries' counts when there were any. */
+  public static String summary(BenchReport report, OneWayReport oneWay) {
+    if (oneWay.isEmpty()) {
+      return summary(report);
     }
-    out.println();
-    out.println(summary(report));
+    long failed = oneWay.skipped().stream().filter(Skipped::failed).count();
+    long measured = oneWay.results().stream().map(OneWayResult::name).distinct().count();
+    return summary(report)
+        + String.format(
+            Locale.ROOT,
+            "; one-way: %d measured, %d skipped, %d failed",
+            measured,
+            oneWay.skipped().size() - failed,
+            failed);
   }
 
   /** The one-line summary. */

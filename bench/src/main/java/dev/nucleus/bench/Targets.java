@@ -24,14 +24,60 @@ import java.util.Map;
  */
 public final class Targets {
 
+  /** How a target fared: its goal met, only its bar met (a target with a bar), or missed. */
+  public enum Outcome {
+    /** The goal is met. */
+    MET("met"),
+    /** The goal is missed but the bar, the least acceptable figure, is met. */
+    BAR_MET("bar met"),
+    /** Missed (the bar too, for a target with one). */
+    MISSED("missed");
+
+    private final String label;
+
+    Outcome(String label) {
+      this.label = label;
+    }
+
+    /**
+     * How the summary and the JSON write it.
+     *
+     * @return {@code met}, {@code bar met} or {@code missed}
+     */
+    public String label() {
+      return label;
+    }
+  }
+
   /**
    * One target's outcome in a bench.
    *
    * @param target the target, as performance.md states it
-   * @param met whether this bench's figures meet it
+   * @param outcome met, bar met or missed
    * @param detail the figures it was judged on
    */
-  public record Verdict(String target, boolean met, String detail) {}
+  public record Verdict(String target, Outcome outcome, String detail) {
+
+    /**
+     * A verdict on a target without a bar: met or missed.
+     *
+     * @param target the target
+     * @param met whether this bench's figures meet it
+     * @param detail the figures it was judged on
+     */
+    public Verdict(String target, boolean met, String detail) {
+      this(target, met ? Outcome.MET : Outcome.MISSED, detail);
+    }
+
+    /**
+     * Whether the target is met, at least at its bar.
+     *
+     * @return false only when missed
+     */
+    public boolean met() {
+      return outcome != Outcome.MISSED;
+    }
+  }
 
   /**
    * Below this many bytes per round trip a figure is a one-off spread over the window (the JIT
@@ -67,6 +113,12 @@ public final class Targets {
    */
   static final double LRPC_BULK_BANDWIDTH = 2.0;
 
+  /** The round trip over two one-way queues between two processes (issue 13). */
+  public static final String QUEUE_PINGPONG_PROCESS = "queue-pingpong-process";
+
+  /** The most of {@code floor-c-spin}'s p50 that {@code queue-pingpong-process}'s may be. */
+  static final double QUEUE_PINGPONG_FLOOR = 1.2;
+
   private Targets() {}
 
   /**
@@ -95,6 +147,8 @@ public final class Targets {
         LRPC_BELOW_GRPC);
     // A 1 MiB byte[] argument at no less than half of memcpy's bandwidth (full runs).
     ratio(out, byName, "lrpc-process-1MiB", "floor-memcpy-1MiB", LRPC_BULK_BANDWIDTH);
+    // One-way queues (issue 13): a round trip over two queues, spinning, against the C floor.
+    ratio(out, byName, QUEUE_PINGPONG_PROCESS, MechanismRegistry.FLOOR_C_SPIN, QUEUE_PINGPONG_FLOOR);
     idleCoreFraction.forEach(
         (name, fraction) ->
             out.add(
@@ -156,8 +210,13 @@ public final class Targets {
             String.format(Locale.ROOT, "%.2fx (%d / %d ns)%s", ratio, p50(r), p50(call), range)));
   }
 
-  /** A target's factor as performance.md writes it: 2.0, 1.3, 1.15. */
-  static String times(double max) {
+  /**
+   * A target's factor as performance.md writes it: 2.0, 1.3, 1.15.
+   *
+   * @param max the factor
+   * @return one decimal, or two where a tenth is not exact
+   */
+  public static String times(double max) {
     final double tenths = max * 10;
     return String.format(Locale.ROOT, tenths == Math.rint(tenths) ? "%.1f" : "%.2f", max);
   }

@@ -10,7 +10,8 @@
  * futex, two processes) and {@link dev.nucleus.bench.JavaSpinFloor} (two Java threads). The IPC
  * mechanisms users pick today (pipes, sockets, POSIX mq, Aeron, gRPC, RMI) are in {@link
  * dev.nucleus.bench.peers}; the LRPC null calls through generated proxies in {@link
- * dev.nucleus.bench.lrpc}; {@link dev.nucleus.bench.MessageSize} ties a mechanism to its
+ * dev.nucleus.bench.lrpc}; one-way throughput and the queue ping-pong in {@link
+ * dev.nucleus.bench.oneway}; {@link dev.nucleus.bench.MessageSize} ties a mechanism to its
  * message-size sweep. The CLI ({@code nucleus bench}) only parses options and calls these.
  */
 package dev.nucleus.bench;

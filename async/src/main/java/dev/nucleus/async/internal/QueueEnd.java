@@ -316,15 +316,17 @@ abstract class QueueEnd {
     return status;
   }
 
-  /** Closes this end: CLOSED for itself, its state word CLOSED for the peer, which is woken. */
+  /**
+   * Closes this end: CLOSED for itself from now on, and its state word moved from OPEN to CLOSED
+   * for the peer, which is woken. The word moves even after this end ended with PEER_DEAD: a peer
+   * reported dead may still run (its space ended while it sent), and must not wait for room for
+   * ever (docs/ring-model.md, finding 1). A FAILED or DEAD word stays.
+   */
   final void closeEnd() {
-    if (status == Status.OK) {
-      end(Status.CLOSED, "this end was closed");
-      QueueDescriptor.setIntVolatile(segment, ownState, CLOSED);
+    status = phase | Status.CLOSED;
+    failure = "this end was closed";
+    if (QueueDescriptor.casInt(segment, ownState, OPEN, CLOSED)) {
       wakePeerIfSleeping();
-    } else if (Status.code(status) != Status.CLOSED) {
-      status = phase | Status.CLOSED; // closed after the queue ended: CLOSED from now on
-      failure = "this end was closed";
     }
   }
 

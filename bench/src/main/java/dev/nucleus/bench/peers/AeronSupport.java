@@ -30,18 +30,20 @@ import org.agrona.concurrent.IdleStrategy;
  * term length is 4 MiB instead of the 64 MiB default so that a run's logs stay small in containers
  * with a small {@code /dev/shm}; a ping-pong never has more than one message in flight.
  */
-final class AeronSupport {
+public final class AeronSupport {
 
   static final String ECHO_FAMILY = "aeron-echo";
-  static final String CHANNEL = "aeron:ipc?term-length=4m";
+
+  /** The IPC channel every Aeron entry uses, one-way throughput included. */
+  public static final String CHANNEL = "aeron:ipc?term-length=4m";
   static final int REQUEST_STREAM = 1001;
   static final int RESPONSE_STREAM = 1002;
 
   /** Room the run's scratch directory should have: 2 publications x 3 terms x 4 MiB, plus CnC. */
-  static final long DIR_BYTES = 64L << 20;
+  public static final long DIR_BYTES = 64L << 20;
 
   /** JVM flags Agrona 2 needs on JDK 25 ({@code UnsafeApi} uses {@code jdk.internal.misc}). */
-  static final java.util.List<String> JVM_FLAGS =
+  public static final java.util.List<String> JVM_FLAGS =
       java.util.List.of(
           "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
           "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED");
@@ -59,8 +61,13 @@ final class AeronSupport {
     };
   }
 
-  /** Launches the embedded media driver on {@code dir}. */
-  static MediaDriver launchDriver(String dir) {
+  /**
+   * Launches the embedded media driver on {@code dir}.
+   *
+   * @param dir the Aeron directory (created; deleted when the driver closes)
+   * @return the driver; close it last
+   */
+  public static MediaDriver launchDriver(String dir) {
     return MediaDriver.launchEmbedded(
         new MediaDriver.Context()
             .aeronDirectoryName(dir)
@@ -70,13 +77,25 @@ final class AeronSupport {
             .warnIfDirectoryExists(false));
   }
 
-  /** Connects a client to the driver on {@code dir}. */
-  static Aeron connect(String dir) {
+  /**
+   * Connects a client to the driver on {@code dir}.
+   *
+   * @param dir the driver's Aeron directory
+   * @return the client
+   */
+  public static Aeron connect(String dir) {
     return Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
   }
 
-  /** Waits, bounded, until {@code pub} has a subscriber and {@code sub} an image. */
-  static void awaitConnected(Publication pub, Subscription sub)
+  /**
+   * Waits, bounded, until {@code pub} has a subscriber and {@code sub} an image.
+   *
+   * @param pub a publication
+   * @param sub a subscription
+   * @throws TimeoutException if they are not connected within a minute
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public static void awaitConnected(Publication pub, Subscription sub)
       throws TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + CONNECT_LIMIT.toNanos();
     while (!(pub.isConnected() && sub.isConnected())) {

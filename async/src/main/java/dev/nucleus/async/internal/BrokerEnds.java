@@ -1,0 +1,55 @@
+package dev.nucleus.async.internal;
+
+import dev.nucleus.async.Doorbell;
+import dev.nucleus.async.QueueReceiver;
+import dev.nucleus.async.QueueSender;
+import dev.nucleus.kernel.IpcThread;
+import dev.nucleus.kernel.WaitStrategy;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * How the ends of a broker-made queue attach, in one place, so that every end of such a queue,
+ * whatever its distance, and the broker's own wake-up of a survivor use doorbells that reach each
+ * other: the ends may be a thread of the root and a process, or two processes.
+ *
+ * <p>The doorbell is {@link Doorbell#futex()}: the kernel's shared futex on the sleeper's word,
+ * which reaches every distance and wakes at once. The sender also holds its kernel thread and the
+ * receiver's space, so that it wakes a receiver asleep in a {@link dev.nucleus.async.Waitset} by
+ * kernel notification (docs/queue-wire.md, section 5); such a sender is used by that thread only.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class BrokerEnds {
+
+  private BrokerEnds() {}
+
+  /** The doorbell of every end of a broker-made queue, and of the broker's wake-up of a survivor. */
+  public static Doorbell doorbell() {
+    return Doorbell.futex();
+  }
+
+  /**
+   * The sending end of the queue in {@code segment}, for {@code self}'s thread.
+   *
+   * @param segment the queue's memory, mapped for this end
+   * @param self the thread that will send, and the only one that may use the end (it notifies a
+   *     receiver asleep in a waitset)
+   * @param receiverSpace the space number of the receiving end
+   * @param strategy how to wait for room
+   * @throws IllegalArgumentException if the segment holds no valid queue
+   */
+  public static QueueSender sender(MemorySegment segment, IpcThread self, int receiverSpace, WaitStrategy strategy) {
+    return QueueSender.attach(segment, doorbell(), strategy, self, receiverSpace);
+  }
+
+  /**
+   * The receiving end of the queue in {@code segment}.
+   *
+   * @param segment the queue's memory, mapped for this end
+   * @param strategy how to wait for a message
+   * @throws IllegalArgumentException if the segment holds no valid queue
+   */
+  public static QueueReceiver receiver(MemorySegment segment, WaitStrategy strategy) {
+    return QueueReceiver.attach(segment, doorbell(), strategy);
+  }
+}
