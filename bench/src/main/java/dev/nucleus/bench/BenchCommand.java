@@ -5,6 +5,10 @@ import dev.nucleus.bench.oneway.OneWayPlan;
 import dev.nucleus.bench.oneway.OneWayReport;
 import dev.nucleus.bench.oneway.OneWayRunner;
 import dev.nucleus.bench.oneway.OneWayTargets;
+import dev.nucleus.bench.scaling.ScalingPlan;
+import dev.nucleus.bench.scaling.ScalingReport;
+import dev.nucleus.bench.scaling.ScalingRunner;
+import dev.nucleus.bench.scaling.ScalingSeries;
 import dev.nucleus.cli.OutputFile;
 import dev.nucleus.kernel.WaitStrategy;
 import java.io.IOException;
@@ -16,6 +20,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +63,11 @@ import picocli.CommandLine.Spec;
           + " --quick runs the two-process pair, a full run all five; --runs sets their rounds,"
           + " --iterations their messages per round.",
       "",
+      "The scaling series (lrpc-scaling) measures LRPC echo calls per second against 1, 2, 4 ..."
+          + " 64 concurrent clients (threads of 4 client processes) on one server pool, every reply"
+          + " checked, and prints each count's speedup and efficiency over one client; it runs in"
+          + " full runs and with --only, not with --quick; --runs sets its rounds.",
+      "",
       "Output files are checked before the run and written after the table is printed."
     })
 final class BenchCommand implements Callable<Integer> {
@@ -66,21 +76,35 @@ final class BenchCommand implements Callable<Integer> {
 
   private final Supplier<MechanismRegistry> registry;
   private final Supplier<List<OneWayMechanism>> oneWayEntries;
+  private final Supplier<List<ScalingSeries>> scalingEntries;
 
-  /** The command over {@link MechanismRegistry#defaults()} and {@link OneWayMechanism#defaults()}. */
+  /**
+   * The command over {@link MechanismRegistry#defaults()}, {@link OneWayMechanism#defaults()} and
+   * {@link ScalingSeries#defaults()}.
+   */
   BenchCommand() {
-    this(MechanismRegistry::defaults, OneWayMechanism::defaults);
+    this(MechanismRegistry::defaults, OneWayMechanism::defaults, ScalingSeries::defaults);
   }
 
-  /** The command over the mechanisms of {@code registry} and no one-way entry (tests pass their own). */
+  /** The command over the mechanisms of {@code registry}, no one-way entry and no scaling series (tests). */
   BenchCommand(Supplier<MechanismRegistry> registry) {
-    this(registry, List::of);
+    this(registry, List::of, List::of);
   }
 
   /** The command over {@code registry}'s round-trip entries and {@code oneWay}'s throughput entries. */
   BenchCommand(Supplier<MechanismRegistry> registry, Supplier<List<OneWayMechanism>> oneWay) {
+    this(registry, oneWay, List::of);
+  }
+
+  /**
+   * The command over {@code registry}'s round-trip entries, {@code oneWay}'s throughput entries and
+   * {@code scaling}'s series.
+   */
+  BenchCommand(Supplier<MechanismRegistry> registry, Supplier<List<OneWayMechanism>> oneWay,
+      Supplier<List<ScalingSeries>> scaling) {
     this.registry = registry;
     this.oneWayEntries = oneWay;
+    this.scalingEntries = scaling;
   }
 
   @Option(
@@ -98,8 +122,9 @@ final class BenchCommand implements Callable<Integer> {
               + ") and 1/"
               + BenchPlan.QUICK_DIVISOR
               + " of the round trips, without the size sweep, the peers' in-JVM variants, the"
-              + " LRPC call over gRPC and RMI (grpc-kv-null, rmi-kv-null), queue-pingpong-process"
-              + " and the in-JVM one-way entries: a fast check of what the targets judge.")
+              + " LRPC call over gRPC and RMI (grpc-kv-null, rmi-kv-null), queue-pingpong-process,"
+              + " the in-JVM one-way entries and the scaling series: a fast check of what the targets"
+              + " judge.")
   boolean quick;
 
   @Option(
@@ -159,8 +184,9 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() {
     MechanismRegistry mechanisms = registry.get();
     List<OneWayMechanism> oneWay = oneWayEntries.get();
+    List<ScalingSeries> scaling = scalingEntries.get();
     if (list) {
-      printList(mechanisms, oneWay);
+      printList(mechanisms, oneWay, scaling);
       return 0;
     }
     BenchPlan plan = plan();
@@ -187,15 +213,18 @@ final class BenchCommand implements Callable<Integer> {
       String problem = OutputFile.problem(file).orElse(null);
       if (problem != null) return badOutput(file == jsonFile ? jsonOption : chartOption, file, problem);
     }
-    List<PingPong> selected = select(mechanisms, oneWay);
+    List<PingPong> selected = select(mechanisms, oneWay, scaling);
     List<OneWayMechanism> oneWaySelected = selectOneWay(oneWay);
+    List<ScalingSeries> scalingSelected = selectScaling(scaling);
 
     BenchReport report =
-        selected.isEmpty() && !oneWaySelected.isEmpty()
+        selected.isEmpty() && (!oneWaySelected.isEmpty() || !scalingSelected.isEmpty())
             ? new BenchReport(List.of(), List.of(), plan.runs(), Duration.ZERO)
             : new BenchRunner(System.err::println).run(selected, plan);
     final OneWayReport oneWayReport =
         new OneWayRunner(System.err::println).run(oneWaySelected, OneWayPlan.schedule(plan));
+    final ScalingReport scalingReport =
+        new ScalingRunner(System.err::println).run(scalingSelected, ScalingPlan.of(plan));
     final Map<String, Double> idle = idleCosts(selected);
     final List<Targets.Verdict> targets = new ArrayList<>(Targets.check(report, idle));
     targets.addAll(OneWayTargets.check(oneWayReport));
@@ -203,18 +232,18 @@ final class BenchCommand implements Callable<Integer> {
     System.err.println();
     idle.forEach((setup, fraction) -> System.out.printf(
         "idle server (%s): %.3f%% of a core while waiting for calls%n", setup, 100 * fraction));
-    ReportTable.print(report, oneWayReport, targets, System.out); // ends with the one-line summary
+    ReportTable.print(report, oneWayReport, scalingReport, targets, System.out); // ends with the one-line summary
     System.out.flush();
     boolean written = true;
     if (jsonFile != null) {
       final Path file = jsonFile;
-      written &= write(file, () -> ReportJson.write(report, oneWayReport, idle, targets, file));
+      written &= write(file, () -> ReportJson.write(report, oneWayReport, scalingReport, idle, targets, file));
     }
     if (chartFile != null) {
       final Path file = chartFile;
       written &= write(file, () -> ReportChart.write(report, selected, file));
     }
-    return report.anyFailed() || oneWayReport.anyFailed() || !written ? 1 : 0;
+    return report.anyFailed() || oneWayReport.anyFailed() || scalingReport.anyFailed() || !written ? 1 : 0;
   }
 
   /** What writes one result file. */
@@ -272,22 +301,27 @@ final class BenchCommand implements Callable<Integer> {
     return out;
   }
 
-  private List<PingPong> select(MechanismRegistry registry, List<OneWayMechanism> oneWay) {
+  private List<PingPong> select(MechanismRegistry registry, List<OneWayMechanism> oneWay,
+      List<ScalingSeries> scaling) {
     if (only != null && !only.isEmpty()) {
-      final Set<String> oneWayNames = oneWay.stream().map(OneWayMechanism::name).collect(Collectors.toSet());
-      final List<String> roundTrips = only.stream().map(String::strip).filter(n -> !oneWayNames.contains(n)).toList();
+      final Set<String> otherNames =
+          oneWay.stream().map(OneWayMechanism::name).collect(Collectors.toCollection(HashSet::new));
+      scaling.forEach(s -> otherNames.add(s.name()));
+      final List<String> roundTrips = only.stream().map(String::strip).filter(n -> !otherNames.contains(n)).toList();
       final List<String> unknown =
           roundTrips.stream().filter(n -> !n.isEmpty() && !registry.names().contains(n)).distinct().toList();
       if (!unknown.isEmpty()) {
         final List<String> known = new ArrayList<>(registry.names());
         oneWay.forEach(m -> known.add(m.name()));
+        scaling.forEach(s -> known.add(s.name()));
         throw new ParameterException(spec.commandLine(), new UnknownMechanismException(unknown, known).getMessage());
       }
       return registry.select(roundTrips); // named sweep members run whatever --sizes says
     }
     if (quick) {
       System.err.println("bench: --quick leaves out the peers' in-JVM variants, grpc-kv-null, rmi-kv-null,"
-          + " queue-pingpong-process and the in-JVM one-way entries (run them with --only or a full run)");
+          + " queue-pingpong-process, the in-JVM one-way entries and the scaling series (run them with --only"
+          + " or a full run)");
     }
     return selection(registry, quick, sizes);
   }
@@ -299,6 +333,24 @@ final class BenchCommand implements Callable<Integer> {
       return oneWay.stream().filter(m -> wanted.contains(m.name())).toList();
     }
     return oneWaySelection(oneWay, quick);
+  }
+
+  /** The scaling series to run: those {@code --only} names; else all, none for --quick. */
+  private List<ScalingSeries> selectScaling(List<ScalingSeries> scaling) {
+    if (only != null && !only.isEmpty()) {
+      final Set<String> wanted = only.stream().map(String::strip).collect(Collectors.toSet());
+      return scaling.stream().filter(s -> wanted.contains(s.name())).toList();
+    }
+    return scalingSelection(scaling, quick);
+  }
+
+  /**
+   * What a bench without {@code --only} runs of the scaling series: all of them, none for {@code
+   * quick} (at quick sizes the series would still take 6-10 s on 2 vCPUs, mostly starting its four
+   * client JVMs: more than a quick check should spend on a figure no target judges).
+   */
+  static List<ScalingSeries> scalingSelection(List<ScalingSeries> scaling, boolean quick) {
+    return quick ? List.of() : scaling;
   }
 
   /**
@@ -369,11 +421,14 @@ final class BenchCommand implements Callable<Integer> {
     return value;
   }
 
-  private static void printList(MechanismRegistry registry, List<OneWayMechanism> oneWay) {
+  private static void printList(MechanismRegistry registry, List<OneWayMechanism> oneWay,
+      List<ScalingSeries> scaling) {
     int width =
         Math.max(
-            registry.names().stream().mapToInt(String::length).max().orElse(0),
-            oneWay.stream().mapToInt(m -> m.name().length()).max().orElse(0));
+            Math.max(
+                registry.names().stream().mapToInt(String::length).max().orElse(0),
+                oneWay.stream().mapToInt(m -> m.name().length()).max().orElse(0)),
+            scaling.stream().mapToInt(s -> s.name().length()).max().orElse(0));
     for (PingPong m : registry.all()) {
       String reason = m.unavailableReason();
       String floor = (m.floor() == null ? "floor" : "vs " + m.floor()) + (isSweep(m) ? ", sweep" : "");
@@ -390,6 +445,14 @@ final class BenchCommand implements Callable<Integer> {
           m.name(),
           "one-way" + (m.inQuick() ? ", quick" : ""),
           reason == null ? m.description() : "unavailable: " + reason);
+    }
+    for (ScalingSeries s : scaling) {
+      String reason = s.unavailableReason();
+      System.out.printf(
+          "%-" + width + "s  %-27s  %s%n",
+          s.name(),
+          "scaling series",
+          reason == null ? s.description() : "unavailable: " + reason);
     }
   }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nucleus.bench.oneway.OneWayJson;
 import dev.nucleus.bench.oneway.OneWayReport;
+import dev.nucleus.bench.scaling.ScalingJson;
+import dev.nucleus.bench.scaling.ScalingReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,10 +122,27 @@ public final class ReportJson {
       List<Targets.Verdict> targets,
       Path file)
       throws IOException {
+    write(report, oneWay, ScalingReport.empty(), idleCoreFraction, targets, file);
+  }
+
+  /**
+   * Writes the report, the one-way figures under {@code "one_way"}, the scaling series under
+   * {@code "scaling"} ({@link ScalingJson}; left out when none), {@code idleCoreFraction} and the
+   * verdicts.
+   */
+  public static void write(
+      BenchReport report,
+      OneWayReport oneWay,
+      ScalingReport scaling,
+      java.util.Map<String, Double> idleCoreFraction,
+      List<Targets.Verdict> targets,
+      Path file)
+      throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) Files.createDirectories(parent);
     ObjectNode root = toTree(report);
     OneWayJson.addTo(root, oneWay);
+    ScalingJson.addTo(root, scaling);
     if (!idleCoreFraction.isEmpty()) {
       ObjectNode idle = root.putObject("idle_core_fraction");
       idleCoreFraction.forEach((k, v) -> idle.put(k, Math.round(v * 100000.0) / 100000.0));

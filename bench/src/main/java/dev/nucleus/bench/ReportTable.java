@@ -3,6 +3,8 @@ package dev.nucleus.bench;
 import dev.nucleus.bench.oneway.OneWayReport;
 import dev.nucleus.bench.oneway.OneWayResult;
 import dev.nucleus.bench.oneway.OneWayTable;
+import dev.nucleus.bench.scaling.ScalingReport;
+import dev.nucleus.bench.scaling.ScalingTable;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,10 +42,21 @@ public final class ReportTable {
    */
   public static void print(
       BenchReport report, OneWayReport oneWay, List<Targets.Verdict> targets, PrintStream out) {
-    if (!report.results().isEmpty() || !report.skipped().isEmpty() || oneWay.isEmpty()) {
+    print(report, oneWay, ScalingReport.empty(), targets, out);
+  }
+
+  /**
+   * Writes the round-trip table and its notes (left out when no round-trip entry was selected),
+   * the one-way throughput table ({@link OneWayTable}; left out when none), the scaling series
+   * ({@link ScalingTable}; left out when none), the verdicts and the summary to {@code out}.
+   */
+  public static void print(BenchReport report, OneWayReport oneWay, ScalingReport scaling,
+      List<Targets.Verdict> targets, PrintStream out) {
+    if (!report.results().isEmpty() || !report.skipped().isEmpty() || oneWay.isEmpty() && scaling.isEmpty()) {
       printRoundTrips(report, out);
     }
     OneWayTable.print(oneWay, out);
+    ScalingTable.print(scaling, out);
     if (!targets.isEmpty()) {
       out.println();
       out.println("Targets (docs/performance.md), judged on this bench's figures alone:");
@@ -58,7 +71,7 @@ public final class ReportTable {
           + (bar == 0 ? "" : ", " + bar + " more at their bar"));
     }
     out.println();
-    out.println(summary(report, oneWay));
+    out.println(summary(report, oneWay, scaling));
   }
 
   private static void printRoundTrips(BenchReport report, PrintStream out) {
@@ -135,6 +148,21 @@ public final class ReportTable {
             "; one-way: %d measured, %d skipped, %d failed",
             measured,
             oneWay.skipped().size() - failed,
+            failed);
+  }
+
+  /** The one-line summary, with the one-way entries' and the scaling series' counts when there were any. */
+  public static String summary(BenchReport report, OneWayReport oneWay, ScalingReport scaling) {
+    if (scaling.isEmpty()) {
+      return summary(report, oneWay);
+    }
+    long failed = scaling.skipped().stream().filter(Skipped::failed).count();
+    return summary(report, oneWay)
+        + String.format(
+            Locale.ROOT,
+            "; scaling: %d measured, %d skipped, %d failed",
+            scaling.results().size(),
+            scaling.skipped().size() - failed,
             failed);
   }
 
