@@ -515,20 +515,21 @@ receiver_end:
 
 /* ---- death: the process stops at any step; the watcher marks it DEAD and wakes the survivor -- */
 
-/* QueueEnd.peerDied on the survivor: the dead end's STATE := DEAD, the survivor's SLEEPING := 0,
+/* SideWatch.markDead (the broker, or QueueEnd.peerDied on the survivor): the dead end's STATE
+   CAS OPEN -> DEAD (a side that closed first keeps CLOSED), the survivor's SLEEPING := 0,
    FUTEX_WAKE whatever the word said */
 proctype Killer() {
   skip;
 #ifdef SEND_DIES
   s_crashed = 1;
-  atomic { s_state = DEAD; npub_end = npub };
+  atomic { if :: s_state == OPEN -> s_state = DEAD :: else fi; npub_end = npub };
   r_sleeping = 0;
 #ifndef BUG_WATCHER_NO_WAKE
   r_fwait = 0
 #endif
 #endif
 #ifdef SEND_MARKED_DEAD
-  atomic { s_state = DEAD; npub_end = npub };
+  atomic { if :: s_state == OPEN -> s_state = DEAD :: else fi; npub_end = npub };
   r_sleeping = 0;
 #ifndef BUG_WATCHER_NO_WAKE
   r_fwait = 0
@@ -536,7 +537,7 @@ proctype Killer() {
 #endif
 #ifdef RECV_DIES
   r_crashed = 1;
-  r_state = DEAD;
+  atomic { if :: r_state == OPEN -> r_state = DEAD :: else fi };
   s_sleeping = 0;
 #ifndef BUG_WATCHER_NO_WAKE
   s_fwait = 0

@@ -331,14 +331,11 @@ abstract class QueueEnd {
   }
 
   /**
-   * The peer is gone for good: its state word DEAD, and this end woken. Any thread. The wake call
-   * is made whatever the SLEEPING word says: this is rare, and it must not depend on a peer that
-   * may have died between its CAS of the word and its wake call.
+   * The peer is gone for good: its state word DEAD (unless it closed or failed first), and this
+   * end woken, as a third party marks a dead side ({@link SideWatch#markDead}). Any thread.
    */
   public final void peerDied() {
-    QueueDescriptor.setIntVolatile(segment, peerState, DEAD);
-    QueueDescriptor.setIntVolatile(segment, ownSleeping, 0);
-    doorbell.wake(segment, ownSleeping);
+    SideWatch.markDead(segment, phase == Status.RECEIVE_PHASE, doorbell);
   }
 
   /** The offset of this end's SLEEPING word in {@link #segment()}: what a waitset sleeps on for it (expected value 1). */

@@ -6,8 +6,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * What a third party that holds no end of a queue (the root's broker, which created it) does to
  * its sides: reads whether a side is still OPEN, and marks a side whose space has died DEAD and
- * wakes the survivor (docs/queue-wire.md, section 6). {@link QueueEnd#peerDied()} does the same
- * for an end its owner holds; the broker holds neither end.
+ * wakes the survivor (docs/queue-wire.md, section 6); the broker holds neither end. An end whose
+ * peer has died ({@link QueueEnd#peerDied()}) is marked the same way.
  *
  * <pre>
  * Implementation overview
@@ -23,8 +23,8 @@ import java.lang.foreign.MemorySegment;
  * word. If the survivor's store of 1 comes after this store of 0, its load of STATE comes after
  * this store of DEAD and it does not sleep; otherwise the word is 0 when it would sleep, or the
  * wake reaches it (the doorbell's futex promise). The wake call is made whatever the word held,
- * as in {@code QueueEnd.peerDied}: it must not depend on a peer that may have died between its CAS
- * of the word and its wake call. Call it only once the side cannot run any more: its process has
+ * since it must not depend on a peer that may have died between its CAS of the word and its wake
+ * call. Call it only once the side cannot run any more: its process has
  * exited, or its thread space has ended.
  *
  * <p>Stateless and thread-safe; allocates nothing.
