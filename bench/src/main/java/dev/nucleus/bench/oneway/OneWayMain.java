@@ -6,6 +6,7 @@ import dev.nucleus.async.QueueReceiver;
 import dev.nucleus.async.QueueSender;
 import dev.nucleus.bench.peers.AeronSupport;
 import dev.nucleus.bench.peers.ChildJvm;
+import dev.nucleus.bench.peers.PeerArgs;
 import dev.nucleus.kernel.SharedRegion;
 import dev.nucleus.kernel.WaitStrategy;
 import io.aeron.Aeron;
@@ -22,9 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -67,7 +66,7 @@ public final class OneWayMain {
   public static void main(String[] args) {
     watchStdin();
     try {
-      run(parse(args));
+      run(PeerArgs.parse(List.of(args)));
     } catch (Throwable t) {
       t.printStackTrace();
       System.err.println(ChildFailure.reason(t)); // last: the parent quotes the log's tail
@@ -76,13 +75,13 @@ public final class OneWayMain {
     }
   }
 
-  private static void run(Map<String, String> a) throws Exception {
-    final String mechanism = get(a, "mechanism");
-    final String role = get(a, "role");
-    final int[] sizes = Arrays.stream(get(a, "sizes").split(",")).mapToInt(Integer::parseInt).toArray();
-    final Schedule schedule = new Schedule(Long.parseLong(get(a, "warmup")), Long.parseLong(get(a, "messages")),
-        Integer.parseInt(get(a, "rounds")));
-    final long lose = Long.parseLong(a.getOrDefault("lose", "-1"));
+  private static void run(PeerArgs a) throws Exception {
+    final String mechanism = a.get("mechanism");
+    final String role = a.get("role");
+    final int[] sizes = Arrays.stream(a.get("sizes").split(",")).mapToInt(Integer::parseInt).toArray();
+    final Schedule schedule = new Schedule(Long.parseLong(a.get("warmup")), Long.parseLong(a.get("messages")),
+        Integer.parseInt(a.get("rounds")));
+    final long lose = Long.parseLong(a.values().getOrDefault("lose", "-1"));
     switch (role) {
       case "both" -> {
         final List<StreamFigures> figures = inJvm(mechanism, sizes, schedule, lose);
@@ -92,7 +91,7 @@ public final class OneWayMain {
       }
       case "send", "receive" -> {
         final List<StreamFigures> figures = acrossProcesses(mechanism, role.equals("send"), a, sizes, schedule, lose);
-        final Path out = Path.of(get(a, "out"));
+        final Path out = Path.of(a.get("out"));
         final Path partial = out.resolveSibling(out.getFileName() + ".partial");
         Files.writeString(partial, StreamFigures.encodeAll(figures), StandardCharsets.US_ASCII);
         Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE);
@@ -178,7 +177,7 @@ public final class OneWayMain {
   }
 
   /** One end of a pair of processes. */
-  private static List<StreamFigures> acrossProcesses(String mechanism, boolean send, Map<String, String> a,
+  private static List<StreamFigures> acrossProcesses(String mechanism, boolean send, PeerArgs a,
       int[] sizes, Schedule schedule, long lose) throws Exception {
     return switch (mechanism) {
       case OneWayMechanism.QUEUE_PROCESS -> queueProcess(send, a, sizes, schedule, lose);
@@ -187,11 +186,11 @@ public final class OneWayMain {
     };
   }
 
-  private static List<StreamFigures> queueProcess(boolean send, Map<String, String> a, int[] sizes,
+  private static List<StreamFigures> queueProcess(boolean send, PeerArgs a, int[] sizes,
       Schedule schedule, long lose) throws Exception {
     final List<StreamFigures> out = new ArrayList<>();
     try (Arena arena = Arena.ofShared()) {
-      final MemorySegment memory = SharedRegion.map(Long.parseLong(get(a, "region")), Long.parseLong(get(a, "parent")),
+      final MemorySegment memory = SharedRegion.map(Long.parseLong(a.get("region")), Long.parseLong(a.get("parent")),
           QueueMemory.bytesFor(QueueEnds.SLOTS), arena);
       if (send) {
         final QueueSender sender = QueueSender.attach(memory, Doorbell.polling(), WaitStrategy.SPIN);
@@ -212,10 +211,10 @@ public final class OneWayMain {
     return out;
   }
 
-  private static List<StreamFigures> aeronReceiver(Map<String, String> a, int[] sizes, Schedule schedule)
+  private static List<StreamFigures> aeronReceiver(PeerArgs a, int[] sizes, Schedule schedule)
       throws Exception {
     final List<StreamFigures> out = new ArrayList<>();
-    try (MediaDriver driver = AeronSupport.launchDriver(get(a, "dir"));
+    try (MediaDriver driver = AeronSupport.launchDriver(a.get("dir"));
         Aeron aeron = AeronSupport.connect(driver.aeronDirectoryName());
         Subscription subscription = aeron.addSubscription(AeronSupport.CHANNEL, AeronEnds.STREAM)) {
       readyAndAwaitGo();
@@ -227,11 +226,11 @@ public final class OneWayMain {
     return out;
   }
 
-  private static List<StreamFigures> aeronSender(Map<String, String> a, int[] sizes, Schedule schedule, long lose)
+  private static List<StreamFigures> aeronSender(PeerArgs a, int[] sizes, Schedule schedule, long lose)
       throws Exception {
     final List<StreamFigures> out = new ArrayList<>();
     // Not closed: the JVM halts once the parent closes stdin, after the receiver took every message.
-    final Aeron aeron = AeronSupport.connect(get(a, "dir"));
+    final Aeron aeron = AeronSupport.connect(a.get("dir"));
     final ExclusivePublication publication = aeron.addExclusivePublication(AeronSupport.CHANNEL, AeronEnds.STREAM);
     AeronEnds.awaitConnected(publication);
     readyAndAwaitGo();
@@ -274,23 +273,5 @@ public final class OneWayMain {
     });
   }
 
-  private static Map<String, String> parse(String[] args) {
-    final Map<String, String> map = new LinkedHashMap<>();
-    for (String w : args) {
-      final int eq = w.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("expected key=value, got: " + w);
-      }
-      map.put(w.substring(0, eq), w.substring(eq + 1));
-    }
-    return map;
-  }
 
-  private static String get(Map<String, String> a, String key) {
-    final String v = a.get(key);
-    if (v == null) {
-      throw new IllegalArgumentException("missing argument " + key + "=");
-    }
-    return v;
-  }
 }

@@ -9,6 +9,7 @@ import dev.nucleus.async.QueueStatus;
 import dev.nucleus.async.ReceivedMessage;
 import dev.nucleus.bench.Allocation;
 import dev.nucleus.bench.peers.ChildJvm;
+import dev.nucleus.bench.peers.PeerArgs;
 import dev.nucleus.kernel.SharedRegion;
 import dev.nucleus.kernel.Status;
 import dev.nucleus.kernel.Timeout;
@@ -19,8 +20,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
  * The echo of {@link QueuePingPong}, in its own JVM: {@code QueueEchoMain region=HANDLE
@@ -42,7 +42,7 @@ public final class QueueEchoMain {
   public static void main(String[] args) {
     watchStdin();
     try {
-      run(parse(args));
+      run(PeerArgs.parse(List.of(args)));
     } catch (Throwable t) {
       t.printStackTrace();
       System.err.println(ChildFailure.reason(t)); // last: the parent quotes the log's tail
@@ -52,7 +52,7 @@ public final class QueueEchoMain {
     Runtime.getRuntime().halt(0);
   }
 
-  private static void run(Map<String, String> a) throws IOException {
+  private static void run(PeerArgs a) throws IOException {
     final int slots = Integer.parseInt(a.get("slots"));
     final long warmup = Long.parseLong(a.get("warmup"));
     final long measuredEnd = warmup + Long.parseLong(a.get("iterations"));
@@ -121,15 +121,4 @@ public final class QueueEchoMain {
     });
   }
 
-  private static Map<String, String> parse(String[] args) {
-    final Map<String, String> map = new LinkedHashMap<>();
-    for (String w : args) {
-      final int eq = w.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("expected key=value, got: " + w);
-      }
-      map.put(w.substring(0, eq), w.substring(eq + 1));
-    }
-    return map;
-  }
 }

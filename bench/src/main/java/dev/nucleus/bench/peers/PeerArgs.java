@@ -9,14 +9,21 @@ import java.util.Map;
  * The {@code key=value} arguments a parent passes to a child's main class; the first argument, the
  * peer family, is taken off before. Immutable.
  */
-record PeerArgs(Map<String, String> values) {
+public record PeerArgs(Map<String, String> values) {
 
-  PeerArgs {
+  /** Copies the values. */
+  public PeerArgs {
     values = Map.copyOf(values);
   }
 
-  /** Parses {@code key=value} words. */
-  static PeerArgs parse(List<String> words) {
+  /**
+   * Parses {@code key=value} words.
+   *
+   * @param words the arguments
+   * @return them, by key
+   * @throws IllegalArgumentException naming a word without {@code =}
+   */
+  public static PeerArgs parse(List<String> words) {
     Map<String, String> map = new LinkedHashMap<>();
     for (String w : words) {
       int eq = w.indexOf('=');
@@ -36,17 +43,36 @@ record PeerArgs(Map<String, String> values) {
     return out;
   }
 
-  String get(String key) {
+  /**
+   * The value of {@code key}.
+   *
+   * @param key the key
+   * @return its value
+   * @throws IllegalArgumentException if it was not given
+   */
+  public String get(String key) {
     String v = values.get(key);
     if (v == null) throw new IllegalArgumentException("missing argument " + key + "=");
     return v;
   }
 
-  int getInt(String key) {
+  /**
+   * The value of {@code key} as an int.
+   *
+   * @param key the key
+   * @return its value
+   */
+  public int getInt(String key) {
     return Integer.parseInt(get(key));
   }
 
-  boolean getBoolean(String key) {
+  /**
+   * The value of {@code key} as a boolean.
+   *
+   * @param key the key
+   * @return its value
+   */
+  public boolean getBoolean(String key) {
     return Boolean.parseBoolean(get(key));
   }
 }

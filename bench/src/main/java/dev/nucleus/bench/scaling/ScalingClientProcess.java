@@ -3,6 +3,7 @@ package dev.nucleus.bench.scaling;
 import dev.nucleus.bench.Latencies;
 import dev.nucleus.bench.lrpc.Bench;
 import dev.nucleus.bench.lrpc.Bench_Service;
+import dev.nucleus.bench.peers.PeerArgs;
 import dev.nucleus.kernel.ProcessComponent;
 import dev.nucleus.kernel.ProcessContext;
 import dev.nucleus.kernel.SharedRegion;
@@ -11,9 +12,7 @@ import dev.nucleus.rpc.KernelBinding;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.HdrHistogram.Histogram;
 
@@ -69,19 +68,19 @@ public final class ScalingClientProcess implements ProcessComponent {
 
   @Override
   public void run(ProcessContext context) throws Exception {
-    final Map<String, String> a = parse(context.args());
-    final int process = Integer.parseInt(get(a, "process"));
-    final int processes = Integer.parseInt(get(a, "processes"));
-    final int threads = Integer.parseInt(get(a, "threads"));
+    final PeerArgs a = PeerArgs.parse(context.args());
+    final int process = Integer.parseInt(a.get("process"));
+    final int processes = Integer.parseInt(a.get("processes"));
+    final int threads = Integer.parseInt(a.get("threads"));
     if (process < 0 || process >= processes) {
       throw new IllegalArgumentException("process=" + process + " is not one of 0.." + (processes - 1));
     }
     try (Arena arena = Arena.ofShared()) {
-      final MemorySegment memory = SharedRegion.map(Long.parseLong(get(a, "region")), Long.parseLong(get(a, "parent")),
+      final MemorySegment memory = SharedRegion.map(Long.parseLong(a.get("region")), Long.parseLong(a.get("parent")),
           ControlDescriptor.length(processes, threads), arena);
       final ControlFlyweight control = ControlFlyweight.attach(memory, processes, threads);
       try {
-        serve(context, control, process, Duration.ofMillis(Long.parseLong(get(a, "deadlineMs"))));
+        serve(context, control, process, Duration.ofMillis(Long.parseLong(a.get("deadlineMs"))));
       } catch (Exception | Error e) {
         control.failRelease(process, "client process " + process + ": "
             + (e.getMessage() == null ? e.toString() : e.getMessage()));
@@ -164,23 +163,5 @@ public final class ScalingClientProcess implements ProcessComponent {
     }
   }
 
-  private static Map<String, String> parse(List<String> args) {
-    final Map<String, String> map = new LinkedHashMap<>();
-    for (String w : args) {
-      final int eq = w.indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("expected key=value, got: " + w);
-      }
-      map.put(w.substring(0, eq), w.substring(eq + 1));
-    }
-    return map;
-  }
 
-  private static String get(Map<String, String> a, String key) {
-    final String v = a.get(key);
-    if (v == null) {
-      throw new IllegalArgumentException("missing argument " + key + "=");
-    }
-    return v;
-  }
 }
