@@ -9,6 +9,7 @@ import dev.nucleus.async.QueueStatus;
 import dev.nucleus.async.ReceivedMessage;
 import dev.nucleus.bench.Allocation;
 import dev.nucleus.bench.peers.ChildJvm;
+import dev.nucleus.bench.peers.ParentWatch;
 import dev.nucleus.bench.peers.PeerArgs;
 import dev.nucleus.kernel.SharedRegion;
 import dev.nucleus.kernel.Status;
@@ -40,7 +41,7 @@ public final class QueueEchoMain {
    * @param args the {@code key=value} arguments above
    */
   public static void main(String[] args) {
-    watchStdin();
+    ParentWatch.start(); // halts this JVM when the bench that started it is gone
     try {
       run(PeerArgs.parse(List.of(args)));
     } catch (Throwable t) {
@@ -108,17 +109,5 @@ public final class QueueEchoMain {
     }
   }
 
-  private static void watchStdin() {
-    Thread.ofPlatform().daemon().name("stdin-watch").start(() -> {
-      try {
-        while (System.in.read() >= 0) {
-          // the parent writes nothing; EOF means it has gone
-        }
-      } catch (IOException e) {
-        // as EOF
-      }
-      Runtime.getRuntime().halt(0);
-    });
-  }
 
 }
