@@ -809,7 +809,15 @@ proctype Killer(byte t) {
   :: st = state[t];
      if
      :: CODE(st) == DEAD -> break
-     :: CODE(st) == CLAIMED || CODE(st) == TAKEN -> (state[t] != st)   /* the copier finishes */
+     :: CODE(st) == CLAIMED || CODE(st) == TAKEN ->
+        if
+        :: (state[t] != st)                                     /* the copier finishes */
+        :: cas_state(t, st, ST(EP(st), DEAD), ok);    /* or, 100 ms on, the copy is stranded */
+           if
+           :: ok -> break
+           :: else
+           fi
+        fi
      :: else ->
         cas_state(t, st, ST(EP(st), DEAD), ok);
         if

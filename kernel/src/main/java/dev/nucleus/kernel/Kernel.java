@@ -660,8 +660,11 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
-  /** Reserves a space number and slot ranges, creates the link, gives {@code peer} ports in it. */
-  private ProcessSpace prepareProcessSpace(String name, Space peer) {
+  /**
+   * Reserves a space number and slot ranges, creates the link, gives {@code peer} ports in it.
+   * Package-private for the loopback fuzz target, which attaches the process side in this JVM.
+   */
+  ProcessSpace prepareProcessSpace(String name, Space peer) {
     synchronized (lock) {
       checkOpen();
       if (peer.kernelOrNull() != this || !peer.isAlive() || peer.number() == KERNEL_SPACE) {

@@ -120,27 +120,36 @@ final class PortLifecycle {
    * Marks the port of slot {@code i} dead: new IPC naming it gets STALE_ID, IPC blocked on it
    * PEER_DEAD. Waits while a partner is mid-copy into or out of it (that partner finishes without
    * blocking), unlinks it from any sender queue, and removes it from {@code endpointRps}.
+   *
+   * <p>The wait for a copy is bounded: a copy still in flight {@link PortWait#STRANDED_GRACE_NANOS}
+   * after the wait began is stranded (a peer process stopped mid-copy, or one that wrote CLAIMED
+   * or TAKEN into this row), and the port goes DEAD under it, as an owner gives up a stranded
+   * copy (PortWait.checkStranded): the late copier's CAS then fails and it learns so. Unbounded,
+   * a hostile peer could hang the close of any thread with a port in its link.
    */
   void killPort(int i, int[] endpointRps) {
     final MemorySegment s = tcbs;
     final long to = tcbOffset(i);
     closePoint(rpOffset(i));
     int spins = 0;
+    long since = 0;
     while (true) {
       final long st = stateVolatile(s, to);
       final int code = code(st);
       if (code == DEAD) {
         break;
       }
-      if (code == CLAIMED || code == TAKEN) {
+      if ((code == CLAIMED || code == TAKEN) && !copyStranded(since)) {
         if (++spins > 100) {
+          since = since == 0 ? System.nanoTime() : since;
           Thread.yield();
         } else {
           Thread.onSpinWait();
         }
         continue;
       }
-      // Table rows "any state but CLAIMED, TAKEN -> DEAD, by the kernel".
+      // Table rows "any state but CLAIMED, TAKEN -> DEAD, by the kernel", and CLAIMED, TAKEN -> DEAD
+      // "by the kernel, ending the owner", once the copy is stranded.
       if (casState(s, to, st, state(epoch(st), DEAD))) {
         break;
       }
@@ -150,6 +159,11 @@ final class PortLifecycle {
       queue.leave(rp, i);
     }
     table.wakeIfSleeping(i, to);
+  }
+
+  /** Whether a copy waited for since {@code since} (0: not yet timed) has outlived the grace. */
+  private static boolean copyStranded(long since) {
+    return since != 0 && System.nanoTime() - since > PortWait.STRANDED_GRACE_NANOS;
   }
 
   /**

@@ -67,7 +67,8 @@ import java.lang.invoke.VarHandle;
  * | CLAIMED | the claimer: the sender that claimed it, or the replier | DELIVERED, same epoch | after writing the message, SENDER, REPLY_TO, REPLY_EPOCH and STATUS (deliver, releaseCaller) |
  * | CLAIMED | the owner, 100 ms past the phase deadline | IDLE (POLLING in a primary table), same epoch | gives up a copy stranded by a stopped claimer, whose later CAS then fails (checkStranded) |
  * | CLAIMED | a survivor, when the claimer's process died | IDLE, then DELIVERED with STATUS PEER_DEAD | completes the copy a dead process left half done (rescueStrandedCopies) |
- * | CLAIMED | the survivor, when the owner's process died | DEAD, same epoch | killPortNow: nobody is left to wait for. killPort waits until the copy ends |
+ * | CLAIMED | the survivor, when the owner's process died | DEAD, same epoch | killPortNow: nobody is left to wait for. killPort waits until the copy ends, at most 100 ms (below) |
+ * | CLAIMED | the kernel, ending the owner, when the copy is still in flight 100 ms after it began to wait | DEAD, same epoch | killPort: a stranded copy (a stopped claimer, or a peer that wrote CLAIMED); the late claimer's CAS fails |
  * | DELIVERED | the owner, by the first CAS of its next IPC | as IDLE, epoch + 1 | the owner consumes its result |
  * | DELIVERED | the kernel | DEAD, same epoch | killPort, killPortNow |
  * | SENDING | a receiver at WAIT_RP (its owner or a member), holding that point's LOCK, whose filter accepts the sender's ID, while a channel still joins the two spaces | TAKEN, same epoch | the take; under the lock, so a receiver and the cancelling owner never both win (takeSender) |
@@ -77,6 +78,7 @@ import java.lang.invoke.VarHandle;
  * | TAKEN | the owner, 100 ms past its send deadline | IDLE, same epoch | gives up a stranded transfer; the taker's CAS fails and it takes the next sender |
  * | TAKEN | a survivor, when the taker's process died | IDLE, then DONE with STATUS PEER_DEAD | rescueStrandedCopies (RECEIVE phase for a call, SEND phase for a send) |
  * | TAKEN | the survivor, when the owner's process died | DEAD, same epoch | killPortNow |
+ * | TAKEN | the kernel, ending the owner, when the copy is still in flight 100 ms after it began to wait | DEAD, same epoch | killPort: a stranded transfer, as for CLAIMED |
  * | WAIT_REPLY | the holder of the reply capability: REPLY_TO is this thread's ID and REPLY_EPOCH this epoch | CLAIMED, same epoch | the reply (claimCaller); one-shot, the replier clears its REPLY_TO first |
  * | WAIT_REPLY | the owner | IDLE, same epoch | timeout, abort, replier gone; or its delivery's last CAS failed (deliver) |
  * | WAIT_REPLY | the kernel | DEAD, same epoch | killPort, killPortNow |
