@@ -89,6 +89,21 @@ public final class Frame {
      * @throws FrameOverflowException if no such segment can be had
      */
     MemorySegment larger(long minimumBytes);
+
+    /**
+     * A segment for a frame that needs {@code neededBytes} now and would like
+     * {@code wantedBytes} (headroom for the puts to come). By default
+     * {@link #larger(long) larger(wantedBytes)}; a growth whose room is fixed (the space a caller
+     * offered for a reply) gives what it has, if that is enough for now.
+     *
+     * @param neededBytes what the frame cannot do without
+     * @param wantedBytes what it asks for, at least {@code neededBytes}
+     * @return a segment of at least {@code neededBytes}
+     * @throws FrameOverflowException if no such segment can be had
+     */
+    default MemorySegment larger(long neededBytes, long wantedBytes) {
+      return larger(wantedBytes);
+    }
   }
 
   /** The most elements (bytes, chars, values) one length or count can describe: 2^31 - 1. */
@@ -974,7 +989,7 @@ public final class Frame {
     // rather than twice its size.
     final long doubled = capacity > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : capacity * 2;
     final long wanted = needed >= doubled ? needed + GROWTH_HEADROOM : doubled;
-    final MemorySegment larger = growth.larger(wanted);
+    final MemorySegment larger = growth.larger(needed, wanted);
     if (larger == null || larger.byteSize() < needed) {
       throw new FrameOverflowException("frame growth gave " + (larger == null ? "nothing" : larger.byteSize()
           + " bytes") + " where " + needed + " were needed");

@@ -8,6 +8,7 @@ import dev.nucleus.kernel.ThreadId;
 import dev.nucleus.kernel.Timeout;
 import dev.nucleus.rpc.internal.KernelCall;
 import dev.nucleus.rpc.internal.OnewayServer;
+import dev.nucleus.rpc.internal.RegisterFrames;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Queue;
@@ -29,9 +30,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * {@code (registers - 2) x 8}. A larger request grows into a {@link dev.nucleus.kernel.SharedRegion}
  * made for the call (an anonymous memory file, so not bounded by {@code /dev/shm}; tested with
  * 1 GiB), which the server maps for the call and reads in place; only a region that cannot be
- * had is {@link FrameOverflowException}, before anything is sent. A reply larger than the
- * registers is a {@link RemoteFailureException} naming the overflow (large results are not
- * supported yet: see docs/rpc.md).
+ * had is {@link FrameOverflowException}, before anything is sent. A method whose result has a
+ * variable size (an object or an array) sends its request in its thread's region even when it is
+ * small, and offers {@link Builder#maxResult} bytes of that region (4 MiB by default) for the reply: a reply larger than the registers is written there by the server and
+ * read in place (docs/rpc.md, "Large results"); one larger than the offer is a
+ * {@link RemoteFailureException} naming the overflow.
  *
  * <p>Failures are {@link RpcException}s that say which leg failed: not delivered, deadline (in
  * which phase), peer dead, not permitted (no channel between the spaces), reply lost.
@@ -67,12 +70,14 @@ public final class KernelBinding implements Binding, AutoCloseable {
   private final boolean waitForRestart;
   /** Slots of each calling thread's one-way queue; 0 for kernel sends. */
   private final int onewaySlots;
+  private final long maxResult;
   private final ThreadLocal<KernelCall> calls = new ThreadLocal<>();
   private final Queue<KernelCall> all = new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
 
   private KernelBinding(Space client, long server, ServiceDescriptor<?> service, Duration defaultTimeout,
-      ServerLocator locator, boolean waitForRestart, int onewaySlots) {
+      ServerLocator locator, boolean waitForRestart, int onewaySlots, long maxResult) {
+    this.maxResult = maxResult;
     this.client = Objects.requireNonNull(client, "client");
     this.onewaySlots = onewaySlots;
     this.locator = locator;
@@ -113,7 +118,7 @@ public final class KernelBinding implements Binding, AutoCloseable {
    * @throws IllegalArgumentException if {@code server} is not a well-formed id
    */
   public static KernelBinding to(Space client, long server, ServiceDescriptor<?> service, Duration defaultTimeout) {
-    return new KernelBinding(client, server, service, defaultTimeout, null, false, 0);
+    return new KernelBinding(client, server, service, defaultTimeout, null, false, 0, KernelCall.DEFAULT_MAX_RESULT);
   }
 
   /**
@@ -164,6 +169,7 @@ public final class KernelBinding implements Binding, AutoCloseable {
     private final ServiceDescriptor<?> service;
     private Duration defaultTimeout = DEFAULT_TIMEOUT;
     private int onewaySlots;
+    private long maxResult = KernelCall.DEFAULT_MAX_RESULT;
 
     private Builder(Space client, long server, ServiceDescriptor<?> service) {
       this.client = client;
@@ -206,13 +212,34 @@ public final class KernelBinding implements Binding, AutoCloseable {
     }
 
     /**
+     * The bytes each call of a method with a variable-size result (an object or an array) offers
+     * for its reply, in its thread's region: a reply frame up to this size travels (the result
+     * and a few bytes of framing: a length, a presence byte), one larger is a
+     * {@link RemoteFailureException} naming the overflow (the method has run). By default 4 MiB,
+     * within the region each calling thread keeps between calls; above about 8 MiB each such call
+     * gets a region of its own (a system call or two; memory files are sparse, so what is
+     * offered and not written costs no memory).
+     *
+     * @param bytes at least 1, at most 2^40
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is out of range
+     */
+    public Builder maxResult(long bytes) {
+      if (bytes < 1 || bytes > RegisterFrames.MAX_RESULT_SPACE) {
+        throw new IllegalArgumentException("maxResult must be in [1, " + RegisterFrames.MAX_RESULT_SPACE + "], not " + bytes);
+      }
+      this.maxResult = bytes;
+      return this;
+    }
+
+    /**
      * The binding.
      *
      * @return a new binding with these options; close it when done
      * @throws IllegalArgumentException if the server id is not a well-formed id
      */
     public KernelBinding build() {
-      return new KernelBinding(client, server, service, defaultTimeout, null, false, onewaySlots);
+      return new KernelBinding(client, server, service, defaultTimeout, null, false, onewaySlots, maxResult);
     }
   }
 
@@ -238,7 +265,8 @@ public final class KernelBinding implements Binding, AutoCloseable {
   public static KernelBinding located(Space client, ServerLocator locator, ServiceDescriptor<?> service,
       Duration defaultTimeout, boolean waitForRestart) {
     final long server = Objects.requireNonNull(locator, "locator").server();
-    return new KernelBinding(client, server, service, defaultTimeout, locator, waitForRestart, 0);
+    return new KernelBinding(client, server, service, defaultTimeout, locator, waitForRestart, 0,
+        KernelCall.DEFAULT_MAX_RESULT);
   }
 
   /**
@@ -291,7 +319,8 @@ public final class KernelBinding implements Binding, AutoCloseable {
   /** The first call of this thread: its IPC thread in the client's space, and its frames. */
   private KernelCall newCall() {
     final IpcThread thread = client.attach("rpc-" + serviceName + "-" + Thread.currentThread().threadId());
-    final KernelCall call = KernelCall.create(thread, server, serviceId, locator, waitForRestart, onewaySlots);
+    final KernelCall call = KernelCall.create(thread, server, serviceId, locator, waitForRestart, onewaySlots,
+        maxResult);
     calls.set(call);
     all.add(call);
     if (closed) { // closed meanwhile: this thread's IPC thread must not outlive the binding

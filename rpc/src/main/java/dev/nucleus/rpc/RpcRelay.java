@@ -3,6 +3,7 @@ package dev.nucleus.rpc;
 import static dev.nucleus.rpc.internal.RegisterFrames.CALL;
 import static dev.nucleus.rpc.internal.RegisterFrames.CALL_HEADER;
 import static dev.nucleus.rpc.internal.RegisterFrames.IN_REGION;
+import static dev.nucleus.rpc.internal.RegisterFrames.RESULT_SPACE;
 import static dev.nucleus.rpc.internal.RegisterFrames.KEPT;
 import static dev.nucleus.rpc.internal.RegisterFrames.REGION_FRAME_OFFSET;
 import static dev.nucleus.rpc.internal.RegisterFrames.REPLY;
@@ -35,7 +36,7 @@ import java.util.function.LongSupplier;
  * outcome: {@link Outcome#UNAVAILABLE} when the provider is down or the call could not be
  * delivered to it (nothing ran), {@link Outcome#PROVIDER_DIED} when it was delivered and the
  * provider died before replying. A deadline that passes is left to the client's own timeout.
- * Arguments too large for the registers travel in the client's shared region, as without a relay:
+ * Arguments too large for the registers, and results, travel in the client's shared region, as without a relay:
  * the relay passes on a region of its own process as it is, and takes over another process's for
  * the call ({@link SharedRegion#adopt}), so that the provider, which sees the relay as the sender,
  * can check the handle. The provider sees the relay as the caller (its space, thread and
@@ -149,12 +150,14 @@ public final class RpcRelay implements AutoCloseable {
     for (int i = 1; i <= words; i++) {
       back.setMr(i, front.mr(i));
     }
-    // Arguments in a shared region: the provider checks the region's handle against the process
-    // it sees as the sender, which is the relay's. A client in this process passes a handle of this
-    // process, good as it is; another process's region is taken over for the call (adopt) and
-    // passed under a handle of this process, for this call only (not KEPT).
+    // Arguments in a shared region, or a region offered for the reply: the provider checks the
+    // region's handle against the process it sees as the sender, which is the relay's. A client in
+    // this process passes a handle of this process, good as it is; another process's region is
+    // taken over for the call (adopt) and passed under a handle of this process, for this call
+    // only (not KEPT). The reply, written into the same memory, needs nothing more.
     SharedRegion adopted = null;
-    if ((front.mr(2) & IN_REGION) != 0 && front.senderPid() != 0) {
+    final boolean inRegion = (front.mr(2) & IN_REGION) != 0;
+    if ((inRegion || (front.mr(2) & RESULT_SPACE) != 0) && front.senderPid() != 0) {
       if (words < CALL_HEADER + 2) {
         if (canReply) {
           fail(front, detail, Outcome.MALFORMED_REQUEST, "a region request without its handle and token");
@@ -163,7 +166,7 @@ public final class RpcRelay implements AutoCloseable {
       }
       try {
         adopted = SharedRegion.adopt(front.mr(1 + CALL_HEADER), front.senderPid(),
-            REGION_FRAME_OFFSET + (front.mr(2) & 0xFFFF_FFFFL));
+            REGION_FRAME_OFFSET + (inRegion ? front.mr(2) & 0xFFFF_FFFFL : 0));
       } catch (IllegalArgumentException e) {
         if (canReply) {
           fail(front, detail, Outcome.MALFORMED_REQUEST, e.getMessage());

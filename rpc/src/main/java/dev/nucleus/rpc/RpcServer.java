@@ -9,6 +9,8 @@ import static dev.nucleus.rpc.internal.RegisterFrames.ONEWAY;
 import static dev.nucleus.rpc.internal.RegisterFrames.QUEUE_OPEN;
 import static dev.nucleus.rpc.internal.RegisterFrames.REPLY;
 import static dev.nucleus.rpc.internal.RegisterFrames.REPLY_HEADER;
+import static dev.nucleus.rpc.internal.RegisterFrames.REPLY_IN_REGION;
+import static dev.nucleus.rpc.internal.RegisterFrames.RESULT_SPACE;
 
 import dev.nucleus.kernel.Endpoint;
 import dev.nucleus.kernel.IpcThread;
@@ -226,13 +228,14 @@ public final class RpcServer implements AutoCloseable {
       final int registers = self.messageRegisters();
       final MemorySegment stack = arena.allocate(RegisterFrames.capacity(registers, CALL_HEADER), Frame.BULK_ALIGNMENT);
       final Frame request = new Frame(stack);
-      final Frame reply = new Frame(arena.allocate(RegisterFrames.capacity(registers, REPLY_HEADER), Frame.BULK_ALIGNMENT));
-      final ServerCall call = new ServerCall(request, reply);
+      final ResultSpace results = new ResultSpace(
+          arena.allocate(RegisterFrames.capacity(registers, REPLY_HEADER), Frame.BULK_ALIGNMENT));
+      final ServerCall call = new ServerCall(request, results.frame);
       ready.countDown();
       int status = self.waitAt(endpoint, Timeout.NEVER);
       while (true) {
         if (status == Status.OK) {
-          if (handle(self, call, stack, regions)) {
+          if (handle(self, call, stack, regions, results)) {
             status = self.replyWait(endpoint, Timeout.NEVER);
             continue;
           }
@@ -260,7 +263,8 @@ public final class RpcServer implements AutoCloseable {
    * leaves the reply in them. Returns whether to reply (a call, not a one-way message or a
    * notification).
    */
-  private boolean handle(IpcThread self, ServerCall call, MemorySegment stack, RegionCache regions) {
+  private boolean handle(IpcThread self, ServerCall call, MemorySegment stack, RegionCache regions,
+      ResultSpace results) {
     final boolean canReply = self.canReply();
     final long tag = self.tag();
     if (MessageTag.label(tag) == QUEUE_OPEN) { // a client thread's one-way queue (a call, or nothing)
@@ -297,6 +301,17 @@ public final class RpcServer implements AutoCloseable {
       return canReply;
     }
     final long length = lengthAndFlags & 0xFFFF_FFFFL;
+    // The caller's offer of space for a reply too large for the registers (a call only): MR4..MR6
+    // are the region's handle and token and the bytes offered; validated before anything is
+    // mapped. With the request in the region the space follows it and is mapped with it, so a
+    // lie about the region's size is refused by the mapping (SharedRegion.map checks the file's
+    // size); with the request in the registers (from MR7) it is mapped only if the reply needs it.
+    final boolean offers = (lengthAndFlags & RESULT_SPACE) != 0 && !oneway;
+    final long offered = offers && MessageTag.words(tag) >= CALL_HEADER + 3 ? self.mr(3 + CALL_HEADER) : 0;
+    if (offers && (offered <= 0 || offered > RegisterFrames.MAX_RESULT_SPACE)) {
+      return canReply && malformed(self, call, "a result space of " + offered + " bytes (MR6), not in [1, "
+          + RegisterFrames.MAX_RESULT_SPACE + "]");
+    }
     // A region of the call's own (mapped for the call), or the copy of a one-way request.
     Arena regionArena = null;
     final int outcome;
@@ -308,20 +323,25 @@ public final class RpcServer implements AutoCloseable {
         final long pid = self.senderPid();
         final long handle = self.mr(1 + CALL_HEADER);
         final long token = self.mr(2 + CALL_HEADER);
+        final long frameBytes = offers ? RegisterFrames.resultOffset(length) - REGION_FRAME_OFFSET + offered : length;
         MemorySegment frame;
         try {
           if ((lengthAndFlags & KEPT) != 0) { // the caller's argument stack: keep the mapping
-            frame = regions.frame(pid, handle, token, length);
+            frame = regions.frame(pid, handle, token, frameBytes);
           } else {
             regionArena = Arena.ofConfined();
-            final MemorySegment region = SharedRegion.map(handle, pid, REGION_FRAME_OFFSET + length, regionArena);
+            final MemorySegment region = SharedRegion.map(handle, pid, REGION_FRAME_OFFSET + frameBytes, regionArena);
             if (region.get(ValueLayout.JAVA_LONG, 0) != token) {
               throw new IllegalArgumentException("region handle 0x" + Long.toHexString(handle) + " holds another token");
             }
-            frame = region.asSlice(REGION_FRAME_OFFSET, length);
+            frame = region.asSlice(REGION_FRAME_OFFSET, frameBytes);
           }
         } catch (IllegalArgumentException | IllegalStateException e) {
           return canReply && malformed(self, call, e.getMessage());
+        }
+        if (offers) {
+          results.offer(frame.asSlice(RegisterFrames.resultOffset(length) - REGION_FRAME_OFFSET, offered));
+          frame = frame.asSlice(0, length);
         }
         if (oneway) { // copied out: the sender may reuse the region, and return
           if (regionArena == null) {
@@ -333,8 +353,12 @@ public final class RpcServer implements AutoCloseable {
         }
         call.request().reset(frame).wrap(length);
       } else {
+        if (offers) {
+          results.offerLater(regions, self.senderPid(), self.mr(1 + CALL_HEADER), self.mr(2 + CALL_HEADER), offered,
+              (lengthAndFlags & KEPT) != 0);
+        }
         try {
-          RegisterFrames.read(self, 1 + CALL_HEADER, length, call.request());
+          RegisterFrames.read(self, 1 + CALL_HEADER + (offers ? 3 : 0), length, call.request());
         } catch (MalformedFrameException e) {
           return canReply && malformed(self, call, e.what());
         }
@@ -344,10 +368,17 @@ public final class RpcServer implements AutoCloseable {
           self.senderPid());
       served.increment();
       outcome = call.serve(dispatcher);
+      if (results.grown()) { // written where the caller offered: the registers carry the length only
+        self.setTag(MessageTag.of(REPLY_IN_REGION, REPLY_HEADER));
+        self.setMr(1, (outcome & 0xFFFF_FFFFL) | (call.reply().position() << 32));
+      } else if (!oneway) {
+        answer(self, outcome, call.reply());
+      }
     } finally {
       if (inRegion) { // views of the region end with the call
         call.request().reset(stack);
       }
+      results.withdraw();
       if (regionArena != null) {
         regionArena.close();
       }
@@ -358,7 +389,6 @@ public final class RpcServer implements AutoCloseable {
       }
       return false;
     }
-    answer(self, outcome, call.reply());
     return true;
   }
 
@@ -367,6 +397,108 @@ public final class RpcServer implements AutoCloseable {
     final int words = RegisterFrames.write(reply, self, 1 + REPLY_HEADER);
     self.setTag(MessageTag.of(REPLY, REPLY_HEADER + words));
     self.setMr(1, (outcome & 0xFFFF_FFFFL) | (reply.position() << 32));
+  }
+
+  /**
+   * A server thread's reply frame and where it may grow: into the space a caller offered in its
+   * region for this call only, else nowhere (a reply larger than the registers is then a
+   * FrameOverflowException, which the client receives as a remote failure). Used by its thread.
+   */
+  private static final class ResultSpace implements Frame.Growth {
+
+    final Frame frame;
+    private final MemorySegment registers;
+    private MemorySegment offered;
+    /** An offer of a region not mapped yet (the request came in the registers): where it is. */
+    private RegionCache regions;
+    private long pid;
+    private long handle;
+    private long token;
+    private long bytes;
+    private boolean kept;
+    /** The mapping of an offered region that is not the caller's kept stack, for this call. */
+    private Arena arena;
+
+    ResultSpace(MemorySegment registers) {
+      this.registers = registers;
+      this.frame = new Frame(registers, this);
+    }
+
+    /** Offers {@code space}, mapped already. */
+    void offer(MemorySegment space) {
+      offered = space;
+    }
+
+    /** Offers {@code bytes} at the frame offset of region {@code handle} of process {@code pid}, mapped if needed. */
+    void offerLater(RegionCache regions, long pid, long handle, long token, long bytes, boolean kept) {
+      this.regions = regions;
+      this.pid = pid;
+      this.handle = handle;
+      this.token = token;
+      this.bytes = bytes;
+      this.kept = kept;
+    }
+
+    /** Maps the space offered later, now that the reply needs it. */
+    private void map() {
+      final RegionCache cache = regions;
+      regions = null;
+      try {
+        if (kept) {
+          offered = cache.frame(pid, handle, token, bytes);
+        } else {
+          arena = Arena.ofConfined();
+          final MemorySegment region = SharedRegion.map(handle, pid, REGION_FRAME_OFFSET + bytes, arena);
+          if (region.get(ValueLayout.JAVA_LONG, 0) != token) {
+            throw new IllegalArgumentException("region handle 0x" + Long.toHexString(handle) + " holds another token");
+          }
+          offered = region.asSlice(REGION_FRAME_OFFSET, bytes);
+        }
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new FrameOverflowException("the reply needs more than the registers carry, and the space the caller"
+            + " offered cannot be mapped: " + e.getMessage());
+      }
+    }
+
+    /** Whether the reply now lives in the offered space. */
+    boolean grown() {
+      return frame.segment() != registers;
+    }
+
+    /** The call has ended: the reply goes back to the registers' memory, and the offer ends. */
+    void withdraw() {
+      offered = null;
+      regions = null;
+      if (grown()) {
+        frame.reset(registers);
+      }
+      if (arena != null) {
+        arena.close();
+        arena = null;
+      }
+    }
+
+    @Override
+    public MemorySegment larger(long minimumBytes) {
+      return larger(minimumBytes, minimumBytes);
+    }
+
+    /** The space offered, whatever was wanted, if the reply needs no more. */
+    @Override
+    public MemorySegment larger(long neededBytes, long wantedBytes) {
+      if (offered == null && regions != null) {
+        map();
+      }
+      if (offered == null) {
+        throw new FrameOverflowException("the reply needs " + neededBytes + " bytes, more than the "
+            + registers.byteSize() + " the registers carry, and the call offered no space for it");
+      }
+      if (offered.byteSize() < neededBytes) {
+        throw new FrameOverflowException("the reply needs " + neededBytes + " bytes, more than the "
+            + offered.byteSize() + " the caller offered for it (KernelBinding.Builder.maxResult)");
+      }
+      return offered;
+    }
   }
 
   /** Answers a request that could not be read: MALFORMED_REQUEST, what and where. */

@@ -73,6 +73,16 @@ class LoadTest {
       throw new UnsupportedOperationException();
     }
 
+    @Override
+    public byte[] reversed(byte[] data) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public byte[] fill(int length, byte value) {
+      throw new UnsupportedOperationException();
+    }
+
     long missing(long perThread) {
       long n = 0;
       for (BitSet[] row : seen) {

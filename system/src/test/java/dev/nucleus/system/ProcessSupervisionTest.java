@@ -141,7 +141,7 @@ class ProcessSupervisionTest {
 
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
-  @DisplayName("arguments too large for the registers go through a relay in both directions, in shared regions")
+  @DisplayName("arguments and results too large for the registers go through a relay in both directions, in shared regions")
   void bulkThroughRelays() throws Exception {
     final String toml = """
         name = "bulk"

@@ -25,6 +25,32 @@ public interface Bulk {
   long sum(byte[] data);
 
   /**
+   * A large result: {@code length} bytes, byte {@code i} being {@code (byte) (i * 31 + seed)}.
+   *
+   * @param length how many bytes
+   * @param seed the pattern's start
+   * @return the bytes
+   */
+  byte[] fill(int length, int seed);
+
+  /**
+   * Returns what it was given: a result written while the argument (a view of the request) is
+   * still being read.
+   *
+   * @param data the bytes
+   * @return the same bytes
+   */
+  MemorySegment echo(MemorySegment data);
+
+  /**
+   * A large text result.
+   *
+   * @param length how many characters
+   * @return {@code length} characters, {@code 'a' + i % 26} then every 100th one a non-ASCII 'é'
+   */
+  String text(int length);
+
+  /**
    * Takes {@code data} and returns at once: a large one-way request.
    *
    * @param data the bytes

@@ -33,6 +33,39 @@ final class BulkServer implements Bulk {
     return sum;
   }
 
+  /** What {@link #fill} returns. */
+  static byte[] pattern(int length, int seed) {
+    final byte[] b = new byte[length];
+    for (int i = 0; i < length; i++) {
+      b[i] = (byte) (i * 31 + seed);
+    }
+    return b;
+  }
+
+  /** What {@link #text} returns. */
+  static String textOf(int length) {
+    final StringBuilder s = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      s.append(i % 100 == 99 ? '\u00e9' : (char) ('a' + i % 26));
+    }
+    return s.toString();
+  }
+
+  @Override
+  public byte[] fill(int length, int seed) {
+    return pattern(length, seed);
+  }
+
+  @Override
+  public MemorySegment echo(MemorySegment data) {
+    return data;
+  }
+
+  @Override
+  public String text(int length) {
+    return textOf(length);
+  }
+
   @Override
   public void drop(byte[] data) {
     dropped.addAndGet(data.length);

@@ -13,6 +13,7 @@ import dev.nucleus.kernel.Timeout;
 import dev.nucleus.rpc.DeadlineExceededException;
 import dev.nucleus.rpc.Deadlines;
 import dev.nucleus.rpc.KernelBinding;
+import dev.nucleus.rpc.MalformedFrameException;
 import dev.nucleus.rpc.NotPermittedException;
 import dev.nucleus.rpc.Outcome;
 import dev.nucleus.rpc.PeerDeadException;
@@ -235,6 +236,69 @@ class KernelBindingTest {
       assertThat(bulk.dropped).as("a one-way region request is mapped before it returns, served after")
           .satisfies(d -> assertThat(waitFor(() -> d.get() == (1 << 20))).isTrue());
       assertThat(proxy.sum(new byte[] {1, 2})).as("small again: registers").isEqualTo(3);
+    }
+  }
+
+  @Test
+  @DisplayName("a result larger than the registers carry comes back in the caller's region: byte[] of every size up to 4 MiB, text, an argument echoed while it is read, 40 MiB with a larger maxResult")
+  void largeResultsComeBackInTheCallersRegion() {
+    kernel.createChannel(client, server);
+    try (RpcServer rpc = RpcServer.export(server, Bulk_Service.INSTANCE, new BulkServer(), 2);
+        KernelBinding binding = KernelBinding.to(client, rpc.id(), Bulk_Service.INSTANCE)) {
+      final Bulk proxy = binding.proxy(Bulk_Service.INSTANCE);
+      for (int size : new int[] {0, 400, 497, 5000, 1 << 20, 100, (4 << 20) - 8, 3}) { // registers, region, both ways
+        for (int seed = 0; seed < 3; seed++) {
+          assertThat(proxy.fill(size, seed)).as("%d bytes, seed %d", size, seed).isEqualTo(BulkServer.pattern(size, seed));
+        }
+      }
+      assertThat(proxy.text(300_000)).isEqualTo(BulkServer.textOf(300_000));
+      try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+        final java.lang.foreign.MemorySegment data = arena.allocate(2 << 20);
+        for (long i = 0; i < data.byteSize(); i += 8) {
+          data.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, i, i * 7);
+        }
+        assertThat(proxy.echo(data).mismatch(data)).as("echoed from the request's view").isEqualTo(-1);
+      }
+      assertThatThrownBy(() -> proxy.fill((4 << 20) - 7, 0)).as("beyond the 4 MiB offered")
+          .isInstanceOfSatisfying(RemoteFailureException.class, e -> assertThat(e.getMessage())
+              .contains("FrameOverflowException").contains("maxResult"));
+      assertThat(proxy.fill(10, 1)).as("the server goes on").isEqualTo(BulkServer.pattern(10, 1));
+    }
+    try (RpcServer rpc = RpcServer.export(server, Bulk_Service.INSTANCE, new BulkServer(), 1);
+        KernelBinding binding = KernelBinding.builder(client, rpc.id(), Bulk_Service.INSTANCE).maxResult(64L << 20).build()) {
+      final Bulk proxy = binding.proxy(Bulk_Service.INSTANCE);
+      assertThat(proxy.fill(40 << 20, 9)).isEqualTo(BulkServer.pattern(40 << 20, 9));
+      assertThat(proxy.fill(20, 9)).isEqualTo(BulkServer.pattern(20, 9));
+    }
+  }
+
+  @Test
+  @DisplayName("a reply in the region that claims more than was offered, or that comes when nothing was offered, is MalformedFrameException")
+  void hostileRepliesInTheRegionAreRefused() throws Exception {
+    kernel.createChannel(client, server);
+    final IpcThread[] liar = new IpcThread[1];
+    final long[] claimed = {Long.MAX_VALUE >>> 32};
+    final java.util.concurrent.CountDownLatch up = new java.util.concurrent.CountDownLatch(1);
+    final dev.nucleus.kernel.Endpoint endpoint = server.createEndpoint("liar");
+    liar[0] = server.spawn("liar", self -> {
+      up.countDown();
+      int status = self.waitAt(endpoint, Timeout.NEVER);
+      while (status == Status.OK) {
+        self.setTag(MessageTag.of(0x4C55, 1)); // REPLY_IN_REGION
+        self.setMr(1, Outcome.OK | claimed[0] << 32);
+        status = self.replyWait(endpoint, Timeout.NEVER);
+      }
+    });
+    up.await();
+    try (KernelBinding binding = KernelBinding.to(client, endpoint.id(), Bulk_Service.INSTANCE)) {
+      final Bulk proxy = binding.proxy(Bulk_Service.INSTANCE);
+      claimed[0] = 5L << 20; // more than the 4 MiB offered
+      assertThatThrownBy(() -> proxy.fill(10, 0)).isInstanceOf(MalformedFrameException.class)
+          .hasMessageContaining("more than the");
+      assertThatThrownBy(() -> proxy.sum(new byte[] {1})).as("a small request offers nothing")
+          .isInstanceOf(MalformedFrameException.class).hasMessageContaining("offered none");
+    } finally {
+      endpoint.close();
     }
   }
 

@@ -79,6 +79,24 @@ class ProcessBindingTest {
   }
 
   @Test
+  @DisplayName("results too large for registers come back from a server process in the caller's region: 1 MiB, 4 MiB, text, 48 MiB with maxResult")
+  void largeResultsComeBackFromAProcess() throws Exception {
+    final ProcessSpace server = kernel.spawnProcessSpace("kv", KeyValueServerComponent.class, client);
+    final long bulkId = server.awaitPublished("bulk", STARTUP);
+    try (KernelBinding binding = KernelBinding.to(client, bulkId, Bulk_Service.INSTANCE, Duration.ofMinutes(2))) {
+      final Bulk bulk = binding.proxy(Bulk_Service.INSTANCE);
+      assertThat(bulk.fill(1 << 20, 3)).isEqualTo(BulkServer.pattern(1 << 20, 3));
+      assertThat(bulk.fill((4 << 20) - 8, 4)).as("a frame of 4 MiB: the default offer").isEqualTo(BulkServer.pattern((4 << 20) - 8, 4));
+      assertThat(bulk.text(100_000)).isEqualTo(BulkServer.textOf(100_000));
+      assertThat(bulk.fill(8, 5)).isEqualTo(BulkServer.pattern(8, 5));
+    }
+    try (KernelBinding binding = KernelBinding.builder(client, bulkId, Bulk_Service.INSTANCE).maxResult(64L << 20)
+        .defaultTimeout(Duration.ofMinutes(2)).build()) {
+      assertThat(binding.proxy(Bulk_Service.INSTANCE).fill(48 << 20, 6)).isEqualTo(BulkServer.pattern(48 << 20, 6));
+    }
+  }
+
+  @Test
   @DisplayName("arguments too large for registers reach a server process through a region: 1 MiB byte[], 1 GiB read in place")
   void largeArgumentsReachAProcess() throws Exception {
     final ProcessSpace server = kernel.spawnProcessSpace("kv", KeyValueServerComponent.class, client);

@@ -5,6 +5,7 @@ import static dev.nucleus.rpc.internal.RegisterFrames.CALL_HEADER;
 import static dev.nucleus.rpc.internal.RegisterFrames.ONEWAY;
 import static dev.nucleus.rpc.internal.RegisterFrames.REPLY;
 import static dev.nucleus.rpc.internal.RegisterFrames.REPLY_HEADER;
+import static dev.nucleus.rpc.internal.RegisterFrames.REPLY_IN_REGION;
 
 import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.MessageTag;
@@ -38,6 +39,14 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link RegionGrowth}); its handle travels instead of its bytes. Its deadline bounds both phases, so a call that waits for a busy server pool waits
  * at most until then.
  *
+ * <p>A call of a method whose result has a variable size (an object, an array: see
+ * {@link #mayReturnLarge}) offers {@code maxResult} bytes of its thread's region for a reply too
+ * large for the registers (LRPC's A-stack carries results too): after its request when that
+ * grew into the region, else from the region's frame offset, the request staying in the
+ * registers (three of them fewer). The server maps the space only if the reply needs it, writes
+ * the reply there and answers {@code REPLY_IN_REGION}; the proxy reads it in place and copies it
+ * out before the call ends.
+ *
  * <p>With a one-way queue ({@code onewaySlots} above 0), a one-way request goes instead through
  * the thread's {@link OnewayLane}, opened on its first one-way call, and a two-way call first
  * waits until the server has handled the one-way requests the thread sent before it.
@@ -63,10 +72,22 @@ public final class KernelCall extends ClientCall {
   /** The thread's one-way queue, once its first one-way call opened it; volatile for the binding's close. */
   private volatile OnewayLane lane;
   private boolean open;
+  /** The bytes a call of a method with a variable-size result offers for its reply. */
+  private final long maxResult;
+  /** The reply frame's own memory, as large as the registers carry. */
+  private final MemorySegment replyStack;
+  /** What the call in progress offered for its reply (0: nothing), where, and in which region, once loaded. */
+  private long resultSpace;
+  private long resultAt;
+  private SharedRegion resultRegion;
+  /** Whether the call in progress may get a reply too large for the registers. */
+  private boolean offersResult;
 
   private KernelCall(IpcThread thread, long server, int serviceId, ServerLocator locator, boolean waitForRestart,
-      MemorySegment stack, RegionGrowth growth, Frame reply, int onewaySlots) {
+      MemorySegment stack, RegionGrowth growth, Frame reply, int onewaySlots, long maxResult) {
     super(new Frame(stack, growth), reply);
+    this.maxResult = maxResult;
+    this.replyStack = reply.segment();
     this.onewaySlots = onewaySlots;
     this.onewayMaxFrame = onewaySlots == 0 ? 0 : OnewayMessageDescriptor.maxFrame(QueueMemory.maxPayload(onewaySlots));
     this.locator = locator;
@@ -102,12 +123,27 @@ public final class KernelCall extends ClientCall {
    */
   public static KernelCall create(IpcThread thread, long server, int serviceId, ServerLocator locator,
       boolean waitForRestart, int onewaySlots) {
+    return create(thread, server, serviceId, locator, waitForRestart, onewaySlots, DEFAULT_MAX_RESULT);
+  }
+
+  /** Registers of a request's offer of space for its reply: handle, token, bytes (MR4..MR6). */
+  private static final int RESULT_OFFER_WORDS = 3;
+
+  /** The bytes offered for a variable-size reply unless the binding says otherwise: 4 MiB. */
+  public static final long DEFAULT_MAX_RESULT = 4L << 20;
+
+  /**
+   * As {@link #create(IpcThread, long, int, ServerLocator, boolean, int)}, offering
+   * {@code maxResult} bytes for each variable-size reply.
+   */
+  public static KernelCall create(IpcThread thread, long server, int serviceId, ServerLocator locator,
+      boolean waitForRestart, int onewaySlots, long maxResult) {
     final int registers = thread.messageRegisters();
     final Arena arena = Arena.ofAuto();
     final MemorySegment stack = arena.allocate(RegisterFrames.capacity(registers, CALL_HEADER), Frame.BULK_ALIGNMENT);
     final Frame reply = new Frame(arena.allocate(RegisterFrames.capacity(registers, REPLY_HEADER), Frame.BULK_ALIGNMENT));
     return new KernelCall(thread, server, serviceId, locator, waitForRestart, stack, new RegionGrowth(), reply,
-        onewaySlots);
+        onewaySlots, maxResult);
   }
 
   /** Gives back the thread's argument stack and closes its one-way queue; the binding is closed. */
@@ -131,7 +167,26 @@ public final class KernelCall extends ClientCall {
     }
     open = true;
     open(method, deadline);
+    offersResult = !method.oneway() && mayReturnLarge(method);
+    if (offersResult) { // three registers carry the offer
+      growth.reserveResult(maxResult);
+      request().reset(stack.asSlice(0, stack.byteSize() - RESULT_OFFER_WORDS * 8L));
+    }
     return this;
+  }
+
+  /**
+   * Whether {@code method}'s result may be too large for the registers: its return type, in the
+   * signature, is an object or an array (a primitive or void always fits). Allocation-free.
+   */
+  static boolean mayReturnLarge(MethodDescriptor method) {
+    final String signature = method.signature();
+    final int close = signature.lastIndexOf(')');
+    if (close < 0 || close + 1 >= signature.length()) {
+      return false;
+    }
+    final char first = signature.charAt(close + 1);
+    return first == 'L' || first == '[';
   }
 
   /** A deadline that has passed before the call goes out: not sent at all. */
@@ -162,16 +217,36 @@ public final class KernelCall extends ClientCall {
       final long tag = t.tag();
       final long word = t.mr(1);
       final int outcome = (int) word;
-      if (MessageTag.label(tag) != REPLY || MessageTag.words(tag) < REPLY_HEADER || !Outcome.isValid(outcome)) {
+      if ((MessageTag.label(tag) != REPLY && MessageTag.label(tag) != REPLY_IN_REGION)
+          || MessageTag.words(tag) < REPLY_HEADER || !Outcome.isValid(outcome)) {
         throw new MalformedFrameException("the reply to " + method() + " is not an RPC reply (label 0x"
             + Long.toHexString(MessageTag.label(tag)) + ", outcome " + outcome + ")", 0);
       }
-      RegisterFrames.read(t, 1 + REPLY_HEADER, word >>> 32, reply());
+      if (MessageTag.label(tag) == REPLY_IN_REGION) {
+        readReplyInRegion(word >>> 32);
+      } else {
+        RegisterFrames.read(t, 1 + REPLY_HEADER, word >>> 32, reply());
+      }
       if (outcome == Outcome.UNAVAILABLE && rebind()) {
         continue;
       }
       return outcome;
     }
+  }
+
+  /**
+   * A reply the server wrote into this call's region: read in place, once checked to lie within
+   * what the call offered (the server is not trusted to stay inside it).
+   */
+  private void readReplyInRegion(long length) {
+    if (resultSpace == 0) {
+      throw new MalformedFrameException("the reply to " + method() + " is in a region, but the call offered none", 0);
+    }
+    if (length > resultSpace) {
+      throw new MalformedFrameException("the reply to " + method() + " claims " + length + " bytes, more than the "
+          + resultSpace + " the call offered", 0);
+    }
+    reply().reset(resultRegion.segment().asSlice(resultAt, resultSpace)).wrap(length);
   }
 
   /** A send-phase failure that means the provider is gone: the call was not delivered. */
@@ -228,17 +303,36 @@ public final class KernelCall extends ClientCall {
     final Frame request = request();
     final SharedRegion region = growth.region();
     final int words;
-    if (region == null) {
+    boolean kept = growth.kept();
+    resultSpace = 0;
+    if (region == null && offersResult) { // the request in the registers, after the offer
+      resultRegion = growth.resultRegion();
+      resultAt = RegisterFrames.REGION_FRAME_OFFSET;
+      resultSpace = Math.min(resultRegion.segment().byteSize() - resultAt, maxResult);
+      kept = growth.resultKept();
+      t.setMr(1 + CALL_HEADER, resultRegion.handle());
+      t.setMr(2 + CALL_HEADER, growth.resultToken());
+      t.setMr(3 + CALL_HEADER, resultSpace);
+      words = RESULT_OFFER_WORDS + RegisterFrames.write(request, t, 1 + CALL_HEADER + RESULT_OFFER_WORDS);
+    } else if (region == null) {
       words = RegisterFrames.write(request, t, 1 + CALL_HEADER);
     } else {
       t.setMr(1 + CALL_HEADER, region.handle());
       t.setMr(2 + CALL_HEADER, growth.token());
-      words = 2;
+      if (offersResult) { // the rest of the region, after the request
+        resultRegion = region;
+        resultAt = RegisterFrames.resultOffset(request.position());
+        resultSpace = Math.min(growth.resultSpace(request.position()), maxResult);
+      }
+      if (resultSpace > 0) {
+        t.setMr(3 + CALL_HEADER, resultSpace);
+      }
+      words = resultSpace > 0 ? 3 : 2;
     }
     t.setTag(MessageTag.of(CALL, CALL_HEADER + words));
     t.setMr(1, (method().id() & 0xFFFF_FFFFL) | ((long) serviceId << 32));
     t.setMr(2, request.position() | (oneway ? ONEWAY : 0) | (region == null ? 0 : RegisterFrames.IN_REGION)
-        | (growth.kept() ? RegisterFrames.KEPT : 0));
+        | (kept ? RegisterFrames.KEPT : 0) | (resultSpace > 0 ? RegisterFrames.RESULT_SPACE : 0));
     final long left = Deadlines.remainingNanos(deadline());
     t.setMr(3, left == Long.MAX_VALUE ? -1 : left);
   }
@@ -286,14 +380,20 @@ public final class KernelCall extends ClientCall {
 
   /**
    * Ends the call: a region the request had for itself alone is given back (the server has
-   * unmapped it when it answered; the thread's argument stack is kept), the request goes back on
-   * its register stack, and the thread may begin its next call.
+   * unmapped it when it answered; the thread's argument stack is kept), the request and the reply
+   * go back on their register stacks, and the thread may begin its next call.
    */
   @Override
   public void close() {
-    if (growth.region() != null) {
+    if (growth.region() != null || offersResult) {
       growth.endCall();
       request().reset(stack);
+    }
+    if (offersResult) {
+      reply().reset(replyStack); // the reply may have been read in the region
+      resultSpace = 0;
+      resultRegion = null;
+      offersResult = false;
     }
     open = false;
   }

@@ -21,10 +21,14 @@ import java.lang.foreign.ValueLayout;
  *                 (SharedRegion), MR5 = its token (the u64 at its offset 0), the frame at offset
  *                 64; flag bit 2: the region is the caller's kept argument stack. A one-way
  *                 request in a region is sent as a call, answered OK once the server has copied
- *                 it out of the region.
+ *                 it out of the region. Flag bit 3 (with bit 1, a call): MR6 = the bytes of the
+ *                 region the caller offers for the reply, from {@link #resultOffset}
  *   reply    MR0  tag: label {@link #REPLY}, words = {@link #REPLY_HEADER} + frame words
  *            MR1  outcome (u32) | frame length in bytes (u32) &lt;&lt; 32
  *            MR2.. the frame
+ *   reply    MR0  tag: label {@link #REPLY_IN_REGION}, words = {@link #REPLY_HEADER}: a reply too
+ *   in the        large for the registers, written where the request offered (flag bit 3)
+ *   region   MR1  outcome (u32) | frame length in bytes (u32) &lt;&lt; 32, length &lt;= the bytes offered
  *   queue    MR0  tag: label {@link #QUEUE_OPEN}, words = {@link #QUEUE_OPEN_WORDS} (a call)
  *   open     MR1  service id (u32) | slot count of the queue (u32) &lt;&lt; 32
  *            MR2  the handle of the SharedRegion that holds the queue (OnewayRegionDescriptor)
@@ -42,6 +46,11 @@ public final class RegisterFrames {
   /** The label of a reply. */
   public static final int REPLY = 0x4C53;
   /**
+   * The label of a reply whose frame the server wrote into the request's region, at
+   * {@link #resultOffset}, because the registers could not carry it (docs/rpc-wire.md, section 5).
+   */
+  public static final int REPLY_IN_REGION = 0x4C55;
+  /**
    * The label of a request to open a one-way queue from the calling thread to the export
    * (docs/rpc-wire.md, section 9).
    */
@@ -58,8 +67,27 @@ public final class RegisterFrames {
   public static final long IN_REGION = 1L << 33;
   /** Flag of MR2, with IN_REGION: the region is the caller's argument stack, kept between calls. */
   public static final long KEPT = 1L << 34;
+  /**
+   * Flag of MR2, with IN_REGION, on a call: the caller offers MR6 bytes of the region, from
+   * {@link #resultOffset}, for a reply too large for the registers.
+   */
+  public static final long RESULT_SPACE = 1L << 35;
   /** Where a region's frame starts (its token is at offset 0). */
   public static final long REGION_FRAME_OFFSET = 64;
+  /** The most bytes a caller may offer for a reply: far beyond any memory it could have (1 TiB). */
+  public static final long MAX_RESULT_SPACE = 1L << 40;
+
+  /**
+   * Where, in a region whose request frame is {@code requestLength} bytes, the space offered for
+   * the reply begins: the first 64-byte line after the request, so that writing the reply never
+   * touches the arguments, which the server reads in place while it serves the call.
+   *
+   * @param requestLength the request frame's length in bytes, at most 2^32 - 1
+   * @return the offset from the region's start
+   */
+  public static long resultOffset(long requestLength) {
+    return REGION_FRAME_OFFSET + ((requestLength + 63) & ~63L);
+  }
 
   private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED;
 
