@@ -40,7 +40,9 @@ public interface QueueReceiver extends AutoCloseable {
    * @param segment the queue's memory
    * @param doorbell how to sleep and how to wake a sleeping sender; one that reaches the sender's
    *     (see {@link Doorbell})
-   * @param strategy how to wait for a message
+   * @param strategy how to wait for a message: SPIN says, in the queue's memory, that this
+   *     receiver never sleeps, so its sender publishes each message without the StoreLoad fence
+   *     that a wake-up needs (and never wakes it); such a receiver goes only into a SPIN waitset
    * @return the receiver, at position 0 of a fresh queue
    * @throws IllegalArgumentException if the segment holds no valid queue (the message names the
    *     field that is wrong)

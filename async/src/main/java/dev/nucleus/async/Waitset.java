@@ -117,7 +117,8 @@ public final class Waitset implements AutoCloseable {
    *
    * @param queue a receiving end, which this waitset now uses (not the caller)
    * @return the queue's key in events, 0 for the first queue, then 1, 2 ...
-   * @throws IllegalArgumentException if the end is not one of this module's, or is in the waitset already
+   * @throws IllegalArgumentException if the end is not one of this module's, is in the waitset
+   *     already, or was attached with SPIN while this waitset may sleep
    */
   public int add(QueueReceiver queue) {
     return add(queue, null);
@@ -129,7 +130,8 @@ public final class Waitset implements AutoCloseable {
    * @param queue a receiving end, which this waitset now uses (not the caller)
    * @param handler called once per message; null for a queue that {@link #next} takes from
    * @return the queue's key
-   * @throws IllegalArgumentException if the end is not one of this module's, or is in the waitset already
+   * @throws IllegalArgumentException if the end is not one of this module's, is in the waitset
+   *     already, or was attached with SPIN (never woken) while this waitset may sleep
    * @throws IllegalStateException if the waitset is closed
    */
   public int add(QueueReceiver queue, MessageHandler handler) {
@@ -139,6 +141,10 @@ public final class Waitset implements AutoCloseable {
     }
     if (Arrays.asList(queues).contains(ring)) {
       throw new IllegalArgumentException("the queue is in this waitset already: " + queue);
+    }
+    if (ring.neverSleeps() && strategy != WaitStrategy.SPIN) {
+      throw new IllegalArgumentException("a receiver attached with SPIN is never woken, so a waitset that sleeps ("
+          + strategy + ") cannot take it: attach it with " + strategy);
     }
     final int key = queues.length;
     queues = Arrays.copyOf(queues, key + 1);

@@ -474,4 +474,26 @@ class QueueContractTest {
       assertThat(waiting.get(30, TimeUnit.SECONDS)).as("the waiting send").isEqualTo(Status.send(Status.PEER_DEAD));
     }
   }
+
+  @Test
+  @DisplayName("a receiver attached with SPIN says it never sleeps: its sender publishes without looking at its SLEEPING word; any other receiver is woken")
+  void shouldSkipTheWakeUpOfAReceiverThatNeverSleeps() {
+    try (TestQueue spin = TestQueue.spinning(16); TestQueue block = new TestQueue(16, WaitStrategy.SPIN, WaitStrategy.BLOCK);
+        Arena scratch = Arena.ofConfined()) {
+      assertThat(spin.memory.get(ValueLayout.JAVA_INT, QueueDescriptor.RECEIVER_SPINS_OFFSET)).isEqualTo(1);
+      assertThat(block.memory.get(ValueLayout.JAVA_INT, QueueDescriptor.RECEIVER_SPINS_OFFSET)).isEqualTo(0);
+      // A SLEEPING word of 1 is what a sleeper leaves; a sender that looks at it clears it (its wake CAS).
+      spin.memory.set(ValueLayout.JAVA_INT, QueueDescriptor.RECEIVER_SLEEPING_OFFSET, 1);
+      block.memory.set(ValueLayout.JAVA_INT, QueueDescriptor.RECEIVER_SLEEPING_OFFSET, 1);
+      final MemorySegment word = scratch.allocate(8);
+      assertThat(spin.sender.offer(word, 0, 8)).isEqualTo(Status.OK);
+      assertThat(block.sender.offer(word, 0, 8)).isEqualTo(Status.OK);
+      assertThat(spin.memory.get(ValueLayout.JAVA_INT, QueueDescriptor.RECEIVER_SLEEPING_OFFSET)).as("not looked at")
+          .isEqualTo(1);
+      assertThat(block.memory.get(ValueLayout.JAVA_INT, QueueDescriptor.RECEIVER_SLEEPING_OFFSET)).as("woken")
+          .isEqualTo(0);
+      assertThat(spin.receiver.receive(word, 0, 8, Timeout.ZERO)).isEqualTo(8);
+      assertThat(block.receiver.receive(word, 0, 8, Timeout.ZERO)).isEqualTo(8);
+    }
+  }
 }

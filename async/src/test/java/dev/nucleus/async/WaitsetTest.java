@@ -461,4 +461,22 @@ class WaitsetTest {
       owner.close();
     }
   }
+
+  @Test
+  @DisplayName("a waitset that may sleep refuses a receiver attached with SPIN, which its sender never wakes")
+  void shouldRefuseASpinningReceiverWhenItMaySleep() {
+    final IpcThread owner = receiving.attach("waitset", WaitStrategy.BLOCK);
+    for (WaitStrategy sleeps : new WaitStrategy[] {WaitStrategy.BLOCK, WaitStrategy.ADAPTIVE}) {
+      try (Waitset ws = Waitset.create(owner, sleeps)) {
+        final QueueReceiver spinning = QueueReceiver.attach(newQueue(8), Doorbell.futex(), WaitStrategy.SPIN);
+        assertThatThrownBy(() -> ws.add(spinning)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("SPIN").hasMessageContaining(sleeps.name());
+        assertThat(ws.add(QueueReceiver.attach(newQueue(8), Doorbell.futex(), sleeps))).isEqualTo(0);
+      }
+    }
+    try (Waitset ws = Waitset.create(owner, WaitStrategy.SPIN)) {
+      assertThat(ws.add(QueueReceiver.attach(newQueue(8), Doorbell.futex(), WaitStrategy.SPIN))).isEqualTo(0);
+    }
+    owner.close();
+  }
 }

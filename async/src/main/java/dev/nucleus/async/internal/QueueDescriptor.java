@@ -43,6 +43,7 @@ import java.lang.invoke.VarHandle;
  *   140  RECEIVER_STATE     u32  OPEN, CLOSED, DEAD or FAILED
  *   144  RECEIVER_NOTIFY    u64  0, or the kernel thread the sender also notifies when it wakes the receiver
  *   152  RECEIVER_NOTIFY_BITS u64  the notification bits it sets there
+ *   160  RECEIVER_SPINS     u32  1 if the receiver never sleeps (it waits by spinning only), else 0
  *
  *  slot, SLOT_SIZE bytes
  *     0  PAYLOAD            56 bytes of the message
@@ -64,7 +65,10 @@ import java.lang.invoke.VarHandle;
  * lets a sender always find room once the receiver has drained the ring (docs/queue-wire.md, 4).
  * The sender writes the payload and stamps slots 1..n-1 with plain stores, then slot 0's stamp
  * with a volatile store (release, and ordered before its later load of RECEIVER_SLEEPING): the
- * receiver's acquire load of that one word sees the whole message.
+ * receiver's acquire load of that one word sees the whole message. To a receiver that said it
+ * never sleeps (RECEIVER_SPINS = 1), the sender stores slot 0's stamp with a release store and
+ * does not look at RECEIVER_SLEEPING: no wake-up can be lost where nobody sleeps, and the
+ * StoreLoad fence that only the wake-up needs is not paid per message.
  *
  * <p>The receiver expects position {@code p}. A first-slot stamp with SEQUENCE {@code (u32) p} is
  * a message; a stamp with SEQUENCE {@code (u32) (p - SLOT_COUNT)} (the previous lap's) or, in the
@@ -114,7 +118,14 @@ public final class QueueDescriptor {
    */
   public static final long RECEIVER_NOTIFY_OFFSET = RECEIVER_STATE_OFFSET + 4;
   public static final long RECEIVER_NOTIFY_BITS_OFFSET = RECEIVER_NOTIFY_OFFSET + 8;
-  public static final long LINE_2_END = RECEIVER_NOTIFY_BITS_OFFSET + 8;
+  /**
+   * 1 if the receiver waits by spinning only and never sleeps (attached with SPIN), else 0: a
+   * sender that reads 1 publishes without the StoreLoad fence and never wakes it. Written once,
+   * by the receiver when it attaches; a receiver that writes 1 and sleeps anyway loses only its
+   * own wake-ups.
+   */
+  public static final long RECEIVER_SPINS_OFFSET = RECEIVER_NOTIFY_BITS_OFFSET + 8;
+  public static final long LINE_2_END = RECEIVER_SPINS_OFFSET + 4;
   /** Where slot 0 starts (the value of the RING_OFFSET field): after line 3, which stays unused. */
   public static final long RING_START = 4 * LINE;
 
@@ -347,6 +358,11 @@ public final class QueueDescriptor {
   /** A plain store: the continuation stamps, ordered by the first stamp's volatile store after them. */
   public static void setStampPlain(MemorySegment s, long slot, long stamp) {
     LONG.set(s, slot + STAMP_OFFSET, stamp);
+  }
+
+  /** The publishing store of a message to a receiver that never sleeps: release only. */
+  public static void setStampRelease(MemorySegment s, long slot, long stamp) {
+    LONG.setRelease(s, slot + STAMP_OFFSET, stamp);
   }
 
   /** The publishing store of a message: release, and ordered before every later load (StoreLoad). */

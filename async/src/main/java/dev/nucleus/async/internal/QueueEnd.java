@@ -96,6 +96,11 @@ abstract class QueueEnd {
   private final IpcThread notifier;
   /** The receiver's space: the only space RECEIVER_NOTIFY may name a thread of. */
   private final int receiverSpace;
+  /**
+   * A receiver attached with SPIN: it said so in RECEIVER_SPINS, so its sender does not wake it,
+   * and it never sleeps, not even in a waitset.
+   */
+  private final boolean neverSleeps;
 
   /** OK, or the final status of this end. */
   int status = Status.OK;
@@ -124,6 +129,18 @@ abstract class QueueEnd {
     this.ownSleeping = sender ? QueueDescriptor.SENDER_SLEEPING_OFFSET : QueueDescriptor.RECEIVER_SLEEPING_OFFSET;
     this.peerSleeping = sender ? QueueDescriptor.RECEIVER_SLEEPING_OFFSET : QueueDescriptor.SENDER_SLEEPING_OFFSET;
     this.peerName = sender ? "receiver" : "sender";
+    this.neverSleeps = !sender && strategy == WaitStrategy.SPIN;
+    if (neverSleeps) {
+      QueueDescriptor.setIntVolatile(segment, QueueDescriptor.RECEIVER_SPINS_OFFSET, 1);
+    }
+  }
+
+  /**
+   * Whether this end never sleeps: a receiver attached with SPIN, whose sender publishes without
+   * a wake-up (RECEIVER_SPINS). A waitset that may sleep refuses it.
+   */
+  public final boolean neverSleeps() {
+    return neverSleeps;
   }
 
   // --- the wait loop ---------------------------------------------------------------------------
@@ -207,9 +224,13 @@ abstract class QueueEnd {
    * 1 in this end's SLEEPING word, and re-checks. Returns true if the caller may now sleep on that
    * word (until a wake or its deadline) and must then call {@link #endSleep}; false if something
    * came meanwhile (the word is 0 again). A waitset sleeps on many ends at once with it: it
-   * announces at each, and sleeps (futex_waitv) only if every one returned true.
+   * announces at each, and sleeps (futex_waitv) only if every one returned true. Always false
+   * for an end that {@link #neverSleeps}.
    */
   public final boolean announceSleep() {
+    if (neverSleeps) {
+      return false; // its sender does not wake it: it spins on
+    }
     prepareToSleep();
     QueueDescriptor.setIntVolatile(segment, ownSleeping, 1);
     if (wakeCondition() || QueueDescriptor.intVolatile(segment, peerState) != OPEN) {

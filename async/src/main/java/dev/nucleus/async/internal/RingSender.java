@@ -140,11 +140,16 @@ public final class RingSender extends QueueEnd implements QueueSender {
       QueueDescriptor.setStampPlain(segment, QueueDescriptor.slotOffset(first + k, mask),
           QueueDescriptor.continuationStamp(first + k, k));
     }
-    QueueDescriptor.setStampVolatile(segment, QueueDescriptor.slotOffset(first, mask),
-        QueueDescriptor.firstStamp(first, claim.length));
+    final long slot = QueueDescriptor.slotOffset(first, mask);
+    final long stamp = QueueDescriptor.firstStamp(first, claim.length);
     position = first + slots;
     claim.close();
-    wakePeerIfSleeping();
+    if (QueueDescriptor.intOpaque(segment, QueueDescriptor.RECEIVER_SPINS_OFFSET) == 1) {
+      QueueDescriptor.setStampRelease(segment, slot, stamp); // nobody to wake: no StoreLoad fence
+    } else {
+      QueueDescriptor.setStampVolatile(segment, slot, stamp);
+      wakePeerIfSleeping();
+    }
   }
 
   @Override

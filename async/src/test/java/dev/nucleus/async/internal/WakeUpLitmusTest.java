@@ -57,7 +57,7 @@ class WakeUpLitmusTest {
       QueueDescriptor.format(memory, 1024);
       final CountingDoorbell doorbell = new CountingDoorbell();
       final RingSender sender = new RingSender(memory, doorbell, WaitStrategy.SPIN);
-      final RingReceiver receiver = new RingReceiver(memory, doorbell, WaitStrategy.SPIN);
+      final RingReceiver receiver = new RingReceiver(memory, doorbell, WaitStrategy.BLOCK); // one that may sleep: a SPIN one never announces
       final AtomicLong go = new AtomicLong(-1);
       final AtomicLong committed = new AtomicLong(-1);
       final AtomicReference<Throwable> failed = new AtomicReference<>();
@@ -120,7 +120,7 @@ class WakeUpLitmusTest {
       QueueDescriptor.format(memory, 1024);
       final CountingDoorbell doorbell = new CountingDoorbell();
       final RingSender sender = new RingSender(memory, doorbell, WaitStrategy.SPIN);
-      final RingReceiver receiver = new RingReceiver(memory, doorbell, WaitStrategy.SPIN);
+      final RingReceiver receiver = new RingReceiver(memory, doorbell, WaitStrategy.BLOCK); // one that may sleep: a SPIN one never announces
       final AtomicLong sent = new AtomicLong(-1);
       final AtomicLong go = new AtomicLong(-1);
       final AtomicLong announced = new AtomicLong(-1);
