@@ -45,8 +45,22 @@ final class SenderQueue {
 
   /** Spins before a lock waiter starts yielding; also how many tries {@link #tryLockBriefly} makes. */
   private static final int LOCK_SPINS = 64;
-  /** How long a receive-point lock may stay taken before a waiter breaks it (see {@link #lock}). */
-  private static final long LOCK_PATIENCE_NANOS = 1_000_000_000L;
+  /**
+   * How long a receive-point lock may stay taken before a waiter breaks it (see {@link #lock}):
+   * 1 s, far beyond any legitimate hold, even by a peer descheduled inside it. The system property
+   * {@code dev.nucleus.lockPatienceMillis} (1 .. 60,000) changes it for a whole JVM: the long fuzz
+   * campaign sets 5 ms, so that a hostile input that keeps a lock taken costs it 5 ms, not 1 s,
+   * along the same code path.
+   */
+  private static final long LOCK_PATIENCE_NANOS = lockPatienceNanos();
+
+  private static long lockPatienceNanos() {
+    final long millis = Long.getLong("dev.nucleus.lockPatienceMillis", 1000);
+    if (millis < 1 || millis > 60_000) {
+      throw new IllegalArgumentException("dev.nucleus.lockPatienceMillis must be in [1, 60000], not " + millis);
+    }
+    return millis * 1_000_000L;
+  }
 
   private final MemorySegment tcbs;
   private final MemorySegment rps;
