@@ -59,4 +59,72 @@ class LoopbackLinkTest {
       }
     }
   }
+
+  /**
+   * Writes at any time, including between the reads of one operation: a scribbler thread writes
+   * into both ends' rows while the root's thread and the process side's thread poll each other.
+   */
+  @Test
+  void writesDuringOperationsGiveStatusesNeverExceptions() throws Exception {
+    try (Kernel kernel = Kernel.create()) {
+      final Space client = kernel.createSpace("client");
+      try (LoopbackLink loopback = LoopbackLink.open(kernel, client, "loop")) {
+        final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(2);
+        final long[] ids = new long[2];
+        final java.util.concurrent.atomic.AtomicLong operations = new java.util.concurrent.atomic.AtomicLong();
+        final Thread[] pollers = new Thread[2];
+        for (int side = 0; side < 2; side++) {
+          final int me = side;
+          pollers[side] = Thread.ofPlatform().name("poller-" + side).start(() -> {
+            try (IpcThread self = (me == 0 ? client : loopback.processSpace()).attach("poller-" + me)) {
+              ids[me] = self.id();
+              attached.countDown();
+              attached.await();
+              final java.util.SplittableRandom random = new java.util.SplittableRandom(me);
+              final long other = ids[1 - me];
+              while (!stop.get()) {
+                self.setTag(MessageTag.of(1, 1));
+                final int status = switch (random.nextInt(5)) {
+                  case 0 -> self.call(other, Timeout.ZERO, Timeout.ZERO);
+                  case 1 -> self.send(other, Timeout.ZERO);
+                  case 2 -> self.waitAny(Timeout.ZERO);
+                  case 3 -> self.canReply() ? self.replyWait(Timeout.ZERO) : self.receive(other, Timeout.ZERO);
+                  default -> self.notifyBits(other, random.nextLong());
+                };
+                if (!Status.isValid(status)) {
+                  throw new AssertionError("not a status of this kernel: " + status);
+                }
+                self.pollNotifications();
+                operations.incrementAndGet();
+              }
+            } catch (Throwable t) {
+              failure.compareAndSet(null, t);
+            }
+          });
+        }
+        attached.await();
+        final HostilePeer peer = new HostilePeer(loopback.rootSide().link(), ThreadId.index(ids[0]), ThreadId.index(ids[1]));
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(20261206);
+        final long end = System.nanoTime() + 3_000_000_000L;
+        long writes = 0;
+        while (System.nanoTime() < end && failure.get() == null) {
+          peer.scribble(random::nextInt, random::nextLong);
+          writes++;
+          for (int k = random.nextInt(200); k > 0; k--) {
+            Thread.onSpinWait();
+          }
+        }
+        stop.set(true);
+        for (Thread t : pollers) {
+          t.join(30_000);
+          assertThat(t.isAlive()).as("%s returned", t.getName()).isFalse();
+        }
+        assertThat(failure.get()).as("what a poller threw").isNull();
+        assertThat(writes).isPositive();
+        assertThat(operations.get()).as("operations made").isPositive();
+      }
+    }
+  }
 }
