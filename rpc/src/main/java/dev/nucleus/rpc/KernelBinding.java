@@ -30,11 +30,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * {@code (registers - 2) x 8}. A larger request grows into a {@link dev.nucleus.kernel.SharedRegion}
  * made for the call (an anonymous memory file, so not bounded by {@code /dev/shm}; tested with
  * 1 GiB), which the server maps for the call and reads in place; only a region that cannot be
- * had is {@link FrameOverflowException}, before anything is sent. A method whose result has a
- * variable size (an object or an array) sends its request in its thread's region even when it is
- * small, and offers {@link Builder#maxResult} bytes of that region (4 MiB by default) for the reply: a reply larger than the registers is written there by the server and
- * read in place (docs/rpc.md, "Large results"); one larger than the offer is a
- * {@link RemoteFailureException} naming the overflow.
+ * had is {@link FrameOverflowException}, before anything is sent. A call of a method whose result
+ * has a variable size (an object or an array) offers {@link Builder#maxResult} bytes (4 MiB by
+ * default) of its thread's region for the reply: a reply larger than the registers is written
+ * there by the server and read in place (docs/rpc.md, "Large results"); one larger than the offer
+ * is a {@link RemoteFailureException} naming the overflow.
  *
  * <p>Failures are {@link RpcException}s that say which leg failed: not delivered, deadline (in
  * which phase), peer dead, not permitted (no channel between the spaces), reply lost.

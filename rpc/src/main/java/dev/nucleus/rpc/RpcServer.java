@@ -15,7 +15,6 @@ import static dev.nucleus.rpc.internal.RegisterFrames.RESULT_SPACE;
 import dev.nucleus.kernel.Endpoint;
 import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.MessageTag;
-import dev.nucleus.kernel.SharedRegion;
 import dev.nucleus.kernel.Space;
 import dev.nucleus.kernel.Status;
 import dev.nucleus.kernel.ThreadId;
@@ -23,9 +22,9 @@ import dev.nucleus.kernel.Timeout;
 import dev.nucleus.rpc.internal.OnewayServer;
 import dev.nucleus.rpc.internal.RegionCache;
 import dev.nucleus.rpc.internal.RegisterFrames;
+import dev.nucleus.rpc.internal.ResultSpace;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -330,11 +329,7 @@ public final class RpcServer implements AutoCloseable {
             frame = regions.frame(pid, handle, token, frameBytes);
           } else {
             regionArena = Arena.ofConfined();
-            final MemorySegment region = SharedRegion.map(handle, pid, REGION_FRAME_OFFSET + frameBytes, regionArena);
-            if (region.get(ValueLayout.JAVA_LONG, 0) != token) {
-              throw new IllegalArgumentException("region handle 0x" + Long.toHexString(handle) + " holds another token");
-            }
-            frame = region.asSlice(REGION_FRAME_OFFSET, frameBytes);
+            frame = RegionCache.mapFrame(pid, handle, token, frameBytes, regionArena);
           }
         } catch (IllegalArgumentException | IllegalStateException e) {
           return canReply && malformed(self, call, e.getMessage());
@@ -397,108 +392,6 @@ public final class RpcServer implements AutoCloseable {
     final int words = RegisterFrames.write(reply, self, 1 + REPLY_HEADER);
     self.setTag(MessageTag.of(REPLY, REPLY_HEADER + words));
     self.setMr(1, (outcome & 0xFFFF_FFFFL) | (reply.position() << 32));
-  }
-
-  /**
-   * A server thread's reply frame and where it may grow: into the space a caller offered in its
-   * region for this call only, else nowhere (a reply larger than the registers is then a
-   * FrameOverflowException, which the client receives as a remote failure). Used by its thread.
-   */
-  private static final class ResultSpace implements Frame.Growth {
-
-    final Frame frame;
-    private final MemorySegment registers;
-    private MemorySegment offered;
-    /** An offer of a region not mapped yet (the request came in the registers): where it is. */
-    private RegionCache regions;
-    private long pid;
-    private long handle;
-    private long token;
-    private long bytes;
-    private boolean kept;
-    /** The mapping of an offered region that is not the caller's kept stack, for this call. */
-    private Arena arena;
-
-    ResultSpace(MemorySegment registers) {
-      this.registers = registers;
-      this.frame = new Frame(registers, this);
-    }
-
-    /** Offers {@code space}, mapped already. */
-    void offer(MemorySegment space) {
-      offered = space;
-    }
-
-    /** Offers {@code bytes} at the frame offset of region {@code handle} of process {@code pid}, mapped if needed. */
-    void offerLater(RegionCache regions, long pid, long handle, long token, long bytes, boolean kept) {
-      this.regions = regions;
-      this.pid = pid;
-      this.handle = handle;
-      this.token = token;
-      this.bytes = bytes;
-      this.kept = kept;
-    }
-
-    /** Maps the space offered later, now that the reply needs it. */
-    private void map() {
-      final RegionCache cache = regions;
-      regions = null;
-      try {
-        if (kept) {
-          offered = cache.frame(pid, handle, token, bytes);
-        } else {
-          arena = Arena.ofConfined();
-          final MemorySegment region = SharedRegion.map(handle, pid, REGION_FRAME_OFFSET + bytes, arena);
-          if (region.get(ValueLayout.JAVA_LONG, 0) != token) {
-            throw new IllegalArgumentException("region handle 0x" + Long.toHexString(handle) + " holds another token");
-          }
-          offered = region.asSlice(REGION_FRAME_OFFSET, bytes);
-        }
-      } catch (IllegalArgumentException | IllegalStateException e) {
-        throw new FrameOverflowException("the reply needs more than the registers carry, and the space the caller"
-            + " offered cannot be mapped: " + e.getMessage());
-      }
-    }
-
-    /** Whether the reply now lives in the offered space. */
-    boolean grown() {
-      return frame.segment() != registers;
-    }
-
-    /** The call has ended: the reply goes back to the registers' memory, and the offer ends. */
-    void withdraw() {
-      offered = null;
-      regions = null;
-      if (grown()) {
-        frame.reset(registers);
-      }
-      if (arena != null) {
-        arena.close();
-        arena = null;
-      }
-    }
-
-    @Override
-    public MemorySegment larger(long minimumBytes) {
-      return larger(minimumBytes, minimumBytes);
-    }
-
-    /** The space offered, whatever was wanted, if the reply needs no more. */
-    @Override
-    public MemorySegment larger(long neededBytes, long wantedBytes) {
-      if (offered == null && regions != null) {
-        map();
-      }
-      if (offered == null) {
-        throw new FrameOverflowException("the reply needs " + neededBytes + " bytes, more than the "
-            + registers.byteSize() + " the registers carry, and the call offered no space for it");
-      }
-      if (offered.byteSize() < neededBytes) {
-        throw new FrameOverflowException("the reply needs " + neededBytes + " bytes, more than the "
-            + offered.byteSize() + " the caller offered for it (KernelBinding.Builder.maxResult)");
-      }
-      return offered;
-    }
   }
 
   /** Answers a request that could not be read: MALFORMED_REQUEST, what and where. */

@@ -49,10 +49,7 @@ public final class RegionCache implements AutoCloseable {
     final Arena arena = Arena.ofConfined();
     final MemorySegment s;
     try {
-      s = SharedRegion.map(handle, sender, needed, arena);
-      if (s.get(ValueLayout.JAVA_LONG, 0) != token) {
-        throw new IllegalArgumentException("region handle 0x" + Long.toHexString(handle) + " holds another token");
-      }
+      s = map(sender, handle, token, needed, arena);
     } catch (RuntimeException e) {
       arena.close();
       throw e;
@@ -64,6 +61,26 @@ public final class RegionCache implements AutoCloseable {
     segments[next] = s;
     next = (next + 1) % ENTRIES;
     return s.asSlice(RegisterFrames.REGION_FRAME_OFFSET, frameBytes);
+  }
+
+  /**
+   * Maps the frame of {@code frameBytes} bytes in region {@code handle} of process {@code sender}
+   * into {@code arena}, for one call: a region of the call's own, not kept.
+   *
+   * @throws IllegalArgumentException if the handle names no such region, or its token is not {@code token}
+   */
+  public static MemorySegment mapFrame(long sender, long handle, long token, long frameBytes, Arena arena) {
+    return map(sender, handle, token, RegisterFrames.REGION_FRAME_OFFSET + frameBytes, arena)
+        .asSlice(RegisterFrames.REGION_FRAME_OFFSET, frameBytes);
+  }
+
+  /** The whole region, {@code bytes} of it, once its token is checked. */
+  private static MemorySegment map(long sender, long handle, long token, long bytes, Arena arena) {
+    final MemorySegment s = SharedRegion.map(handle, sender, bytes, arena);
+    if (s.get(ValueLayout.JAVA_LONG, 0) != token) {
+      throw new IllegalArgumentException("region handle 0x" + Long.toHexString(handle) + " holds another token");
+    }
+    return s;
   }
 
   private void evict(int i) {
