@@ -82,6 +82,9 @@ public final class KernelCall extends ClientCall {
   private SharedRegion resultRegion;
   /** Whether the call in progress may get a reply too large for the registers. */
   private boolean offersResult;
+  /** The method of the thread's last call, and whether its calls offer space for the reply. */
+  private MethodDescriptor lastMethod;
+  private boolean lastOffersResult;
 
   private KernelCall(IpcThread thread, long server, int serviceId, ServerLocator locator, boolean waitForRestart,
       MemorySegment stack, RegionGrowth growth, Frame reply, int onewaySlots, long maxResult) {
@@ -167,7 +170,11 @@ public final class KernelCall extends ClientCall {
     }
     open = true;
     open(method, deadline);
-    offersResult = !method.oneway() && mayReturnLarge(method);
+    if (method != lastMethod) { // a proxy passes the same descriptor on every call of a method
+      lastMethod = method;
+      lastOffersResult = !method.oneway() && mayReturnLarge(method);
+    }
+    offersResult = lastOffersResult;
     if (offersResult) { // three registers carry the offer
       growth.reserveResult(maxResult);
       request().reset(stack.asSlice(0, stack.byteSize() - RESULT_OFFER_WORDS * 8L));
