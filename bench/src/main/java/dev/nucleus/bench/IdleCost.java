@@ -1,5 +1,6 @@
 package dev.nucleus.bench;
 
+import dev.nucleus.bench.peers.ChildJvm;
 import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.Kernel;
 import dev.nucleus.kernel.MessageTag;
@@ -69,7 +70,7 @@ public final class IdleCost {
   public static double processServerCoreFraction(WaitStrategy strategy, Duration window) throws Exception {
     try (Kernel kernel = new Kernel(Kernel.Config.defaults().withWaitStrategy(strategy))) {
       final Space clientSpace = kernel.createSpace("client");
-      try (ProcessSpace echo = kernel.spawnProcessSpace("echo", EchoComponent.class, clientSpace);
+      try (ProcessSpace echo = kernel.spawnProcessSpace("echo", EchoComponent.class, clientSpace, ChildJvm.HEAP);
           IpcThread client = clientSpace.attach("client")) {
         burst(client, echo.awaitPublished(Duration.ofSeconds(30)));
         Thread.sleep(SETTLE); // the child JVM's JIT compiles the burst's code paths meanwhile

@@ -1,5 +1,6 @@
 package dev.nucleus.bench;
 
+import dev.nucleus.bench.peers.ChildJvm;
 import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.Kernel;
 import dev.nucleus.kernel.MessageTag;
@@ -71,7 +72,7 @@ public final class NucleusProcessPingPong implements PingPong {
   public void run(int warmup, int iterations, Histogram roundTripsNs) throws Exception {
     try (Kernel kernel = new Kernel(Kernel.Config.defaults().withWaitStrategy(strategy))) {
       final Space clientSpace = kernel.createSpace("client");
-      try (ProcessSpace echo = kernel.spawnProcessSpace("echo", EchoComponent.class, clientSpace)) {
+      try (ProcessSpace echo = kernel.spawnProcessSpace("echo", EchoComponent.class, clientSpace, ChildJvm.HEAP)) {
         final long server = echo.awaitPublished(Duration.ofSeconds(30));
         try (IpcThread client = clientSpace.attach("client")) {
           lastAllocation = CallLoop.run(client, server, MessageTag.of(1, 0), warmup, iterations, roundTripsNs, STALL);

@@ -1,5 +1,6 @@
 package dev.nucleus.bench;
 
+import dev.nucleus.bench.peers.ChildJvm;
 import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.Kernel;
 import dev.nucleus.kernel.ProcessSpace;
@@ -78,7 +79,8 @@ public final class NucleusRootServerPingPong implements PingPong {
       final Space serverSpace = kernel.createSpace("server");
       final IpcThread echo = serverSpace.spawn("echo", strategy, EchoComponent::serve);
       try (ProcessSpace client = kernel.spawnProcessSpace("timed-caller", TimedCallerComponent.class, serverSpace,
-          Long.toHexString(echo.id()), Integer.toString(Math.max(0, warmup)), Integer.toString(iterations), out.toString())) {
+          ChildJvm.HEAP, Long.toHexString(echo.id()), Integer.toString(Math.max(0, warmup)), Integer.toString(iterations),
+          out.toString())) {
         if (!client.awaitExit(LIMIT)) {
           throw new IllegalStateException(name() + ": the client process did not finish within " + LIMIT);
         }

@@ -57,7 +57,8 @@ class LrpcRegistryTest {
     assertThat(names).containsSubsequence("lrpc-process-null", "grpc-kv-null", "rmi-kv-null");
     assertThat(names.indexOf("grpc-kv-null")).isEqualTo(names.indexOf("lrpc-process-null") + 1);
     assertThat(names).containsSubsequence("lrpc-process-1KiB", "grpc-kv-1KiB", "rmi-kv-1KiB", "floor-memcpy-64KiB",
-        "lrpc-process-64KiB", "grpc-kv-64KiB", "rmi-kv-64KiB", "floor-memcpy-1MiB", "lrpc-process-1MiB");
+        "floor-handoff-64KiB", "lrpc-process-64KiB", "grpc-kv-64KiB", "rmi-kv-64KiB", "floor-memcpy-1MiB",
+        "floor-handoff-1MiB", "lrpc-process-1MiB");
     assertThat(names).noneMatch(n -> n.startsWith("grpc-kv-1MiB") || n.startsWith("rmi-kv-1MiB"));
   }
 

@@ -12,12 +12,14 @@ import org.junit.jupiter.api.Test;
  * The verdicts on the LRPC entries' targets (issue 12, item 6), from constructed results: the null
  * call over a process binding within 1.15x {@code floor-c-spin} (the goal) and within 1.3x the raw
  * kernel call of the same placement (the bar), and the thread binding within the same bar; the
- * process binding at least 100x below the same call over gRPC ({@code grpc-kv-null}).
+ * process binding at least 100x below the same call over gRPC ({@code grpc-kv-null}); the 1 MiB
+ * argument within 2x {@code floor-memcpy-1MiB}, with its ratio to {@code floor-handoff-1MiB} told.
  */
 class LrpcTargetsTest {
 
   private static final String PROCESS_GOAL = "lrpc-process-null p50 <= 1.15x floor-c-spin";
   private static final String PROCESS_BAR = "lrpc-process-null p50 <= 1.3x nucleus-process-spin (the raw kernel call)";
+  private static final String BULK_GOAL = "lrpc-process-1MiB p50 <= 2.0x floor-memcpy-1MiB";
   private static final String THREAD_BAR = "lrpc-thread-null p50 <= 1.3x nucleus-thread-spin (the raw kernel call)";
 
   /** A result with these per-run p50s (its p50 their median). */
@@ -115,5 +117,23 @@ class LrpcTargetsTest {
     assertThat(Targets.times(2.0)).isEqualTo("2.0");
     assertThat(Targets.times(1.3)).isEqualTo("1.3");
     assertThat(Targets.times(1.15)).isEqualTo("1.15");
+  }
+
+  @Test
+  @DisplayName("the 1 MiB argument is judged against memcpy alone; its detail adds the transfer floor where measured")
+  void bulkArgumentAgainstMemcpyWithTheTransferFloorTold() {
+    final Targets.Verdict alone =
+        verdict(check(result("floor-memcpy-1MiB", 20_000), result("lrpc-process-1MiB", 150_000)), BULK_GOAL);
+    assertThat(alone.met()).isFalse();
+    assertThat(alone.detail()).as("no handoff floor measured").isEqualTo("7.50x (150000 / 20000 ns)");
+
+    final Targets.Verdict told = verdict(check(result("floor-memcpy-1MiB", 20_000),
+        result("floor-handoff-1MiB", 100_000), result("lrpc-process-1MiB", 150_000)), BULK_GOAL);
+    assertThat(told.met()).as("judged on memcpy alone").isFalse();
+    assertThat(told.detail())
+        .isEqualTo("7.50x (150000 / 20000 ns); 1.50x floor-handoff-1MiB (100000 ns), which is itself 5.00x memcpy");
+
+    assertThat(verdict(check(result("floor-memcpy-1MiB", 20_000), result("lrpc-process-1MiB", 40_000)), BULK_GOAL)
+        .met()).isTrue();
   }
 }

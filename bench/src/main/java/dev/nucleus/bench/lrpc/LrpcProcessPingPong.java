@@ -3,6 +3,7 @@ package dev.nucleus.bench.lrpc;
 import dev.nucleus.bench.Allocation;
 import dev.nucleus.bench.MechanismRegistry;
 import dev.nucleus.bench.PingPong;
+import dev.nucleus.bench.peers.ChildJvm;
 import dev.nucleus.kernel.Kernel;
 import dev.nucleus.kernel.ProcessSpace;
 import dev.nucleus.kernel.Space;
@@ -84,7 +85,8 @@ public final class LrpcProcessPingPong implements PingPong {
   static <T> T withServer(Calls<T> calls) throws Exception {
     try (Kernel kernel = new Kernel(Kernel.Config.defaults().withWaitStrategy(WaitStrategy.SPIN))) {
       final Space clientSpace = kernel.createSpace("client");
-      try (ProcessSpace server = kernel.spawnProcessSpace("lrpc-server", BenchServerComponent.class, clientSpace);
+      try (ProcessSpace server = kernel.spawnProcessSpace("lrpc-server", BenchServerComponent.class, clientSpace,
+          ChildJvm.HEAP);
           KernelBinding binding = KernelBinding.to(clientSpace, server.awaitPublished(STARTUP), Bench_Service.INSTANCE,
               LrpcCallLoop.STALL)) {
         return calls.make(binding.proxy(Bench_Service.INSTANCE));

@@ -40,6 +40,28 @@ public final class ChildJvm implements AutoCloseable {
   /** The line a child prints on stdout once it serves; the rest of the line is for the parent. */
   public static final String READY = "READY";
 
+  /**
+   * The system property that, set to {@code false}, leaves the heap of {@link #HEAP} untouched
+   * (and passes itself on to every JVM started with it): for the bench module's tests, which run
+   * the entries to check what they do, not what they cost, and start dozens of JVMs.
+   */
+  public static final String TOUCH_HEAP_PROPERTY = "dev.nucleus.bench.touchHeap";
+
+  /**
+   * The heap of every JVM the bench starts for a measurement: its children here, and the process
+   * spaces those children spawn (pass these to {@code Kernel.spawnProcessSpace}), so both sides of
+   * an entry run with the same collector and heap, touched before the first call. This matters for
+   * entries whose server allocates per call (a {@code byte[]} parameter): the server is a fresh
+   * JVM for every run, and with the default heap (a quarter of this machine's memory, untouched)
+   * each call's array landed on pages never touched before, so the run measured page faults, not
+   * the call: the 64 KiB call took 235 µs at its median instead of about 20 µs, and with a small
+   * heap that grows (64 MiB to 256 MiB) a tenth of the calls still took 200 µs. Touching 256 MiB
+   * costs each JVM a fraction of a second at start, before anything is timed.
+   */
+  public static final List<String> HEAP = Boolean.parseBoolean(System.getProperty(TOUCH_HEAP_PROPERTY, "true"))
+      ? List.of("-XX:+UseParallelGC", "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch")
+      : List.of("-XX:+UseParallelGC", "-Xms64m", "-Xmx256m", "-D" + TOUCH_HEAP_PROPERTY + "=false");
+
   private static final Duration EXIT_GRACE = Duration.ofSeconds(2);
   private static final Duration KILL_WAIT = Duration.ofSeconds(10);
   private static final int LOG_TAIL_CHARS = 600;
@@ -67,9 +89,7 @@ public final class ChildJvm implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBinary());
     cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("-XX:+UseParallelGC");
-    cmd.add("-Xms64m");
-    cmd.add("-Xmx256m");
+    cmd.addAll(HEAP);
     cmd.add("-XX:-UsePerfData");
     cmd.addAll(jvmFlags);
     cmd.add("-cp");

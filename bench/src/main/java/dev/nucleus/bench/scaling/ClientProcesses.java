@@ -1,5 +1,6 @@
 package dev.nucleus.bench.scaling;
 
+import dev.nucleus.bench.peers.ChildJvm;
 import dev.nucleus.kernel.Kernel;
 import dev.nucleus.kernel.ProcessSpace;
 import dev.nucleus.kernel.Space;
@@ -56,7 +57,7 @@ final class ClientProcesses implements AutoCloseable {
     try {
       for (int p = 0; p < plan.processes(); p++) {
         final ProcessSpace space = kernel.spawnProcessSpace("scaling-client-" + p, ScalingClientProcess.class,
-            serverSpace, ScalingClientProcess.args(region, p, plan));
+            serverSpace, ChildJvm.HEAP, ScalingClientProcess.args(region, p, plan));
         spaces.add(space);
         space.offer(ScalingClientProcess.SERVER_NAME, server);
       }

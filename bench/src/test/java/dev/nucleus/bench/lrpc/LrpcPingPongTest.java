@@ -92,6 +92,19 @@ class LrpcPingPongTest {
   }
 
   @Test
+  @DisplayName("floor-handoff-1MiB hands its bytes to a thread on another core and back, run after run")
+  void handoffFloor() throws Exception {
+    final HandoffFloor floor = new HandoffFloor(1 << 20);
+    assertThat(floor.name()).isEqualTo("floor-handoff-1MiB");
+    assertThat(floor.floor()).as("a floor itself").isNull();
+    for (int run = 0; run < 2; run++) {
+      final Histogram h = Latencies.newHistogram();
+      floor.run(2, 10, h);
+      assertThat(h.getTotalCount()).isEqualTo(10);
+    }
+  }
+
+  @Test
   @DisplayName("lrpc-process-null makes its calls through a KernelBinding to a server in a process space")
   void processNullCall() throws Exception {
     final LrpcProcessPingPong m = new LrpcProcessPingPong();
