@@ -490,8 +490,12 @@ inline client_ipc() {
         if
         :: r != NONE -> deliver()
         :: else ->                                             /* sendSlow */
-           lock_rp();
            if
+           :: lock_rp()
+           :: DEADLINE(sendFinite) -> res = TIMEOUT | SENDP   /* lockWithin: the lock busy to the deadline */
+           fi;
+           if
+           :: res == (TIMEOUT | SENDP) -> skip                 /* nothing changed: not delivered */
            :: GONE(S) -> unlock_rp(); res = STALE_ID | SENDP
            :: else ->
               length++;
@@ -645,8 +649,12 @@ inline receive_phase() {
      fi;
      if
      :: res == WAITING ->                                       /* receiveSlow */
-        lock_rp();
         if
+        :: lock_rp()
+        :: DEADLINE(recvFinite) -> res = TIMEOUT | RECVP    /* lockWithin: the lock busy to the deadline */
+        fi;
+        if
+        :: res == (TIMEOUT | RECVP) -> skip                  /* still IDLE: nothing taken, nothing published */
         :: GONE(S) -> unlock_rp(); res = STALE_ID | RECVP
         :: else ->
            take_sender(t);

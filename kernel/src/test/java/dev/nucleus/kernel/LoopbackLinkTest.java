@@ -2,7 +2,9 @@ package dev.nucleus.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nucleus.kernel.internal.link.Link;
 import dev.nucleus.kernel.internal.layout.LinkDescriptor;
+import dev.nucleus.kernel.internal.layout.ReceivePointDescriptor;
 import dev.nucleus.kernel.internal.layout.TcbDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -55,6 +57,65 @@ class LoopbackLinkTest {
         assertThat(TcbDescriptor.code(link.get(ValueLayout.JAVA_LONG, row))).isEqualTo(TcbDescriptor.DEAD);
         try (IpcThread next = client.attach("next"); IpcThread idle = loopback.processSpace().attach("idle")) {
           assertThat(next.send(idle.id(), Timeout.ZERO)).as("the link still works").isEqualTo(Status.send(Status.NO_PARTNER));
+        }
+      }
+    }
+  }
+
+  /**
+   * A process that keeps the lock of one of its threads' receive points (and says senders are
+   * queued there, so a sender must take the lock) delays a root thread's send with a deadline to
+   * that deadline only: the send gives up TIMEOUT, not delivered, and leaves the lock as the
+   * process holds it. Before, it waited out the lock's patience (1 s), broke the lock and went on;
+   * the lock word left behind tells the two apart without timing anything.
+   */
+  @Test
+  void aTimedSendGivesUpAtItsDeadlineOnALockThePeerKeeps() throws Exception {
+    try (Kernel kernel = Kernel.create()) {
+      final Space client = kernel.createSpace("client");
+      try (LoopbackLink loopback = LoopbackLink.open(kernel, client, "loop")) {
+        final MemorySegment link = loopback.rootSide().link().segment();
+        final LinkDescriptor.Geometry g = loopback.rootSide().link().geometry();
+        try (IpcThread me = client.attach("me"); IpcThread target = loopback.processSpace().attach("target")) {
+          final long rp = g.rpOffset() + ThreadId.index(target.id()) * (long) ReceivePointDescriptor.SIZE;
+          link.set(ValueLayout.JAVA_INT, rp + ReceivePointDescriptor.LOCK_OFFSET, Link.SIDE_B); // the process's hold
+          link.set(ValueLayout.JAVA_INT, rp + ReceivePointDescriptor.LENGTH_OFFSET, 1);
+
+          me.setTag(MessageTag.of(1, 0));
+          assertThat(me.send(target.id(), Timeout.relative(50_000_000L))).isEqualTo(Status.send(Status.TIMEOUT));
+          assertThat(me.call(target.id(), Timeout.relative(50_000_000L), Timeout.NEVER))
+              .as("a call: not delivered, so its send phase").isEqualTo(Status.send(Status.TIMEOUT));
+
+          assertThat(link.get(ValueLayout.JAVA_INT, rp + ReceivePointDescriptor.LOCK_OFFSET))
+              .as("the lock was not broken: the deadline came first").isEqualTo(Link.SIDE_B);
+          link.set(ValueLayout.JAVA_INT, rp + ReceivePointDescriptor.LENGTH_OFFSET, 0); // the process lets go
+          link.set(ValueLayout.JAVA_INT, rp + ReceivePointDescriptor.LOCK_OFFSET, 0);
+          assertThat(me.send(target.id(), Timeout.ZERO)).as("the link still works").isEqualTo(Status.send(Status.NO_PARTNER));
+        }
+      }
+    }
+  }
+
+  /** The same on the receiving side: a process thread's timed receive, its lock kept by the root's side. */
+  @Test
+  void aTimedReceiveGivesUpAtItsDeadlineOnABusyLock() throws Exception {
+    try (Kernel kernel = Kernel.create()) {
+      final Space client = kernel.createSpace("client");
+      try (LoopbackLink loopback = LoopbackLink.open(kernel, client, "loop")) {
+        final MemorySegment link = loopback.rootSide().link().segment();
+        final LinkDescriptor.Geometry g = loopback.rootSide().link().geometry();
+        try (IpcThread target = loopback.processSpace().attach("target")) {
+          final long rp = g.rpOffset() + ThreadId.index(target.id()) * (long) ReceivePointDescriptor.SIZE;
+          link.set(ValueLayout.JAVA_INT, rp + ReceivePointDescriptor.LOCK_OFFSET, Link.SIDE_A);
+          link.set(ValueLayout.JAVA_INT, rp + ReceivePointDescriptor.LENGTH_OFFSET, 1);
+
+          assertThat(target.receive(ThreadId.ANY, Timeout.relative(50_000_000L)))
+              .isEqualTo(Status.receive(Status.TIMEOUT));
+
+          assertThat(link.get(ValueLayout.JAVA_INT, rp + ReceivePointDescriptor.LOCK_OFFSET)).isEqualTo(Link.SIDE_A);
+          link.set(ValueLayout.JAVA_INT, rp + ReceivePointDescriptor.LENGTH_OFFSET, 0);
+          link.set(ValueLayout.JAVA_INT, rp + ReceivePointDescriptor.LOCK_OFFSET, 0);
+          assertThat(target.receive(ThreadId.ANY, Timeout.ZERO)).isEqualTo(Status.receive(Status.NO_PARTNER));
         }
       }
     }

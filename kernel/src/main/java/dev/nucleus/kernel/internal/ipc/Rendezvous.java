@@ -322,7 +322,9 @@ public final class Rendezvous {
       long tag, int words) {
     final MemorySegment s = tcbs;
     final long me = self.tcb;
-    queue.lock(rpOff);
+    if (!queue.lockWithin(rpOff, timeout)) { // the lock stayed busy to the deadline: nothing was queued
+      return Status.send(Status.TIMEOUT);
+    }
     if (ReceivePointDescriptor.ownerVolatile(rps, rpOff) != dest) {
       queue.unlock(rpOff);
       return Status.send(Status.STALE_ID);
@@ -533,7 +535,9 @@ public final class Rendezvous {
 
   /** The receive's slow path: under the lock, take a queued sender, or publish RECEIVING. */
   private int receiveSlow(ThreadEngine self, int rp, long rpOff, int bit, long filter, long timeout) {
-    queue.lock(rpOff);
+    if (!queue.lockWithin(rpOff, timeout)) { // busy to the deadline (a peer keeping it): still IDLE
+      return Status.receive(Status.TIMEOUT);
+    }
     final int taken = takeLocked(self, rpOff, filter);
     if (taken != NOTHING_TAKEN) {
       return taken;

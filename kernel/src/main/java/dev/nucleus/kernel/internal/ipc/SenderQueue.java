@@ -4,6 +4,7 @@ import static dev.nucleus.kernel.internal.layout.ReceivePointDescriptor.MAX_MEMB
 import static dev.nucleus.kernel.internal.layout.TcbDescriptor.*;
 
 import dev.nucleus.kernel.ThreadId;
+import dev.nucleus.kernel.Timeout;
 import dev.nucleus.kernel.internal.layout.ReceivePointDescriptor;
 import dev.nucleus.kernel.internal.link.Link;
 import java.lang.foreign.MemorySegment;
@@ -18,7 +19,8 @@ import java.lang.foreign.MemorySegment;
  * Implementation overview
  *
  *   lock:    CAS LOCK 0 -> side (1 or 2); spin LOCK_SPINS times, then yield; break a lock that a
- *            value no side writes, or LOCK_PATIENCE_NANOS of one side, says was left by a peer
+ *            value no side writes, or LOCK_PATIENCE_NANOS of one side, says was left by a peer;
+ *            a send or receive with a deadline gives up at the deadline instead (lockWithin)
  *   link:    t at the tail; LINKED_RP := rp; the caller has already counted it in LENGTH
  *   unlink:  t out of the list; LENGTH--; LINKED_RP := -1 (nothing if t is not linked)
  *   take:    walk from HEAD: the first SENDING entry the filter accepts, whose channel is still
@@ -113,8 +115,25 @@ final class SenderQueue {
    * anyway, so a broken lock can cost a peer its queue entries, never our memory safety.
    */
   void lock(long rpOff) {
+    lockWithin(rpOff, Timeout.NEVER);
+  }
+
+  /**
+   * As {@link #lock}, for an operation with a deadline: gives up when {@code timeout} expires
+   * first and returns false, the lock not taken (so a peer that keeps the lock delays a timed
+   * operation to its deadline at most, not to the lock's patience). {@link Timeout#NEVER} and
+   * {@link Timeout#ZERO} wait as {@link #lock} does: a zero-timeout operation does not fail
+   * because a lock is busy (it would then miss a sender queued all along, which a poll must
+   * find), so a peer can still delay it by the patience. A relative timeout counts from the
+   * first moment the lock is found busy; the clock is read only then.
+   *
+   * @return true with the lock held; false if the deadline came first
+   */
+  boolean lockWithin(long rpOff, long timeout) {
     int spins = 0;
+    boolean waiting = false;
     long since = 0;
+    long deadline = Long.MAX_VALUE;
     while (!ReceivePointDescriptor.tryLock(rps, rpOff, lockValue)) {
       final int holder = ReceivePointDescriptor.holderOpaque(rps, rpOff);
       if (holder != 0 && holder != Link.SIDE_A && holder != Link.SIDE_B) {
@@ -122,18 +141,26 @@ final class SenderQueue {
         continue;
       }
       if (++spins > LOCK_SPINS) {
-        final long now = System.nanoTime();
-        if (since == 0) {
+        final long now = Timeout.now();
+        if (!waiting) {
+          waiting = true;
           since = now;
+          if (timeout != Timeout.NEVER && timeout != Timeout.ZERO) {
+            deadline = Timeout.deadline(timeout);
+          }
         } else if (now - since > LOCK_PATIENCE_NANOS) {
           ReceivePointDescriptor.breakLock(rps, rpOff, holder);
-          since = 0;
+          since = now; // a lock taken again after the break gets the patience again
+        }
+        if (now >= deadline) {
+          return false;
         }
         Thread.yield();
       } else {
         Thread.onSpinWait();
       }
     }
+    return true;
   }
 
   /** Takes a receive point's lock if it comes free within {@link #LOCK_SPINS} tries. */
