@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.UnaryOperator;
 
 /**
@@ -197,6 +198,8 @@ public final class Kernel implements AutoCloseable {
   private final Space kernelSpace;
   /** The process space of each space number, while it holds that number. */
   private final ProcessSpace[] processSpaces;
+  /** The same, for lock-free readers ({@link #offeredTo}): set and cleared with processSpaces. */
+  private final AtomicReferenceArray<ProcessSpace> publishedProcessSpaces;
   private final ProcessLauncher launcher = new ProcessLauncher();
   private volatile boolean closed;
 
@@ -243,6 +246,7 @@ public final class Kernel implements AutoCloseable {
     home.limitSpaces(config.maxSpaces());
     home.clearAll();
     this.processSpaces = new ProcessSpace[config.maxSpaces()];
+    this.publishedProcessSpaces = new AtomicReferenceArray<>(config.maxSpaces());
     this.registry = new ThreadRegistry(config, sleeper, this::linkTablesOf, this::allTables);
     this.lock = registry.lock;
     this.spaces = new Space[config.maxSpaces()];
@@ -700,6 +704,7 @@ public final class Kernel implements AutoCloseable {
       }
       final ProcessSpace ps = new ProcessSpace(this, number, name, peer, link, first, firstEp, versionBase);
       processSpaces[number] = ps;
+      publishedProcessSpaces.set(number, ps);
       return ps;
     }
   }
@@ -716,6 +721,7 @@ public final class Kernel implements AutoCloseable {
         return;
       }
       processSpaces[ps.number()] = null;
+      publishedProcessSpaces.set(ps.number(), null);
       final long usedUpTo = ps.versionBase + LinkDescriptor.VERSION_WINDOW;
       registry.releaseThreads(ps.firstThread, PROCESS_THREADS, usedUpTo);
       registry.releaseEndpoints(ps.firstEndpoint, PROCESS_ENDPOINTS, usedUpTo);
@@ -750,6 +756,25 @@ public final class Kernel implements AutoCloseable {
       }
     }
     throw new IllegalStateException("space table full (" + spaces.length + " spaces)");
+  }
+
+  /**
+   * Whether {@code spaceNumber} is a process space of this kernel that has been offered
+   * {@code id} ({@link ProcessSpace#offer}): what an RPC export in the root asks before it serves
+   * a call from a process, so that a process calls only what it was given. False for a number
+   * that is no process space now (a thread space, or a process space that has ended). Never
+   * blocks, takes no lock, allocates nothing; any thread.
+   *
+   * @param spaceNumber the caller's space number (from its kernel-stamped id)
+   * @param id the id it calls
+   * @return true if that process space holds an offer of {@code id}
+   */
+  public boolean offeredTo(int spaceNumber, long id) {
+    if (spaceNumber < 0 || spaceNumber >= publishedProcessSpaces.length()) {
+      return false;
+    }
+    final ProcessSpace ps = publishedProcessSpaces.get(spaceNumber);
+    return ps != null && ps.offered(id);
   }
 
   /**

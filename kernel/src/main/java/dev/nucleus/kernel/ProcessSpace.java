@@ -51,6 +51,13 @@ public final class ProcessSpace implements AutoCloseable {
   final long versionBase;
   /** The peer links the kernel made between this space and others ({@link Kernel#connect}). */
   private final List<PeerLink> peerLinks = new CopyOnWriteArrayList<>();
+  /**
+   * The ids offered to the process ({@link #offer}), kept here, privately: the names table in the
+   * link holds them too, but the process can write there. Copy-on-write, read without a lock.
+   */
+  private volatile long[] offeredIds = new long[0];
+  /** Orders the offers: the link's names and {@link #offeredIds} change together. */
+  private final Object offerLock = new Object();
 
   /** A peer link seen from one of its spaces: the root's handle, this space's side in it, and the other space. */
   record PeerLink(Link link, int side, ProcessSpace other) {}
@@ -241,7 +248,30 @@ public final class ProcessSpace implements AutoCloseable {
     if (!isAlive()) {
       throw new IllegalStateException(this + " has ended");
     }
-    link.offer(name, id);
+    synchronized (offerLock) {
+      link.offer(name, id);
+      final long[] more = java.util.Arrays.copyOf(offeredIds, offeredIds.length + 1);
+      more[more.length - 1] = id;
+      offeredIds = more;
+    }
+  }
+
+  /**
+   * Whether {@code id} has been offered to the process ({@link #offer}): the capability it was
+   * given, which a server in the root may ask for before it serves the process (an RPC export
+   * does). What the process may have written into its link's names is not looked at. Never
+   * blocks, allocates nothing.
+   *
+   * @param id a thread or endpoint id
+   * @return true if it was offered under some name
+   */
+  public boolean offered(long id) {
+    for (long o : offeredIds) {
+      if (o == id) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -44,7 +44,13 @@ class NamedIdsTest {
       }
     });
     final ProcessSpace ps = kernel.spawnProcessSpace("named", NamedIdsComponent.class, client);
+    assertThat(kernel.offeredTo(ps.number(), rootEcho.id())).as("not yet offered").isFalse();
     ps.offer("root-echo", rootEcho.id());
+    assertThat(ps.offered(rootEcho.id())).isTrue();
+    assertThat(kernel.offeredTo(ps.number(), rootEcho.id())).as("the offer, as the root keeps it").isTrue();
+    assertThat(kernel.offeredTo(ps.number(), client.attach("other").id())).as("another id").isFalse();
+    assertThat(kernel.offeredTo(client.number(), rootEcho.id())).as("a thread space holds no offers").isFalse();
+    assertThat(kernel.offeredTo(-1, rootEcho.id())).isFalse();
     final long adder = ps.awaitPublished("adder", Duration.ofSeconds(30));
     final long caller = ps.awaitPublished("caller", Duration.ofSeconds(30));
     assertThat(adder).isNotEqualTo(caller);
@@ -67,6 +73,8 @@ class NamedIdsTest {
     assertThatThrownBy(() -> ps.offer("x", ThreadId.of(ps.number(), 1, 1))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ps.awaitPublished("nobody", Duration.ofMillis(50)))
         .isInstanceOf(java.util.concurrent.TimeoutException.class);
+    ps.close();
+    assertThat(kernel.offeredTo(ps.number(), rootEcho.id())).as("an ended process space holds nothing").isFalse();
   }
 
   @Test

@@ -14,6 +14,7 @@ import static dev.nucleus.rpc.internal.RegisterFrames.RESULT_SPACE;
 
 import dev.nucleus.kernel.Endpoint;
 import dev.nucleus.kernel.IpcThread;
+import dev.nucleus.kernel.Kernel;
 import dev.nucleus.kernel.MessageTag;
 import dev.nucleus.kernel.Space;
 import dev.nucleus.kernel.Status;
@@ -35,9 +36,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An exported service: a pool of server threads in one space, all waiting on one endpoint (as
- * seL4's server pools do). Clients bind to {@link #id()} with a {@link KernelBinding}, from any
+ * seL4's server pools do). Clients bind to {@link #id()} with a {@link KernelBinding}, from a
  * space that has a channel to this one: another thread space of the root, a process space linked
- * to it, a process space connected to it. A call goes to whichever server thread is waiting; when
+ * to it, a process space connected to it.
+ *
+ * <p><b>Who is served.</b> The id is not a capability by itself: a process that learns it some
+ * other way is refused ({@link NotPermittedException}, its request unread). An export in the root
+ * serves the thread spaces of the root (one JVM: nothing isolates them from each other anyway)
+ * and the process spaces whose root offered them this export's id ({@link
+ * dev.nucleus.kernel.ProcessSpace#offer}, which {@link ServiceRegistry#grant} does): the binding a
+ * process was given. An export in a process space serves whom its links let in: the root, and the
+ * process spaces the root connected to it. {@link #restrict} narrows either to the spaces
+ * {@link #permit permitted} one by one. A call goes to whichever server thread is waiting; when
  * none is, it queues at the endpoint, first come first served, until a thread is free or its
  * deadline passes (then the client gets {@link DeadlineExceededException}, send phase: it was
  * never delivered).
@@ -80,6 +90,8 @@ public final class RpcServer implements AutoCloseable {
    * new array on each change, read once per call.
    */
   private volatile boolean[] permitted;
+  /** The root kernel that holds the export's space; null for an export in a process space. */
+  private final Kernel root;
   /** Requests handed to the implementation; a LongAdder so that pool threads do not share a line. */
   private final LongAdder served = new LongAdder();
   /** The one-way queues of clients that opened one, and the thread that serves them. */
@@ -93,12 +105,33 @@ public final class RpcServer implements AutoCloseable {
     this.ready = new CountDownLatch(threads);
     this.finished = new CountDownLatch(threads);
     this.oneway = new OnewayServer(space, service, dispatcher, served, this::permits);
+    this.root = rootKernelOf(space);
   }
 
-  /** Whether calls from space {@code spaceNumber} are served now. */
-  private boolean permits(int spaceNumber) {
+  /**
+   * Whether a call from space {@code spaceNumber} of process {@code pid} (0: this process) is
+   * served now. Restricted: the permitted spaces only. Else any space of this JVM (nothing
+   * isolates threads of one JVM from each other anyway); a process, only if the root offered it
+   * this export's id ({@link dev.nucleus.kernel.ProcessSpace#offer}), since an id a process
+   * learned some other way must buy it nothing; and, for an export inside a process space,
+   * whoever its links let in: the root, and the processes the root connected it to, which are
+   * its grants.
+   */
+  private boolean permits(int spaceNumber, long pid) {
     final boolean[] allowed = permitted;
-    return allowed == null || allowed[spaceNumber];
+    if (allowed != null) {
+      return allowed[spaceNumber];
+    }
+    return pid == 0 || root == null || root.offeredTo(spaceNumber, endpoint.id());
+  }
+
+  /** The root kernel of {@code space}; null in a process space, whose code has none. */
+  private static Kernel rootKernelOf(Space space) {
+    try {
+      return space.kernel();
+    } catch (IllegalStateException inProcessSpace) { // Space.kernel's contract for a process space
+      return null;
+    }
   }
 
   /**
@@ -157,8 +190,9 @@ public final class RpcServer implements AutoCloseable {
 
   /**
    * From now on, serves only calls from spaces {@link #permit permitted} (and from its own space):
-   * any other caller gets {@link NotPermittedException}, its request unread. Before this, every
-   * space that a channel lets reach the endpoint is served. Idempotent.
+   * any other caller gets {@link NotPermittedException}, its request unread. Before this, the
+   * export serves as the class comment says (the root's thread spaces, and processes offered its
+   * id). Idempotent.
    */
   public synchronized void restrict() {
     if (permitted == null) {
@@ -286,8 +320,7 @@ public final class RpcServer implements AutoCloseable {
     if (canReply != (!oneway || inRegion)) {
       return canReply && malformed(self, call, oneway ? "a one-way request sent as a call" : "a call without a reply");
     }
-    final boolean[] allowed = permitted;
-    if (allowed != null && !allowed[ThreadId.space(self.sender())]) {
+    if (!permits(ThreadId.space(self.sender()), self.senderPid())) {
       if (canReply) {
         answer(self, Outcome.NOT_PERMITTED, call.reply().clear());
       }

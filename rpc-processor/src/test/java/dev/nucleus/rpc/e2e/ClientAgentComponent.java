@@ -23,6 +23,8 @@ import dev.nucleus.rpc.RpcException;
  *   1  kv.get(arg)                 MR1 = the result
  *   2  introspect.whoIsCalling(0)  MR1 = caller space, MR2 = caller thread, MR3 = caller pid
  *   3  kv.put(a 20-char key, {})   (KeyTooLong)
+ *   4  get(1) on the KeyValue export whose id is the argument, however the agent learned it
+ *      (a binding made from the bare id, closed after the call)   MR1 = the result
  * </pre>
  */
 public final class ClientAgentComponent implements ProcessComponent {
@@ -79,6 +81,11 @@ public final class ClientAgentComponent implements ProcessComponent {
               out[2] = info.pid();
             }
             case 3 -> keyValue(context).put("a key of twenty char", new byte[0]);
+            case 4 -> {
+              try (KernelBinding bare = KernelBinding.to(context.space(), arg, KeyValue_Service.INSTANCE)) {
+                out[0] = bare.proxy(KeyValue_Service.INSTANCE).get(1);
+              }
+            }
             default -> out[3] = 8;
           }
         } catch (Exception e) {

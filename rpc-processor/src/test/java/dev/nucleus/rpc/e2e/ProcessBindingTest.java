@@ -167,6 +167,24 @@ class ProcessBindingTest {
   }
 
   @Test
+  @DisplayName("an export in the root serves a process only once the root offered it the export's id: a bare id buys nothing")
+  void aProcessCallsOnlyWhatItWasOffered() throws Exception {
+    try (RpcServer kv = RpcServer.export(client, KeyValue_Service.INSTANCE, new KeyValueStore(), 1);
+        IpcThread me = client.attach("me")) {
+      final ProcessSpace agent = kernel.spawnProcessSpace("agent", ClientAgentComponent.class, client);
+      assertThat(ask(me, agent, 4, kv.id())).as("the id, not offered: NotPermitted from the server")
+          .containsExactly(0, 0, 0, 4);
+      assertThat(kv.callsServed()).as("its request unread").isZero();
+
+      agent.offer("kv", kv.id());
+
+      assertThat(ask(me, agent, 4, kv.id())).as("offered: the same call is served").containsExactly(2, 0, 0, 0);
+      assertThat(KernelBinding.to(client, kv.id(), KeyValue_Service.INSTANCE).proxy(KeyValue_Service.INSTANCE).get(1))
+          .as("a thread space of the root: served without an offer").isEqualTo(2);
+    }
+  }
+
+  @Test
   @DisplayName("two process spaces the root connected call each other through generated proxies, process to process")
   void processCallsAProcessServer() throws Exception {
     try (IpcThread me = client.attach("me")) {

@@ -38,7 +38,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.IntPredicate;
 
 /**
  * The one-way side of an export (docs/rpc-wire.md, section 9): one thread of the server's space
@@ -82,6 +81,20 @@ import java.util.function.IntPredicate;
  */
 public final class OnewayServer {
 
+  /** Whether a caller, known by its kernel-stamped space and pid (0: this process), may call the export. */
+  @FunctionalInterface
+  public interface Permission {
+    /**
+     * Whether the caller may call now.
+     *
+     * @param space the caller's space number
+     * @param pid the caller's process id, 0 for a thread of this process
+     * @return true to serve it
+     */
+    boolean permits(int space, long pid);
+  }
+
+
   private static final System.Logger LOG = System.getLogger("dev.nucleus.rpc.RpcServer");
 
   /** The most slots a client's queue may have: a 4 MiB ring, messages of up to 1.8 MB. */
@@ -101,7 +114,7 @@ public final class OnewayServer {
   private final ServiceDescriptor<?> service;
   private final Dispatcher dispatcher;
   private final LongAdder served;
-  private final IntPredicate permits;
+  private final Permission permits;
   private final Queue<ServerLane> handoff = new ConcurrentLinkedQueue<>();
   /** Lanes accepted and not yet unmapped, for {@link #MAX_QUEUES}. */
   private final AtomicInteger queues = new AtomicInteger();
@@ -135,10 +148,10 @@ public final class OnewayServer {
    * @param service the service exported
    * @param dispatcher its adapter
    * @param served the export's count of requests handed to the implementation
-   * @param permits whether a space number may call the export now
+   * @param permits whether a caller may call the export now
    */
   public OnewayServer(Space space, ServiceDescriptor<?> service, Dispatcher dispatcher, LongAdder served,
-      IntPredicate permits) {
+      Permission permits) {
     this.space = space;
     this.service = service;
     this.dispatcher = dispatcher;
@@ -164,7 +177,7 @@ public final class OnewayServer {
     }
     final long sender = self.sender();
     final int callerSpace = ThreadId.space(sender);
-    if (!permits.test(callerSpace)) {
+    if (!permits.permits(callerSpace, self.senderPid())) {
       return Outcome.NOT_PERMITTED;
     }
     final long word = self.mr(1);
@@ -468,7 +481,7 @@ public final class OnewayServer {
             + Integer.toHexString(service.id()));
         return;
       }
-      if (!permits.test(lane.callerSpace)) {
+      if (!permits.permits(lane.callerSpace, lane.callerPid)) {
         drop(lane, "space " + lane.callerSpace + " may not call " + service.name() + " any more");
         return;
       }
