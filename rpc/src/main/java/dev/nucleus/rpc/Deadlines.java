@@ -114,6 +114,29 @@ public final class Deadlines {
   }
 
   /**
+   * As {@link #current(long)}, with the clock already read: a relative {@code defaultTimeout}
+   * counts from {@code now}, so that a binding that reads the clock once per call can use the same
+   * reading for the deadline left that the call carries.
+   *
+   * @param defaultTimeout the binding's default, a {@link Timeout} encoding: NEVER or relative
+   * @param now the {@link Timeout#now()} clock, read as the call begins
+   * @return an absolute deadline on that clock, or {@link #NONE}
+   */
+  public static long current(long defaultTimeout, long now) {
+    if (DEADLINE.isBound()) {
+      return DEADLINE.get();
+    }
+    if (defaultTimeout == Timeout.NEVER) {
+      return NONE;
+    }
+    if (defaultTimeout >= Timeout.at(0)) { // an absolute timeout: its own deadline
+      return Timeout.deadline(defaultTimeout);
+    }
+    final long d = now + defaultTimeout;
+    return d < 0 ? NONE : d;
+  }
+
+  /**
    * Nanoseconds left before {@code deadline}.
    *
    * @param deadline an absolute deadline on the {@link Timeout#now()} clock, or {@link #NONE}

@@ -313,7 +313,8 @@ public final class KernelBinding implements Binding, AutoCloseable {
     if (call == null) {
       call = newCall();
     }
-    return call.start(method, Deadlines.current(defaultTimeout));
+    final long now = Timeout.now(); // the call's one clock read: its deadline, and the time left it carries
+    return call.start(method, Deadlines.current(defaultTimeout, now), now);
   }
 
   /** The first call of this thread: its IPC thread in the client's space, and its frames. */
