@@ -196,6 +196,24 @@ class KernelBindingTest {
   }
 
   @Test
+  @DisplayName("a deadline that passes while a large request is written is checked after the writing: DeadlineExceeded, send phase, never served")
+  void deadlinePassedWhileWritingALargeRequest() {
+    kernel.createChannel(client, server);
+    try (RpcServer rpc = RpcServer.export(server, Bulk_Service.INSTANCE, new BulkServer(), 1);
+        KernelBinding binding = KernelBinding.to(client, rpc.id(), Bulk_Service.INSTANCE, Duration.ofMillis(1))) {
+      final Bulk proxy = binding.proxy(Bulk_Service.INSTANCE);
+      // Writing 64 MiB into a new argument stack (made, filled, copied into) takes far more than
+      // the 1 ms the call has; the clock read as the call began would say there was time left.
+      assertThatThrownBy(() -> proxy.sum(new byte[64 << 20])).isInstanceOfSatisfying(DeadlineExceededException.class,
+          e -> {
+            assertThat(e.phase()).isEqualTo(RpcException.Phase.SEND);
+            assertThat(e.delivered()).isFalse();
+          });
+      assertThat(rpc.callsServed()).isZero();
+    }
+  }
+
+  @Test
   @DisplayName("a method the server's version lacks is UnknownMethod; the methods both have work")
   void evolvedClientMeetsOlderServer() {
     kernel.createChannel(client, server);
