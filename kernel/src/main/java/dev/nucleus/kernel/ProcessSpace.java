@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -229,8 +230,10 @@ public final class ProcessSpace implements AutoCloseable {
   /**
    * Offers {@code id}, a thread or endpoint of this space's peer (the thread space its link
    * joins) or of a process space it is connected to, to the process under {@code name}: its component reads it with
-   * {@link ProcessContext#lookup}. Offer before or after the process starts; names are never
-   * withdrawn. Never blocks.
+   * {@link ProcessContext#lookup}. The offer is also the process's capability to call an RPC
+   * export of the root with that id, which serves no process it was not offered to (see {@link
+   * #offered}). Offer before or after the process starts; names are never withdrawn. Never
+   * blocks.
    *
    * @param name 1 to 55 bytes of UTF-8, without NUL
    * @param id an id of the peer space, or of a process space this one is connected to
@@ -250,7 +253,7 @@ public final class ProcessSpace implements AutoCloseable {
     }
     synchronized (offerLock) {
       link.offer(name, id);
-      final long[] more = java.util.Arrays.copyOf(offeredIds, offeredIds.length + 1);
+      final long[] more = Arrays.copyOf(offeredIds, offeredIds.length + 1);
       more[more.length - 1] = id;
       offeredIds = more;
     }
