@@ -25,6 +25,8 @@ import dev.nucleus.rpc.RpcException;
  *   3  kv.put(a 20-char key, {})   (KeyTooLong)
  *   4  get(1) on the KeyValue export whose id is the argument, however the agent learned it
  *      (a binding made from the bare id, closed after the call)   MR1 = the result
+ *   5  the same export, through a binding with a one-way queue: log("agent") (one-way), then
+ *      get(1)                                                      MR1 = the result
  * </pre>
  */
 public final class ClientAgentComponent implements ProcessComponent {
@@ -84,6 +86,14 @@ public final class ClientAgentComponent implements ProcessComponent {
             case 4 -> {
               try (KernelBinding bare = KernelBinding.to(context.space(), arg, KeyValue_Service.INSTANCE)) {
                 out[0] = bare.proxy(KeyValue_Service.INSTANCE).get(1);
+              }
+            }
+            case 5 -> {
+              try (KernelBinding queued = KernelBinding.builder(context.space(), arg, KeyValue_Service.INSTANCE)
+                  .onewayQueue(64).build()) {
+                final KeyValue kv = queued.proxy(KeyValue_Service.INSTANCE);
+                kv.log("agent");
+                out[0] = kv.get(1);
               }
             }
             default -> out[3] = 8;

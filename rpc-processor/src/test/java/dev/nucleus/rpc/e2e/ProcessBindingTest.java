@@ -169,16 +169,22 @@ class ProcessBindingTest {
   @Test
   @DisplayName("an export in the root serves a process only once the root offered it the export's id: a bare id buys nothing")
   void aProcessCallsOnlyWhatItWasOffered() throws Exception {
-    try (RpcServer kv = RpcServer.export(client, KeyValue_Service.INSTANCE, new KeyValueStore(), 1);
+    final KeyValueStore store = new KeyValueStore();
+    try (RpcServer kv = RpcServer.export(client, KeyValue_Service.INSTANCE, store, 1);
         IpcThread me = client.attach("me")) {
       final ProcessSpace agent = kernel.spawnProcessSpace("agent", ClientAgentComponent.class, client);
       assertThat(ask(me, agent, 4, kv.id())).as("the id, not offered: NotPermitted from the server")
           .containsExactly(0, 0, 0, 4);
-      assertThat(kv.callsServed()).as("its request unread").isZero();
+      assertThat(ask(me, agent, 5, kv.id())).as("nor may it open a one-way queue to it")
+          .containsExactly(0, 0, 0, 4);
+      assertThat(kv.callsServed()).as("no request read").isZero();
+      assertThat(store.log).isEmpty();
 
       agent.offer("kv", kv.id());
 
       assertThat(ask(me, agent, 4, kv.id())).as("offered: the same call is served").containsExactly(2, 0, 0, 0);
+      assertThat(ask(me, agent, 5, kv.id())).as("and the queue opened").containsExactly(2, 0, 0, 0);
+      assertThat(store.log).as("the one-way call, served before the call after it").containsExactly("agent");
       assertThat(KernelBinding.to(client, kv.id(), KeyValue_Service.INSTANCE).proxy(KeyValue_Service.INSTANCE).get(1))
           .as("a thread space of the root: served without an offer").isEqualTo(2);
     }
