@@ -28,14 +28,26 @@ public final class ForkedPingPong extends DelegatingPingPong {
   static final Duration LIMIT = Duration.ofMinutes(5);
 
   private Allocation lastAllocation;
+  /** Flags of the child JVM beyond {@link ChildJvm#HEAP}. */
+  private final List<String> jvmFlags;
 
-  private ForkedPingPong(PingPong inner) {
+  private ForkedPingPong(PingPong inner, List<String> jvmFlags) {
     super(inner);
+    this.jvmFlags = List.copyOf(jvmFlags);
   }
 
   /** {@code inner}, measured in a fresh JVM per run. */
   public static ForkedPingPong of(PingPong inner) {
-    return new ForkedPingPong(inner);
+    return new ForkedPingPong(inner, List.of());
+  }
+
+  /**
+   * {@code inner}, measured in a fresh JVM per run that has {@code jvmFlags} too (after {@link
+   * ChildJvm#HEAP}, so they win): {@link ChildJvm#TOUCHED_HEAP} for a mechanism that allocates on
+   * every round trip.
+   */
+  public static ForkedPingPong of(PingPong inner, List<String> jvmFlags) {
+    return new ForkedPingPong(inner, jvmFlags);
   }
 
   /** The mechanism the child runs. */
@@ -62,7 +74,7 @@ public final class ForkedPingPong extends DelegatingPingPong {
                 scratch,
                 "forked-" + name(),
                 ForkedRunMain.class,
-                List.of(),
+                jvmFlags,
                 List.of(name(), Integer.toString(warmup), Integer.toString(iterations)))) {
       final String[] answer = child.awaitReady(LIMIT).split(" ");
       if (answer.length != 3) {

@@ -1,6 +1,7 @@
 package dev.nucleus.bench;
 
 import dev.nucleus.bench.lrpc.HandoffFloor;
+import dev.nucleus.bench.peers.ChildJvm;
 import dev.nucleus.bench.lrpc.LrpcBulkPingPong;
 import dev.nucleus.bench.lrpc.LrpcLocalPingPong;
 import dev.nucleus.bench.lrpc.MemcpyFloor;
@@ -127,7 +128,7 @@ public final class MechanismRegistry {
     // call over gRPC and RMI where cheap (size-sweep members: full runs only).
     for (int bytes : LRPC_BULK_BYTES) {
       all.add(new MemcpyFloor(bytes));
-      all.add(ForkedPingPong.of(new HandoffFloor(bytes)));
+      all.add(ForkedPingPong.of(new HandoffFloor(bytes), ChildJvm.TOUCHED_HEAP)); // it allocates, as the server does
       all.add(ForkedPingPong.of(new LrpcBulkPingPong(bytes)));
       if (Arrays.stream(Peers.KV_BULK_BYTES).anyMatch(kv -> kv == bytes)) {
         all.addAll(Peers.kv(bytes));

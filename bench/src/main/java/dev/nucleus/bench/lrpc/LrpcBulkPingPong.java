@@ -5,6 +5,7 @@ import dev.nucleus.bench.Latencies;
 import dev.nucleus.bench.MechanismRegistry;
 import dev.nucleus.bench.MessageSize;
 import dev.nucleus.bench.PingPong;
+import dev.nucleus.bench.peers.ChildJvm;
 import java.util.Arrays;
 import org.HdrHistogram.Histogram;
 
@@ -67,7 +68,7 @@ public final class LrpcBulkPingPong implements PingPong {
   public void run(int warmup, int iterations, Histogram roundTripsNs) throws Exception {
     final byte[] payload = new byte[bytes];
     Arrays.fill(payload, (byte) 7);
-    LrpcProcessPingPong.withServer(bench -> {
+    LrpcProcessPingPong.withServer(ChildJvm.TOUCHED_HEAP, bench -> { // the server allocates an array per call
       for (int i = 0; i < warmup + iterations; i++) {
         final long t0 = System.nanoTime();
         final int taken = bench.take(payload);

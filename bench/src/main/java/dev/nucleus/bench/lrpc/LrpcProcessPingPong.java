@@ -10,6 +10,7 @@ import dev.nucleus.kernel.Space;
 import dev.nucleus.kernel.WaitStrategy;
 import dev.nucleus.rpc.KernelBinding;
 import java.time.Duration;
+import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -69,7 +70,7 @@ public final class LrpcProcessPingPong implements PingPong {
 
   @Override
   public void run(int warmup, int iterations, Histogram roundTripsNs) throws Exception {
-    lastAllocation = withServer(bench -> LrpcCallLoop.run(bench, warmup, iterations, roundTripsNs));
+    lastAllocation = withServer(ChildJvm.HEAP, bench -> LrpcCallLoop.run(bench, warmup, iterations, roundTripsNs));
   }
 
   /** What a run does with a proxy to its server. */
@@ -80,13 +81,15 @@ public final class LrpcProcessPingPong implements PingPong {
 
   /**
    * Runs {@code calls} with a proxy bound, from a thread space of a spinning kernel, to a
-   * {@link BenchServerComponent} in a fresh process space; closes both after, whatever happens.
+   * {@link BenchServerComponent} in a fresh process space whose JVM has {@code serverHeap}
+   * ({@link ChildJvm#HEAP}, or {@link ChildJvm#TOUCHED_HEAP} for calls that allocate at the
+   * server); closes both after, whatever happens.
    */
-  static <T> T withServer(Calls<T> calls) throws Exception {
+  static <T> T withServer(List<String> serverHeap, Calls<T> calls) throws Exception {
     try (Kernel kernel = new Kernel(Kernel.Config.defaults().withWaitStrategy(WaitStrategy.SPIN))) {
       final Space clientSpace = kernel.createSpace("client");
       try (ProcessSpace server = kernel.spawnProcessSpace("lrpc-server", BenchServerComponent.class, clientSpace,
-          ChildJvm.HEAP);
+          serverHeap);
           KernelBinding binding = KernelBinding.to(clientSpace, server.awaitPublished(STARTUP), Bench_Service.INSTANCE,
               LrpcCallLoop.STALL)) {
         return calls.make(binding.proxy(Bench_Service.INSTANCE));

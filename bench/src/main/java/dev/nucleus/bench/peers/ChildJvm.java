@@ -41,24 +41,31 @@ public final class ChildJvm implements AutoCloseable {
   public static final String READY = "READY";
 
   /**
-   * The system property that, set to {@code false}, leaves the heap of {@link #HEAP} untouched
-   * (and passes itself on to every JVM started with it): for the bench module's tests, which run
-   * the entries to check what they do, not what they cost, and start dozens of JVMs.
+   * The heap of every JVM the bench starts for a measurement: its children here, and the process
+   * spaces those children spawn (pass these to {@code Kernel.spawnProcessSpace}), so that both
+   * sides of an entry run with the same collector and heap (a process space used to get the JVM's
+   * default, G1 with a quarter of this machine's memory).
+   */
+  public static final List<String> HEAP = List.of("-XX:+UseParallelGC", "-Xms64m", "-Xmx256m");
+
+  /**
+   * The system property that, set to {@code false}, leaves {@link #TOUCHED_HEAP} untouched (and
+   * passes itself on to every JVM started with it): for the bench module's tests, which run the
+   * entries to check what they do, not what they cost.
    */
   public static final String TOUCH_HEAP_PROPERTY = "dev.nucleus.bench.touchHeap";
 
   /**
-   * The heap of every JVM the bench starts for a measurement: its children here, and the process
-   * spaces those children spawn (pass these to {@code Kernel.spawnProcessSpace}), so both sides of
-   * an entry run with the same collector and heap, touched before the first call. This matters for
-   * entries whose server allocates per call (a {@code byte[]} parameter): the server is a fresh
-   * JVM for every run, and with the default heap (a quarter of this machine's memory, untouched)
-   * each call's array landed on pages never touched before, so the run measured page faults, not
-   * the call: the 64 KiB call took 235 µs at its median instead of about 20 µs, and with a small
-   * heap that grows (64 MiB to 256 MiB) a tenth of the calls still took 200 µs. Touching 256 MiB
-   * costs each JVM a fraction of a second at start, before anything is timed.
+   * {@link #HEAP} at its full size and touched before the first call, for a JVM whose measured
+   * side allocates on every call (the server of a {@code byte[]} argument, the receiving side of
+   * its floor). The server is a fresh JVM for every run, and with an untouched heap each call's
+   * array landed on pages never touched before, so the run measured page faults, not the call:
+   * with the JVM's default heap the 64 KiB call took 235 µs at its median instead of about 20 µs,
+   * and with a heap that grows from 64 to 256 MiB a tenth of the calls still took 200 µs. The
+   * others do without: touching 256 MiB costs a JVM most of a second at start on this machine,
+   * which in every forked run of every entry made {@code --quick} 80 s longer.
    */
-  public static final List<String> HEAP = Boolean.parseBoolean(System.getProperty(TOUCH_HEAP_PROPERTY, "true"))
+  public static final List<String> TOUCHED_HEAP = Boolean.parseBoolean(System.getProperty(TOUCH_HEAP_PROPERTY, "true"))
       ? List.of("-XX:+UseParallelGC", "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch")
       : List.of("-XX:+UseParallelGC", "-Xms64m", "-Xmx256m", "-D" + TOUCH_HEAP_PROPERTY + "=false");
 
@@ -90,6 +97,9 @@ public final class ChildJvm implements AutoCloseable {
     cmd.add(javaBinary());
     cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.addAll(HEAP);
+    if (!Boolean.parseBoolean(System.getProperty(TOUCH_HEAP_PROPERTY, "true"))) {
+      cmd.add("-D" + TOUCH_HEAP_PROPERTY + "=false"); // on to the child, and the process spaces it starts
+    }
     cmd.add("-XX:-UsePerfData");
     cmd.addAll(jvmFlags);
     cmd.add("-cp");
