@@ -19,10 +19,9 @@ import org.HdrHistogram.Histogram;
  * until PING reads {@code i} and answers with a release store of {@code i} to PONG. Warmup and
  * measured round trips share one loop, so the JIT has compiled it (OSR) before measuring starts.
  *
- * <p>Bounds: the bench VM has 2 vCPUs and the pair spins on both, so every wait is bounded. Each
- * side reads the clock every {@value #CHECK_EVERY} spins and gives up after {@link #STALL_NS}
- * without progress; the pinger then throws and the ponger exits, and an abort flag tells the other
- * side at once.
+ * <p>Bounds: the bench VM has 2 vCPUs and the pair spins on both, so every wait is bounded
+ * ({@link SpinHandoff}): each side gives up after 5 s without progress; the pinger then throws
+ * and the ponger exits, and an abort flag tells the other side at once.
  */
 public final class JavaSpinFloor implements PingPong {
 
@@ -30,8 +29,6 @@ public final class JavaSpinFloor implements PingPong {
   private static final long LINE = 64;
   private static final long PING = 0;
   private static final long PONG = LINE;
-  private static final int CHECK_EVERY = 1 << 12;
-  private static final long STALL_NS = TimeUnit.SECONDS.toNanos(5);
 
   @Override
   public String name() {
@@ -64,8 +61,8 @@ public final class JavaSpinFloor implements PingPong {
       try {
         ping(seg, abort, warmup, total, roundTripsNs);
       } finally {
-        LONG.setRelease(abort, 0L, 1L); // no-op on success: the ponger has finished its rounds
-        t.join(TimeUnit.NANOSECONDS.toMillis(STALL_NS) + 1000);
+        SpinHandoff.abort(abort, 0); // no-op on success: the ponger has finished its rounds
+        t.join(TimeUnit.NANOSECONDS.toMillis(SpinHandoff.STALL_NS) + 1000);
         if (t.isAlive()) throw new IllegalStateException("ponger thread did not stop");
       }
       if (ponger.failure != null) throw ponger.failure;
@@ -78,25 +75,9 @@ public final class JavaSpinFloor implements PingPong {
     for (long i = 1; i <= total; i++) {
       long t0 = System.nanoTime();
       LONG.setRelease(seg, PING, i);
-      int spins = 0;
-      while ((long) LONG.getAcquire(seg, PONG) != i) {
-        Thread.onSpinWait();
-        if (++spins == CHECK_EVERY) {
-          spins = 0;
-          checkStall(t0, abort, "ponger did not answer round trip " + i);
-        }
-      }
+      SpinHandoff.await(seg, PONG, i, abort, 0, t0, "ponger did not answer round trip");
       long t1 = System.nanoTime();
       if (i > warmup) Latencies.record(out, t1 - t0);
-    }
-  }
-
-  private static void checkStall(long since, MemorySegment abort, String what)
-      throws TimeoutException {
-    if ((long) LONG.getAcquire(abort, 0L) != 0) throw new TimeoutException(what + ": aborted");
-    if (System.nanoTime() - since > STALL_NS) {
-      LONG.setRelease(abort, 0L, 1L);
-      throw new TimeoutException(what + " within 5 s");
     }
   }
 
@@ -117,16 +98,7 @@ public final class JavaSpinFloor implements PingPong {
     public void run() {
       try {
         for (long i = 1; i <= total; i++) {
-          long since = 0;
-          int spins = 0;
-          while ((long) LONG.getAcquire(seg, PING) != i) {
-            Thread.onSpinWait();
-            if (++spins == CHECK_EVERY) {
-              spins = 0;
-              if (since == 0) since = System.nanoTime(); // first check: start the stall clock
-              checkStall(since, abort, "pinger did not send round trip " + i);
-            }
-          }
+          SpinHandoff.await(seg, PING, i, abort, 0, 0, "pinger did not send round trip");
           LONG.setRelease(seg, PONG, i);
         }
       } catch (TimeoutException e) {

@@ -168,6 +168,12 @@ public final class Targets {
 
   private static void ratio(
       List<Verdict> out, Map<String, MechanismResult> byName, String name, String floor, double max) {
+    ratio(out, byName, name, floor, max, "");
+  }
+
+  /** As {@link #ratio(List, Map, String, String, double)}, with {@code more} after the detail's figures. */
+  private static void ratio(
+      List<Verdict> out, Map<String, MechanismResult> byName, String name, String floor, double max, String more) {
     final MechanismResult r = byName.get(name);
     final MechanismResult f = byName.get(floor);
     if (r == null || f == null || p50(f) <= 0) {
@@ -178,7 +184,7 @@ public final class Targets {
         new Verdict(
             String.format(Locale.ROOT, "%s p50 <= %sx %s", name, times(max), floor),
             ratio <= max,
-            String.format(Locale.ROOT, "%.2fx (%d / %d ns)", ratio, p50(r), p50(f))));
+            String.format(Locale.ROOT, "%.2fx (%d / %d ns)%s", ratio, p50(r), p50(f), more)));
   }
 
   /**
@@ -189,23 +195,13 @@ public final class Targets {
    * the two floors is the cost of crossing cores, which no binding avoids.
    */
   private static void bulk(List<Verdict> out, Map<String, MechanismResult> byName, String size) {
-    final String name = "lrpc-process-" + size;
-    final String memcpy = "floor-memcpy-" + size;
-    final MechanismResult r = byName.get(name);
-    final MechanismResult f = byName.get(memcpy);
-    if (r == null || f == null || p50(f) <= 0) {
-      return;
-    }
-    final double ratio = (double) p50(r) / p50(f);
+    final MechanismResult r = byName.get("lrpc-process-" + size);
+    final MechanismResult memcpy = byName.get("floor-memcpy-" + size);
     final MechanismResult handoff = byName.get("floor-handoff-" + size);
-    final String transfer = handoff == null || p50(handoff) <= 0 ? ""
-        : String.format(Locale.ROOT, "; %.2fx floor-handoff-%s (%d ns), which is itself %.2fx memcpy", (double) p50(r)
-            / p50(handoff), size, p50(handoff), (double) p50(handoff) / p50(f));
-    out.add(
-        new Verdict(
-            String.format(Locale.ROOT, "%s p50 <= %sx %s", name, times(LRPC_BULK_BANDWIDTH), memcpy),
-            ratio <= LRPC_BULK_BANDWIDTH,
-            String.format(Locale.ROOT, "%.2fx (%d / %d ns)%s", ratio, p50(r), p50(f), transfer)));
+    final String transfer = r == null || memcpy == null || handoff == null || p50(handoff) <= 0 || p50(memcpy) <= 0 ? ""
+        : String.format(Locale.ROOT, "; %.2fx floor-handoff-%s (%d ns), which is itself %.2fx memcpy",
+            (double) p50(r) / p50(handoff), size, p50(handoff), (double) p50(handoff) / p50(memcpy));
+    ratio(out, byName, "lrpc-process-" + size, "floor-memcpy-" + size, LRPC_BULK_BANDWIDTH, transfer);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.nucleus.bench.lrpc;
 import dev.nucleus.bench.Latencies;
 import dev.nucleus.bench.MessageSize;
 import dev.nucleus.bench.PingPong;
+import dev.nucleus.bench.SpinHandoff;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -25,9 +26,10 @@ import org.HdrHistogram.Histogram;
  * counts what no binding can avoid.
  *
  * <p>Both threads are in one JVM: a mapping shared by two processes moves its lines between cores
- * in the same way, and the bench measures it forked ({@code ForkedPingPong}), in a JVM with the heap
- * flags of the LRPC entries' client and server. Bounded like {@code floor-java-spin}: each side
- * gives up after 5 s without progress.
+ * in the same way, and the bench measures it forked ({@code ForkedPingPong}), in a JVM with the
+ * touched heap of the bulk LRPC entries' server ({@code ChildJvm.TOUCHED_HEAP}), since it
+ * allocates an array per call as that server does. Bounded like {@code floor-java-spin}
+ * ({@link SpinHandoff}): each side gives up after 5 s without progress.
  */
 public final class HandoffFloor implements PingPong {
 
@@ -38,8 +40,6 @@ public final class HandoffFloor implements PingPong {
   private static final long ANSWER = LINE;
   private static final long ABORT = 2 * LINE;
   private static final long BYTES = 3 * LINE;
-  private static final int CHECK_EVERY = 1 << 12;
-  private static final long STALL_NS = TimeUnit.SECONDS.toNanos(5);
 
   private final int bytes;
 
@@ -95,8 +95,8 @@ public final class HandoffFloor implements PingPong {
       try {
         call(shared, source, warmup, total, roundTripsNs);
       } finally {
-        LONG.setRelease(shared, ABORT, 1L); // no-op on success: the receiver has finished its rounds
-        t.join(TimeUnit.NANOSECONDS.toMillis(STALL_NS) + 1000);
+        SpinHandoff.abort(shared, ABORT); // no-op on success: the receiver has finished its rounds
+        t.join(TimeUnit.NANOSECONDS.toMillis(SpinHandoff.STALL_NS) + 1000);
         if (t.isAlive()) {
           throw new IllegalStateException("the receiving thread did not stop");
         }
@@ -114,28 +114,11 @@ public final class HandoffFloor implements PingPong {
       final long t0 = System.nanoTime();
       MemorySegment.copy(source, 0, shared, ValueLayout.JAVA_BYTE, BYTES, bytes);
       LONG.setRelease(shared, CALL, i);
-      int spins = 0;
-      while ((long) LONG.getAcquire(shared, ANSWER) != i) {
-        Thread.onSpinWait();
-        if (++spins == CHECK_EVERY) {
-          spins = 0;
-          checkStall(shared, t0, "the receiving thread did not answer round trip " + i);
-        }
-      }
+      SpinHandoff.await(shared, ANSWER, i, shared, ABORT, t0, "the receiving thread did not answer round trip");
       final long t1 = System.nanoTime();
       if (i > warmup) {
         Latencies.record(out, t1 - t0);
       }
-    }
-  }
-
-  private static void checkStall(MemorySegment shared, long since, String what) throws TimeoutException {
-    if ((long) LONG.getAcquire(shared, ABORT) != 0) {
-      throw new TimeoutException(what + ": aborted");
-    }
-    if (System.nanoTime() - since > STALL_NS) {
-      LONG.setRelease(shared, ABORT, 1L);
-      throw new TimeoutException(what + " within 5 s");
     }
   }
 
@@ -158,18 +141,7 @@ public final class HandoffFloor implements PingPong {
     public void run() {
       try {
         for (long i = 1; i <= total; i++) {
-          long since = 0;
-          int spins = 0;
-          while ((long) LONG.getAcquire(shared, CALL) != i) {
-            Thread.onSpinWait();
-            if (++spins == CHECK_EVERY) {
-              spins = 0;
-              if (since == 0) {
-                since = System.nanoTime(); // first check: start the stall clock
-              }
-              checkStall(shared, since, "the caller did not send round trip " + i);
-            }
-          }
+          SpinHandoff.await(shared, CALL, i, shared, ABORT, 0, "the caller did not send round trip");
           final byte[] argument = new byte[bytes];
           MemorySegment.copy(shared, ValueLayout.JAVA_BYTE, BYTES, argument, 0, bytes);
           if (bytes > 0) {
