@@ -63,7 +63,8 @@ public final class ChildJvm implements AutoCloseable {
    * with the JVM's default heap the 64 KiB call took 235 µs at its median instead of about 20 µs,
    * and with a heap that grows from 64 to 256 MiB a tenth of the calls still took 200 µs. The
    * others do without: touching 256 MiB costs a JVM most of a second at start on this machine,
-   * which in every forked run of every entry made {@code --quick} 80 s longer.
+   * which in every forked run of every entry made the ping-pong part of {@code --quick} take 192 s
+   * instead of 130 s.
    */
   public static final List<String> TOUCHED_HEAP = Boolean.parseBoolean(System.getProperty(TOUCH_HEAP_PROPERTY, "true"))
       ? List.of("-XX:+UseParallelGC", "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch")
