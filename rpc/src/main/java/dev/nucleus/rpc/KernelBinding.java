@@ -71,13 +71,16 @@ public final class KernelBinding implements Binding, AutoCloseable {
   /** Slots of each calling thread's one-way queue; 0 for kernel sends. */
   private final int onewaySlots;
   private final long maxResult;
+  /** Whether two-way calls use call lanes. */
+  private final boolean lanes;
   private final ThreadLocal<KernelCall> calls = new ThreadLocal<>();
   private final Queue<KernelCall> all = new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
 
   private KernelBinding(Space client, long server, ServiceDescriptor<?> service, Duration defaultTimeout,
-      ServerLocator locator, boolean waitForRestart, int onewaySlots, long maxResult) {
+      ServerLocator locator, boolean waitForRestart, int onewaySlots, long maxResult, boolean lanes) {
     this.maxResult = maxResult;
+    this.lanes = lanes;
     this.client = Objects.requireNonNull(client, "client");
     this.onewaySlots = onewaySlots;
     this.locator = locator;
@@ -118,7 +121,8 @@ public final class KernelBinding implements Binding, AutoCloseable {
    * @throws IllegalArgumentException if {@code server} is not a well-formed id
    */
   public static KernelBinding to(Space client, long server, ServiceDescriptor<?> service, Duration defaultTimeout) {
-    return new KernelBinding(client, server, service, defaultTimeout, null, false, 0, KernelCall.DEFAULT_MAX_RESULT);
+    return new KernelBinding(client, server, service, defaultTimeout, null, false, 0, KernelCall.DEFAULT_MAX_RESULT,
+        true);
   }
 
   /**
@@ -170,6 +174,7 @@ public final class KernelBinding implements Binding, AutoCloseable {
     private Duration defaultTimeout = DEFAULT_TIMEOUT;
     private int onewaySlots;
     private long maxResult = KernelCall.DEFAULT_MAX_RESULT;
+    private boolean lanes = true;
 
     private Builder(Space client, long server, ServiceDescriptor<?> service) {
       this.client = client;
@@ -233,13 +238,28 @@ public final class KernelBinding implements Binding, AutoCloseable {
     }
 
     /**
+     * Whether two-way calls use call lanes (docs/rpc.md, "Call lanes"): on by default. A calling
+     * thread opens its lane on its second two-way call; while a server thread attends the lane, a
+     * call whose arguments and result fit the registers is posted there with one CAS and answered
+     * through a cache line of its own, without a kernel call. Off: every call is a kernel call.
+     * Threads that block ({@link dev.nucleus.kernel.WaitStrategy#BLOCK}) never use lanes.
+     *
+     * @param on whether to use them
+     * @return this builder
+     */
+    public Builder callLanes(boolean on) {
+      this.lanes = on;
+      return this;
+    }
+
+    /**
      * The binding.
      *
      * @return a new binding with these options; close it when done
      * @throws IllegalArgumentException if the server id is not a well-formed id
      */
     public KernelBinding build() {
-      return new KernelBinding(client, server, service, defaultTimeout, null, false, onewaySlots, maxResult);
+      return new KernelBinding(client, server, service, defaultTimeout, null, false, onewaySlots, maxResult, lanes);
     }
   }
 
@@ -266,7 +286,7 @@ public final class KernelBinding implements Binding, AutoCloseable {
       Duration defaultTimeout, boolean waitForRestart) {
     final long server = Objects.requireNonNull(locator, "locator").server();
     return new KernelBinding(client, server, service, defaultTimeout, locator, waitForRestart, 0,
-        KernelCall.DEFAULT_MAX_RESULT);
+        KernelCall.DEFAULT_MAX_RESULT, true);
   }
 
   /**
@@ -321,7 +341,7 @@ public final class KernelBinding implements Binding, AutoCloseable {
   private KernelCall newCall() {
     final IpcThread thread = client.attach("rpc-" + serviceName + "-" + Thread.currentThread().threadId());
     final KernelCall call = KernelCall.create(thread, server, serviceId, locator, waitForRestart, onewaySlots,
-        maxResult);
+        maxResult, lanes);
     calls.set(call);
     all.add(call);
     if (closed) { // closed meanwhile: this thread's IPC thread must not outlive the binding
@@ -351,6 +371,7 @@ public final class KernelBinding implements Binding, AutoCloseable {
   @Override
   public String toString() {
     return "KernelBinding[" + serviceName + " at " + ThreadId.toString(server) + " from space " + client.number()
-        + (onewaySlots == 0 ? "" : ", one-way queues of " + onewaySlots + " slots") + "]";
+        + (onewaySlots == 0 ? "" : ", one-way queues of " + onewaySlots + " slots") + (lanes ? "" : ", no call lanes")
+        + "]";
   }
 }

@@ -150,6 +150,7 @@ public final class RpcRelay implements AutoCloseable {
     for (int i = 1; i <= words; i++) {
       back.setMr(i, front.mr(i));
     }
+    back.setMr(2, front.mr(2) & ~RegisterFrames.LANE_MASK); // the caller's call lane is not the relay's
     // Arguments in a shared region, or a region offered for the reply: the provider checks the
     // region's handle against the process it sees as the sender, which is the relay's. A client in
     // this process passes a handle of this process, good as it is; another process's region is

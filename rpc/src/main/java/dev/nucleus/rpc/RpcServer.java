@@ -4,6 +4,9 @@ import static dev.nucleus.rpc.internal.RegisterFrames.CALL;
 import static dev.nucleus.rpc.internal.RegisterFrames.CALL_HEADER;
 import static dev.nucleus.rpc.internal.RegisterFrames.IN_REGION;
 import static dev.nucleus.rpc.internal.RegisterFrames.KEPT;
+import static dev.nucleus.rpc.internal.RegisterFrames.LANE_MASK;
+import static dev.nucleus.rpc.internal.RegisterFrames.LANE_OPEN;
+import static dev.nucleus.rpc.internal.RegisterFrames.LANE_SHIFT;
 import static dev.nucleus.rpc.internal.RegisterFrames.REGION_FRAME_OFFSET;
 import static dev.nucleus.rpc.internal.RegisterFrames.ONEWAY;
 import static dev.nucleus.rpc.internal.RegisterFrames.QUEUE_OPEN;
@@ -20,7 +23,9 @@ import dev.nucleus.kernel.Space;
 import dev.nucleus.kernel.Status;
 import dev.nucleus.kernel.ThreadId;
 import dev.nucleus.kernel.Timeout;
+import dev.nucleus.rpc.internal.CallLanes;
 import dev.nucleus.rpc.internal.OnewayServer;
+import dev.nucleus.rpc.internal.ServerCallLane;
 import dev.nucleus.rpc.internal.RegionCache;
 import dev.nucleus.rpc.internal.RegisterFrames;
 import dev.nucleus.rpc.internal.ResultSpace;
@@ -96,6 +101,8 @@ public final class RpcServer implements AutoCloseable {
   private final LongAdder served = new LongAdder();
   /** The one-way queues of clients that opened one, and the thread that serves them. */
   private final OnewayServer oneway;
+  /** The call lanes of clients that opened one. */
+  private final CallLanes lanes;
 
   private RpcServer(Space space, ServiceDescriptor<?> service, Dispatcher dispatcher, int threads) {
     this.space = space;
@@ -105,6 +112,7 @@ public final class RpcServer implements AutoCloseable {
     this.ready = new CountDownLatch(threads);
     this.finished = new CountDownLatch(threads);
     this.oneway = new OnewayServer(space, service, dispatcher, served, this::permits);
+    this.lanes = new CallLanes(space, service, dispatcher, served, this::permits);
     this.root = rootKernelOf(space);
   }
 
@@ -238,6 +246,16 @@ public final class RpcServer implements AutoCloseable {
   }
 
   /**
+   * How many of {@link #callsServed()} came on call lanes (docs/rpc.md, "Call lanes"): posted by
+   * a client thread on the lane a server thread attended, with no kernel call. Never blocks.
+   *
+   * @return the count, a moment's sum
+   */
+  public long laneCallsServed() {
+    return lanes.callsServed();
+  }
+
+  /**
    * The service served.
    *
    * @return its descriptor
@@ -268,7 +286,12 @@ public final class RpcServer implements AutoCloseable {
       int status = self.waitAt(endpoint, Timeout.NEVER);
       while (true) {
         if (status == Status.OK) {
-          if (handle(self, call, stack, regions, results)) {
+          final int next = handle(self, call, stack, regions, results);
+          if (next > NO_LANE && attendAfterReply(self, next - 1, call, stack, results)) {
+            status = self.waitAt(endpoint, Timeout.NEVER);
+            continue;
+          }
+          if (next >= NO_LANE) {
             status = self.replyWait(endpoint, Timeout.NEVER);
             continue;
           }
@@ -284,6 +307,28 @@ public final class RpcServer implements AutoCloseable {
     }
   }
 
+  /** What {@link #handle} returns for a request that is not answered (a one-way message, a notification). */
+  private static final int NO_REPLY = -1;
+  /** What {@link #handle} returns for an answer with no call lane to attend afterwards. */
+  private static final int NO_LANE = 0;
+
+  /**
+   * After a call from a thread with call lane {@code index}: takes the lane if nobody attends it,
+   * answers the call (the reply in the registers), and attends the lane until it leaves it.
+   * Returns false, having done nothing, if the lane is not the caller's or is taken.
+   */
+  private boolean attendAfterReply(IpcThread self, int index, ServerCall call, MemorySegment stack,
+      ResultSpace results) {
+    final ServerCallLane lane = lanes.laneOf(index, self.sender());
+    final long sequence = lane == null ? -1 : lanes.attach(lane, self.id());
+    if (sequence < 0) {
+      return false;
+    }
+    self.reply(); // taken before the answer: the caller's next call finds the lane attended
+    lanes.attend(lane, sequence, call, stack, results);
+    return true;
+  }
+
   /** Whether a failed wait means the pool is done: the endpoint or the thread has gone. */
   private static boolean stops(int status) {
     final int code = Status.code(status);
@@ -293,10 +338,11 @@ public final class RpcServer implements AutoCloseable {
   /**
    * Serves the request in {@code self}'s registers (or, for a large one, in the caller's region,
    * mapped for the call and unmapped after it; {@code stack} is the request frame's own memory);
-   * leaves the reply in them. Returns whether to reply (a call, not a one-way message or a
-   * notification).
+   * leaves the reply in them. Returns {@link #NO_REPLY} for a one-way message or a notification;
+   * for an answer {@link #NO_LANE}, or the caller's call lane plus 1, which the thread may attend
+   * once it has answered.
    */
-  private boolean handle(IpcThread self, ServerCall call, MemorySegment stack, RegionCache regions,
+  private int handle(IpcThread self, ServerCall call, MemorySegment stack, RegionCache regions,
       ResultSpace results) {
     final boolean canReply = self.canReply();
     final long tag = self.tag();
@@ -304,11 +350,19 @@ public final class RpcServer implements AutoCloseable {
       if (canReply) {
         answer(self, oneway.open(self, call.reply()), call.reply());
       }
-      return canReply;
+      return canReply ? NO_LANE : NO_REPLY;
+    }
+    if (MessageTag.label(tag) == LANE_OPEN) { // a client thread's call lane (a call, or nothing)
+      if (!canReply) {
+        return NO_REPLY;
+      }
+      final int opened = lanes.open(self, call.reply());
+      answer(self, opened >= 0 ? Outcome.OK : -opened, call.reply());
+      return opened >= 0 ? opened + 1 : NO_LANE;
     }
     if (MessageTag.label(tag) != CALL || MessageTag.words(tag) < CALL_HEADER) {
-      return canReply && malformed(self, call, "not an RPC request (label 0x" + Long.toHexString(MessageTag.label(tag))
-          + ", " + MessageTag.words(tag) + " words)");
+      return canReply ? malformed(self, call, "not an RPC request (label 0x" + Long.toHexString(MessageTag.label(tag))
+          + ", " + MessageTag.words(tag) + " words)") : NO_REPLY;
     }
     final long ids = self.mr(1);
     final long lengthAndFlags = self.mr(2);
@@ -318,19 +372,21 @@ public final class RpcServer implements AutoCloseable {
     // A one-way request in a region comes as a call: its sender keeps the region until it has
     // been mapped here, which the early reply below tells it.
     if (canReply != (!oneway || inRegion)) {
-      return canReply && malformed(self, call, oneway ? "a one-way request sent as a call" : "a call without a reply");
+      return canReply
+          ? malformed(self, call, oneway ? "a one-way request sent as a call" : "a call without a reply")
+          : NO_REPLY;
     }
     if (!permits(ThreadId.space(self.sender()), self.senderPid())) {
       if (canReply) {
         answer(self, Outcome.NOT_PERMITTED, call.reply().clear());
       }
-      return canReply;
+      return canReply ? NO_LANE : NO_REPLY;
     }
     if ((int) (ids >>> 32) != service.id()) {
       if (canReply) {
         answer(self, Outcome.UNKNOWN_METHOD, call.reply().clear());
       }
-      return canReply;
+      return canReply ? NO_LANE : NO_REPLY;
     }
     final long length = lengthAndFlags & 0xFFFF_FFFFL;
     // The caller's offer of space for a reply too large for the registers (a call only): MR4..MR6
@@ -341,8 +397,8 @@ public final class RpcServer implements AutoCloseable {
     final boolean offers = (lengthAndFlags & RESULT_SPACE) != 0 && !oneway;
     final long offered = offers && MessageTag.words(tag) >= CALL_HEADER + 3 ? self.mr(3 + CALL_HEADER) : 0;
     if (offers && (offered <= 0 || offered > RegisterFrames.MAX_RESULT_SPACE)) {
-      return canReply && malformed(self, call, "a result space of " + offered + " bytes (MR6), not in [1, "
-          + RegisterFrames.MAX_RESULT_SPACE + "]");
+      return canReply ? malformed(self, call, "a result space of " + offered + " bytes (MR6), not in [1, "
+          + RegisterFrames.MAX_RESULT_SPACE + "]") : NO_REPLY;
     }
     // A region of the call's own (mapped for the call), or the copy of a one-way request.
     Arena regionArena = null;
@@ -350,7 +406,7 @@ public final class RpcServer implements AutoCloseable {
     try {
       if (inRegion) {
         if (MessageTag.words(tag) < CALL_HEADER + 2) {
-          return canReply && malformed(self, call, "a region request without its handle and token");
+          return canReply ? malformed(self, call, "a region request without its handle and token") : NO_REPLY;
         }
         final long pid = self.senderPid();
         final long handle = self.mr(1 + CALL_HEADER);
@@ -365,7 +421,7 @@ public final class RpcServer implements AutoCloseable {
             frame = RegionCache.mapFrame(pid, handle, token, frameBytes, regionArena);
           }
         } catch (IllegalArgumentException | IllegalStateException e) {
-          return canReply && malformed(self, call, e.getMessage());
+          return canReply ? malformed(self, call, e.getMessage()) : NO_REPLY;
         }
         if (offers) {
           results.offer(frame.asSlice(RegisterFrames.resultOffset(length) - REGION_FRAME_OFFSET, offered));
@@ -388,7 +444,7 @@ public final class RpcServer implements AutoCloseable {
         try {
           RegisterFrames.read(self, 1 + CALL_HEADER + (offers ? 3 : 0), length, call.request());
         } catch (MalformedFrameException e) {
-          return canReply && malformed(self, call, e.what());
+          return canReply ? malformed(self, call, e.what()) : NO_REPLY;
         }
       }
       final long sender = self.sender();
@@ -415,9 +471,9 @@ public final class RpcServer implements AutoCloseable {
       if (outcome != Outcome.OK) {
         LOG.log(System.Logger.Level.WARNING, "one-way call to " + service.name() + " ended " + Outcome.name(outcome), call.failure());
       }
-      return false;
+      return NO_REPLY;
     }
-    return true;
+    return (int) ((lengthAndFlags & LANE_MASK) >>> LANE_SHIFT);
   }
 
   /** Puts outcome and reply frame into the registers. */
@@ -427,13 +483,13 @@ public final class RpcServer implements AutoCloseable {
     self.setMr(1, (outcome & 0xFFFF_FFFFL) | (reply.position() << 32));
   }
 
-  /** Answers a request that could not be read: MALFORMED_REQUEST, what and where. */
-  private static boolean malformed(IpcThread self, ServerCall call, String what) {
+  /** Answers a request that could not be read: MALFORMED_REQUEST, what and where; returns {@link #NO_LANE}. */
+  private static int malformed(IpcThread self, ServerCall call, String what) {
     final Frame reply = call.reply().clear();
     reply.putString(what);
     reply.putLong(0);
     answer(self, Outcome.MALFORMED_REQUEST, reply);
-    return true;
+    return NO_LANE;
   }
 
   /**
@@ -446,10 +502,13 @@ public final class RpcServer implements AutoCloseable {
    */
   @Override
   public void close() {
+    lanes.close();
     oneway.close();
     endpoint.close();
     try {
-      finished.await(CLOSE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+      if (finished.await(CLOSE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
+        lanes.unmapAll(); // no pool thread attends a lane any more
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

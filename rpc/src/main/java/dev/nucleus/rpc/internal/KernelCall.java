@@ -25,6 +25,8 @@ import dev.nucleus.rpc.RpcException;
 import dev.nucleus.rpc.ServerLocator;
 import dev.nucleus.async.QueueMemory;
 import dev.nucleus.kernel.SharedRegion;
+import dev.nucleus.kernel.WaitStrategy;
+import dev.nucleus.rpc.PeerDeadException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.locks.LockSupport;
@@ -72,6 +74,14 @@ public final class KernelCall extends ClientCall {
   private final int onewayMaxFrame;
   /** The thread's one-way queue, once its first one-way call opened it; volatile for the binding's close. */
   private volatile OnewayLane lane;
+  /** Whether two-way calls may use a call lane. */
+  private final boolean lanes;
+  /** The thread's call lane, once open; volatile for the binding's close. */
+  private volatile CallLane callLane;
+  /** Two-way calls made without a lane: the lane is opened at {@link #LANE_AFTER}. */
+  private int callsWithoutLane;
+  /** The two-way call of a thread that opens its call lane: the second, as a first call is often the only one. */
+  static final int LANE_AFTER = 2;
   private boolean open;
   /**
    * The {@link Timeout#now()} clock as the call began, for its first deadline check; {@link
@@ -95,8 +105,9 @@ public final class KernelCall extends ClientCall {
   private boolean lastOffersResult;
 
   private KernelCall(IpcThread thread, long server, int serviceId, ServerLocator locator, boolean waitForRestart,
-      MemorySegment stack, RegionGrowth growth, Frame reply, int onewaySlots, long maxResult) {
+      MemorySegment stack, RegionGrowth growth, Frame reply, int onewaySlots, long maxResult, boolean lanes) {
     super(new Frame(stack, growth), reply);
+    this.lanes = lanes && thread.waitStrategy() != WaitStrategy.BLOCK;
     this.maxResult = maxResult;
     this.replyStack = reply.segment();
     this.onewaySlots = onewaySlots;
@@ -149,12 +160,22 @@ public final class KernelCall extends ClientCall {
    */
   public static KernelCall create(IpcThread thread, long server, int serviceId, ServerLocator locator,
       boolean waitForRestart, int onewaySlots, long maxResult) {
+    return create(thread, server, serviceId, locator, waitForRestart, onewaySlots, maxResult, true);
+  }
+
+  /**
+   * As {@link #create(IpcThread, long, int, ServerLocator, boolean, int, long)}; with
+   * {@code lanes}, the thread's two-way calls use a call lane once it is open (unless the thread
+   * blocks: {@link WaitStrategy#BLOCK} threads never poll one).
+   */
+  public static KernelCall create(IpcThread thread, long server, int serviceId, ServerLocator locator,
+      boolean waitForRestart, int onewaySlots, long maxResult, boolean lanes) {
     final int registers = thread.messageRegisters();
     final Arena arena = Arena.ofAuto();
     final MemorySegment stack = arena.allocate(RegisterFrames.capacity(registers, CALL_HEADER), Frame.BULK_ALIGNMENT);
     final Frame reply = new Frame(arena.allocate(RegisterFrames.capacity(registers, REPLY_HEADER), Frame.BULK_ALIGNMENT));
     return new KernelCall(thread, server, serviceId, locator, waitForRestart, stack, new RegionGrowth(), reply,
-        onewaySlots, maxResult);
+        onewaySlots, maxResult, lanes);
   }
 
   /** Gives back the thread's argument stack and closes its one-way queue; the binding is closed. */
@@ -163,6 +184,10 @@ public final class KernelCall extends ClientCall {
     final OnewayLane l = lane;
     if (l != null) {
       l.close();
+    }
+    final CallLane c = callLane;
+    if (c != null) {
+      c.close();
     }
   }
 
@@ -242,9 +267,29 @@ public final class KernelCall extends ClientCall {
     if (l != null) {
       clock = STALE_CLOCK; // it may have waited for the thread's one-way requests
     }
+    final CallLane c = lanes && growth.region() == null && !offersResult ? laneFor() : null;
+    if (c != null) {
+      final long left = checkDeadline();
+      boolean posted = false;
+      try {
+        if (c.tryPost(method().id(), serviceId, left, request())) {
+          posted = true;
+          return c.awaitReply(deadline(), method(), reply());
+        }
+      } catch (IllegalStateException e) { // the lane unmapped under the call: the binding was closed
+        if (!c.closed()) {
+          throw e;
+        }
+        throw new PeerDeadException(posted ? RpcException.Phase.RECEIVE : RpcException.Phase.SEND, method()
+            + ": the binding was closed during the call");
+      }
+    }
     final long timeout = Deadlines.toTimeout(deadline());
     for (;;) {
       load(false, checkDeadline());
+      if (c != null && !c.closed()) {
+        t.setMr(2, t.mr(2) | c.field());
+      }
       final int status = t.call(server, timeout, timeout);
       if (status != Status.OK) {
         if (providerGone(status) && rebind()) {
@@ -285,6 +330,31 @@ public final class KernelCall extends ClientCall {
           + resultSpace + " the call offered", 0);
     }
     reply().reset(resultRegion.segment().asSlice(resultAt, resultSpace)).wrap(length);
+  }
+
+  /**
+   * The thread's call lane if it can be used for the call now: opened on the thread's
+   * {@link #LANE_AFTER}-th two-way call; null while it is not open, after the server refused it,
+   * or once it is broken or goes to another id than the calls (after a rebind), which lets it go.
+   */
+  private CallLane laneFor() {
+    CallLane c = callLane;
+    if (c != null) {
+      if (c.usable() && c.server() == server) {
+        return c;
+      }
+      c.close();
+      callLane = null;
+      callsWithoutLane = 0;
+      return null;
+    }
+    if (++callsWithoutLane != LANE_AFTER) {
+      return null; // not yet, or refused before: kernel calls only
+    }
+    c = CallLane.open(thread, server, serviceId, deadline(), reply());
+    clock = STALE_CLOCK;
+    callLane = c;
+    return c;
   }
 
   /** A send-phase failure that means the provider is gone: the call was not delivered. */

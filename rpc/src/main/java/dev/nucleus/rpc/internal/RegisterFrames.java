@@ -15,7 +15,9 @@ import java.lang.foreign.ValueLayout;
  * <pre>
  *   request  MR0  tag: label {@link #CALL}, words = {@link #CALL_HEADER} + frame words
  *            MR1  method id (u32) | service id (u32) &lt;&lt; 32
- *            MR2  frame length in bytes (u32) | flags (u32) &lt;&lt; 32: bit 0 one-way, bit 1 in a region
+ *            MR2  frame length in bytes (u32) | flags (u16) &lt;&lt; 32: bit 0 one-way, bit 1 in a region
+ *                 | the caller's call lane (u16) &lt;&lt; 48: its index in the export's table + 1, 0 for
+ *                 none (a call only)
  *            MR3  nanoseconds left before the deadline (i64), or -1 for none
  *            MR4.. the frame; or, in a region (flag bit 1), MR4 = the region's handle
  *                 (SharedRegion), MR5 = its token (the u64 at its offset 0), the frame at offset
@@ -34,6 +36,11 @@ import java.lang.foreign.ValueLayout;
  *            MR2  the handle of the SharedRegion that holds the queue (OnewayRegionDescriptor)
  *            answered with a reply as above: OK and a frame of one i64, the id of the thread that
  *            takes the queue's messages; or the outcome that refused it
+ *   lane     MR0  tag: label {@link #LANE_OPEN}, words = {@link #LANE_OPEN_WORDS} (a call)
+ *   open     MR1  service id (u32) | lane layout version (u32) &lt;&lt; 32
+ *            MR2  the handle of the SharedRegion that holds the lane (CallLaneDescriptor)
+ *            answered OK and a frame of one i32, the lane's index in the export's table; or the
+ *            outcome that refused it
  * </pre>
  *
  * The bytes of the last register beyond the frame's length are zero: a frame never carries
@@ -57,6 +64,22 @@ public final class RegisterFrames {
   public static final int QUEUE_OPEN = 0x4C54;
   /** Words after MR0 of a QUEUE_OPEN request: ids and slot count, region handle. */
   public static final int QUEUE_OPEN_WORDS = 2;
+  /**
+   * The label of a request to open a call lane from the calling thread to the export
+   * (docs/rpc-wire.md, section 10).
+   */
+  public static final int LANE_OPEN = 0x4C56;
+  /** Words after MR0 of a LANE_OPEN request: service id and layout version, region handle. */
+  public static final int LANE_OPEN_WORDS = 2;
+  /** The version of the lane layout ({@link CallLaneDescriptor}) a LANE_OPEN carries. */
+  public static final int LANE_VERSION = 1;
+  /**
+   * Where MR2 of a call carries the caller's call lane, as its index in the export's table plus 1
+   * (16 bits; 0: none): the server thread that answers the call may attend that lane afterwards.
+   */
+  public static final int LANE_SHIFT = 48;
+  /** MR2's bits of the caller's call lane. */
+  public static final long LANE_MASK = 0xFFFFL << LANE_SHIFT;
   /** Registers before a request's frame: ids, length and flags, deadline. */
   public static final int CALL_HEADER = 3;
   /** Registers before a reply's frame: outcome and length. */
