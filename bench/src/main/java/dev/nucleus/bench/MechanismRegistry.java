@@ -48,6 +48,8 @@ public final class MechanismRegistry {
 
   /** The LRPC null call to a process space ({@link LrpcProcessPingPong}); part of {@code --quick}. */
   public static final String LRPC_PROCESS_NULL = "lrpc-process-null";
+  /** {@link #LRPC_PROCESS_NULL} with call lanes off: every call a kernel call; part of {@code --quick}. */
+  public static final String LRPC_PROCESS_NULL_KERNEL = "lrpc-process-null-kernel";
   /** Argument sizes of the bulk LRPC entries ({@code lrpc-process-1KiB} ...): issue 12's. */
   public static final int[] LRPC_BULK_BYTES = {1 << 10, 64 << 10, 1 << 20};
 
@@ -184,6 +186,7 @@ public final class MechanismRegistry {
     return List.of(
         ForkedPingPong.of(new LrpcLocalPingPong()),
         ForkedPingPong.of(new LrpcThreadPingPong()),
+        ForkedPingPong.of(new LrpcProcessPingPong(false)),
         ForkedPingPong.of(new LrpcProcessPingPong()));
   }
 

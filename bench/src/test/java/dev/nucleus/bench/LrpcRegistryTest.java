@@ -15,10 +15,11 @@ import org.junit.jupiter.api.Timeout;
 class LrpcRegistryTest {
 
   private static final MechanismRegistry DEFAULTS = MechanismRegistry.defaults();
-  private static final List<String> LRPC = List.of("lrpc-local-null", "lrpc-thread-null", "lrpc-process-null");
+  private static final List<String> LRPC = List.of("lrpc-local-null", "lrpc-thread-null", "lrpc-process-null-kernel",
+      "lrpc-process-null");
 
   @Test
-  @DisplayName("--quick runs lrpc-process-null, and the other LRPC entries, with the raw calls and the floor they are judged against")
+  @DisplayName("--quick runs lrpc-process-null, and the other LRPC entries (its kernel-only twin among them), with the raw calls and the floor they are judged against")
   void quickRunsTheLrpcEntries() {
     final List<String> quick = BenchCommand.selection(DEFAULTS, true, null).stream().map(PingPong::name).toList();
 
@@ -44,7 +45,8 @@ class LrpcRegistryTest {
       assertThat(m.messageSize()).as(m.name()).isNull();
       assertThat(m.unavailableReason()).as(m.name()).isNull();
     }
-    assertThat(floorOf("lrpc-process-null")).isEqualTo(MechanismRegistry.FLOOR_C_SPIN).isEqualTo(floorOf("nucleus-process-spin"));
+    assertThat(floorOf("lrpc-process-null")).isEqualTo(MechanismRegistry.FLOOR_C_SPIN).isEqualTo(floorOf("nucleus-process-spin"))
+        .isEqualTo(floorOf("lrpc-process-null-kernel"));
     assertThat(floorOf("lrpc-thread-null")).isEqualTo(MechanismRegistry.FLOOR_JAVA_SPIN).isEqualTo(floorOf("nucleus-thread-spin"));
     assertThat(floorOf("lrpc-local-null")).isEqualTo(MechanismRegistry.FLOOR_JAVA_SPIN);
   }

@@ -68,7 +68,7 @@ public final class LrpcBulkPingPong implements PingPong {
   public void run(int warmup, int iterations, Histogram roundTripsNs) throws Exception {
     final byte[] payload = new byte[bytes];
     Arrays.fill(payload, (byte) 7);
-    LrpcProcessPingPong.withServer(ChildJvm.TOUCHED_HEAP, bench -> { // the server allocates an array per call
+    LrpcProcessPingPong.withServer(ChildJvm.TOUCHED_HEAP, true, bench -> { // the server allocates an array per call
       for (int i = 0; i < warmup + iterations; i++) {
         final long t0 = System.nanoTime();
         final int taken = bench.take(payload);

@@ -17,7 +17,9 @@ import org.HdrHistogram.Histogram;
  * {@code lrpc-process-null}: the LRPC null call ({@link Bench#nothing()}) from a thread space of
  * this JVM to a server in a process space (another JVM), over their channel segment: the
  * generated proxy over a {@link KernelBinding}, and a {@link BenchServerComponent} exporting the
- * service on a pool of one thread. Both sides spin (the kernel's default wait strategy, which the
+ * service on a pool of one thread. After the thread's first call its calls go through its call
+ * lane (docs/rpc-wire.md, section 10), which the pool thread attends; {@code
+ * lrpc-process-null-kernel} is the same binding with lanes off, every call a kernel call. Both sides spin (the kernel's default wait strategy, which the
  * process space inherits, is {@link WaitStrategy#SPIN}). The raw call of the same placement is
  * {@code nucleus-process-spin}; issue 12's goal for this entry is a p50 within 1.15x
  * {@code floor-c-spin}, its bar within 1.3x the raw call (see {@code Targets}).
@@ -25,7 +27,8 @@ import org.HdrHistogram.Histogram;
  * <pre>
  *   bench thread (client space, this JVM)      pool thread (process space, child JVM)
  *   Bench_Proxy.nothing()
- *     KernelBinding: call(endpoint) -- channel segment --> RpcServer: replyWait(endpoint)
+ *     KernelBinding: post on the lane ------ lane region --> RpcServer: attend(lane)
+ *       (kernel-only: call(endpoint) -- channel segment --> replyWait(endpoint))
  *                                                            Bench_Adapter -> BenchServer.nothing()
  *     outcome OK   <------------------------------------   reply
  * </pre>
@@ -41,10 +44,27 @@ public final class LrpcProcessPingPong implements PingPong {
 
   /** What the last run allocated per call; written and read on the bench thread. */
   private Allocation lastAllocation;
+  /** Whether the binding uses call lanes: {@code lrpc-process-null}; without, {@code lrpc-process-null-kernel}. */
+  private final boolean lanes;
+
+  /** {@code lrpc-process-null}: the binding as users get it, with call lanes. */
+  public LrpcProcessPingPong() {
+    this(true);
+  }
+
+  /**
+   * The null call with call lanes ({@code lrpc-process-null}) or without
+   * ({@code lrpc-process-null-kernel}: every call a kernel call, the lanes' reference in the same run).
+   *
+   * @param lanes whether the binding uses call lanes
+   */
+  public LrpcProcessPingPong(boolean lanes) {
+    this.lanes = lanes;
+  }
 
   @Override
   public String name() {
-    return MechanismRegistry.LRPC_PROCESS_NULL;
+    return lanes ? MechanismRegistry.LRPC_PROCESS_NULL : MechanismRegistry.LRPC_PROCESS_NULL_KERNEL;
   }
 
   @Override
@@ -59,8 +79,10 @@ public final class LrpcProcessPingPong implements PingPong {
 
   @Override
   public String description() {
-    return "LRPC null call, generated proxy over a KernelBinding to an RpcServer (1 thread) in a process"
-        + " space (another JVM), spin waiting; the raw call: nucleus-process-spin";
+    return lanes
+        ? "LRPC null call, generated proxy over a KernelBinding to an RpcServer (1 thread) in a process"
+            + " space (another JVM), spin waiting, through the thread's call lane; the raw call: nucleus-process-spin"
+        : "lrpc-process-null with call lanes off: every call a kernel call";
   }
 
   @Override
@@ -70,7 +92,7 @@ public final class LrpcProcessPingPong implements PingPong {
 
   @Override
   public void run(int warmup, int iterations, Histogram roundTripsNs) throws Exception {
-    lastAllocation = withServer(ChildJvm.HEAP, bench -> LrpcCallLoop.run(bench, warmup, iterations, roundTripsNs));
+    lastAllocation = withServer(ChildJvm.HEAP, lanes, bench -> LrpcCallLoop.run(bench, warmup, iterations, roundTripsNs));
   }
 
   /** What a run does with a proxy to its server. */
@@ -85,13 +107,13 @@ public final class LrpcProcessPingPong implements PingPong {
    * ({@link ChildJvm#HEAP}, or {@link ChildJvm#TOUCHED_HEAP} for calls that allocate at the
    * server); closes both after, whatever happens.
    */
-  static <T> T withServer(List<String> serverHeap, Calls<T> calls) throws Exception {
+  static <T> T withServer(List<String> serverHeap, boolean lanes, Calls<T> calls) throws Exception {
     try (Kernel kernel = new Kernel(Kernel.Config.defaults().withWaitStrategy(WaitStrategy.SPIN))) {
       final Space clientSpace = kernel.createSpace("client");
       try (ProcessSpace server = kernel.spawnProcessSpace("lrpc-server", BenchServerComponent.class, clientSpace,
           serverHeap);
-          KernelBinding binding = KernelBinding.to(clientSpace, server.awaitPublished(STARTUP), Bench_Service.INSTANCE,
-              LrpcCallLoop.STALL)) {
+          KernelBinding binding = KernelBinding.builder(clientSpace, server.awaitPublished(STARTUP),
+              Bench_Service.INSTANCE).defaultTimeout(LrpcCallLoop.STALL).callLanes(lanes).build()) {
         return calls.make(binding.proxy(Bench_Service.INSTANCE));
       }
     }
