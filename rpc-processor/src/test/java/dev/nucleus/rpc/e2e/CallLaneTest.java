@@ -68,6 +68,7 @@ class CallLaneTest {
   @AfterEach
   void close() {
     System.clearProperty("dev.nucleus.rpc.laneIdleNanos");
+    System.clearProperty("dev.nucleus.rpc.laneTenureNanos");
     kernel.close();
   }
 
@@ -158,37 +159,56 @@ class CallLaneTest {
   }
 
   @Test
-  @DisplayName("one server thread and two busy callers with lanes: neither waits for ever, both are served")
+  @DisplayName("one server thread, and a caller that keeps its lane busy: another caller at the endpoint is served meanwhile, not after it")
   void aLaneDoesNotStarveOtherCallers() throws Exception {
     kernel.createChannel(client, server);
+    final java.util.concurrent.atomic.AtomicBoolean otherDone = new java.util.concurrent.atomic.AtomicBoolean();
     try (RpcServer kvs = RpcServer.export(server, KeyValue_Service.INSTANCE, new KeyValueStore(), 1)) {
-      final CompletableFuture<?>[] callers = new CompletableFuture<?>[2];
-      for (int t = 0; t < callers.length; t++) {
-        callers[t] = CompletableFuture.runAsync(() -> {
-          try (KernelBinding binding = KernelBinding.to(client, kvs.id(), KeyValue_Service.INSTANCE)) {
-            final KeyValue kv = binding.proxy(KeyValue_Service.INSTANCE);
-            for (int i = 0; i < 5_000; i++) {
-              assertThat(kv.get(i)).isEqualTo(i + 1);
-            }
+      final CompletableFuture<Long> busy = CompletableFuture.supplyAsync(() -> {
+        try (KernelBinding binding = KernelBinding.to(client, kvs.id(), KeyValue_Service.INSTANCE)) {
+          final KeyValue kv = binding.proxy(KeyValue_Service.INSTANCE);
+          long calls = 0;
+          while (!otherDone.get() && calls < 200_000_000L) { // back to back, on its lane
+            assertThat(kv.get(calls)).isEqualTo(calls + 1);
+            calls++;
           }
-        });
+          return calls;
+        }
+      });
+      awaitLaneCalls(kvs);
+      try (KernelBinding binding = KernelBinding.builder(client, kvs.id(), KeyValue_Service.INSTANCE).callLanes(false)
+          .build()) {
+        final KeyValue kv = binding.proxy(KeyValue_Service.INSTANCE);
+        for (int i = 0; i < 200; i++) { // each a kernel call, queued while the one thread is on the lane
+          assertThat(kv.get(i)).isEqualTo(i + 1);
+        }
       }
-      CompletableFuture.allOf(callers).get(90, TimeUnit.SECONDS);
-      assertThat(kvs.callsServed()).isEqualTo(10_000);
-      assertThat(kvs.laneCallsServed()).isPositive();
+      otherDone.set(true);
+      assertThat(busy.get(60, TimeUnit.SECONDS)).as("the busy caller stopped because the other was done")
+          .isLessThan(200_000_000L);
     }
+  }
+
+  /** Waits until the export has served a call on a lane (a caller on another thread is on its way). */
+  private static void awaitLaneCalls(RpcServer rpc) {
+    final long until = System.nanoTime() + PATIENCE.toNanos();
+    while (rpc.laneCallsServed() == 0 && System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+    assertThat(rpc.laneCallsServed()).as("calls on a lane").isPositive();
   }
 
   @Test
   @DisplayName("a call on the lane not answered by its deadline is DeadlineExceeded after delivery; the thread's next calls are served")
   void deadlineOnTheLane() throws Exception {
+    System.setProperty("dev.nucleus.rpc.laneIdleNanos", "60000000000"); // the attendant stays: the call goes on the lane
+    System.setProperty("dev.nucleus.rpc.laneTenureNanos", "60000000000");
     kernel.createChannel(client, server);
     final ProbeServer impl = new ProbeServer();
     try (RpcServer rpc = RpcServer.export(server, Probe_Service.INSTANCE, impl, 2)) {
       final Probe probe = KernelBinding.to(client, rpc.id(), Probe_Service.INSTANCE).proxy(Probe_Service.INSTANCE);
       awaitLaneCall(rpc, () -> probe.echo(0));
       final long onLane = rpc.laneCallsServed();
-      // Posted at once: the attendant answered the last call a moment ago and polls the lane.
       assertThatThrownBy(() -> Deadlines.within(Duration.ofMillis(200), () -> probe.echo(7)))
           .isInstanceOfSatisfying(DeadlineExceededException.class, e -> {
             assertThat(e.delivered()).isTrue();

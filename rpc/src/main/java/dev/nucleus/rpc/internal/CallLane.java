@@ -65,6 +65,8 @@ public final class CallLane implements AutoCloseable {
   static final long LIVENESS_SLICE_NANOS = 50_000_000L;
   /** Polls between two looks at the clock. */
   private static final int POLLS_PER_CLOCK = 64;
+  /** Polls between two yields of a spinning client: as the kernel's waiters (see CallLanes). */
+  private static final int POLLS_PER_YIELD = 32;
 
   private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
   private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
@@ -219,9 +221,9 @@ public final class CallLane implements AutoCloseable {
   private void awaitSlowly(long deadline, MethodDescriptor method) {
     final MemorySegment m = memory;
     final long awaited = posted;
-    final long start = Timeout.now();
-    final long spinUntil = thread.waitStrategy() == WaitStrategy.SPIN ? Long.MAX_VALUE : start + SPIN_NANOS;
-    long nextCheck = start + SPIN_NANOS;
+    final boolean spinsForEver = thread.waitStrategy() == WaitStrategy.SPIN;
+    long spinUntil = Long.MAX_VALUE; // from the first look at the clock: a reply within 64 polls reads none
+    long nextCheck = Long.MAX_VALUE;
     int polls = 0;
     while (true) {
       final long replied = CallLaneDescriptor.repliedAcquire(m);
@@ -235,9 +237,16 @@ public final class CallLane implements AutoCloseable {
       }
       if (++polls % POLLS_PER_CLOCK != 0) {
         Thread.onSpinWait();
+        if (polls % POLLS_PER_YIELD == 0) {
+          Thread.yield();
+        }
         continue;
       }
       final long now = Timeout.now();
+      if (nextCheck == Long.MAX_VALUE) {
+        nextCheck = now + SPIN_NANOS;
+        spinUntil = spinsForEver ? Long.MAX_VALUE : now + SPIN_NANOS;
+      }
       if (closed) {
         throw new PeerDeadException(RpcException.Phase.RECEIVE, method + ": the binding was closed during the call");
       }
@@ -251,9 +260,6 @@ public final class CallLane implements AutoCloseable {
         nextCheck = now + LIVENESS_SLICE_NANOS;
       }
       if (now < spinUntil) {
-        if (polls % (POLLS_PER_CLOCK * 16) == 0) {
-          Thread.yield();
-        }
         continue;
       }
       CallLaneDescriptor.setClientSleepingVolatile(m, 1);
