@@ -287,7 +287,7 @@ public final class RpcServer implements AutoCloseable {
       while (true) {
         if (status == Status.OK) {
           final int next = handle(self, call, stack, regions, results);
-          if (next > NO_LANE && attendAfterReply(self, next - 1, call, stack, results)) {
+          if (next > NO_LANE && attendAfterReply(self, next - 1, call, stack, regions, results)) {
             status = self.waitAt(endpoint, Timeout.NEVER);
             continue;
           }
@@ -318,14 +318,14 @@ public final class RpcServer implements AutoCloseable {
    * Returns false, having done nothing, if the lane is not the caller's or is taken.
    */
   private boolean attendAfterReply(IpcThread self, int index, ServerCall call, MemorySegment stack,
-      ResultSpace results) {
+      RegionCache regions, ResultSpace results) {
     final ServerCallLane lane = lanes.laneOf(index, self.sender());
     final long sequence = lane == null ? -1 : lanes.attach(lane, self.id());
     if (sequence < 0) {
       return false;
     }
     self.reply(); // taken before the answer: the caller's next call finds the lane attended
-    lanes.attend(lane, sequence, call, stack, results);
+    lanes.attend(lane, sequence, call, stack, regions, results);
     return true;
   }
 
@@ -448,8 +448,13 @@ public final class RpcServer implements AutoCloseable {
         }
       }
       final long sender = self.sender();
-      call.begin((int) ids, oneway, left < 0 ? Deadlines.NONE : Timeout.now() + left, ThreadId.space(sender), sender,
-          self.senderPid());
+      long deadline = Deadlines.NONE;
+      if (left >= 0) {
+        final long now = Timeout.now();
+        deadline = now + left;
+        lanes.maybeSweep(now); // the clock read anyway: lanes of ended threads are let go without a thread of their own
+      }
+      call.begin((int) ids, oneway, deadline, ThreadId.space(sender), sender, self.senderPid());
       served.increment();
       outcome = call.serve(dispatcher);
       if (results.grown()) { // written where the caller offered: the registers carry the length only

@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * result must allocate nothing on either side ({@code gc.alloc.rate.norm} = 0 B/op; JMH divides
  * the whole JVM's allocation by the operations, so the server's would show in the same figure).
  * Next to {@code CallReplyWait} (the raw kernel call, {@code words = 0}) it shows what the binding
- * adds.
+ * adds; {@code lanes} compares the binding's call lanes (docs/rpc-wire.md, section 10) with
+ * kernel calls only.
  *
  * <pre>./nucleus jmh Lrpc -prof gc</pre>
  */
@@ -47,6 +48,10 @@ public class LrpcBenchmark {
   @Param({"SPIN", "ADAPTIVE"})
   public WaitStrategy strategy;
 
+  /** Whether the binding uses call lanes (its default) or makes every call a kernel call. */
+  @Param({"true", "false"})
+  public boolean lanes;
+
   private Kernel kernel;
   private RpcServer server;
   private KernelBinding binding;
@@ -61,9 +66,11 @@ public class LrpcBenchmark {
     final Space serverSpace = kernel.createSpace("server");
     kernel.createChannel(clientSpace, serverSpace);
     server = RpcServer.export(serverSpace, Bench_Service.INSTANCE, new BenchServer(), 1);
-    binding = KernelBinding.to(clientSpace, server.id(), Bench_Service.INSTANCE);
+    binding = KernelBinding.builder(clientSpace, server.id(), Bench_Service.INSTANCE).callLanes(lanes).build();
     bench = binding.proxy(Bench_Service.INSTANCE);
-    // Scope.Thread: the binding attaches the benchmark thread's IPC thread on its first call.
+    // Scope.Thread: the binding attaches the benchmark thread's IPC thread on its first call, and
+    // opens its call lane on its second.
+    bench.nothing();
     bench.nothing();
   }
 

@@ -51,6 +51,7 @@ class CallLaneTest {
   static final long REQUEST_LENGTH = 24;
   static final long REQUEST_FLAGS = 28;
   static final long REQUEST_FRAME = 32;
+  static final long RESULT_BYTES = 48;
   static final long REPLIED = 512;
   static final long OUTCOME = 520;
   static final long REPLY_LENGTH = 524;
@@ -105,6 +106,27 @@ class CallLaneTest {
           .isLessThanOrEqualTo(Duration.ofSeconds(5).toNanos());
       assertThat(who.laneCallsServed()).as("each of them on the lane (the attendant polls between calls)")
           .isGreaterThan(served);
+    }
+  }
+
+  @Test
+  @DisplayName("results of every size come back to a call on the lane: in the reply line up to 496 bytes, in the caller's region beyond")
+  void resultsOfEverySizeOnTheLane() {
+    kernel.createChannel(client, server);
+    try (RpcServer bulks = RpcServer.export(server, Bulk_Service.INSTANCE, new BulkServer(), 1);
+        KernelBinding binding = KernelBinding.to(client, bulks.id(), Bulk_Service.INSTANCE)) {
+      final Bulk bulk = binding.proxy(Bulk_Service.INSTANCE);
+      assertThat(bulk.fill(8, 1)).isEqualTo(BulkServer.pattern(8, 1));
+      for (int size : new int[] {0, 1, 480, 487, 488, 489, 496, 4096, 1 << 20, (4 << 20) - 8}) {
+        final long before = bulks.laneCallsServed();
+        byte[] got = bulk.fill(size, size);
+        for (int i = 0; i < 100 && bulks.laneCallsServed() == before; i++) { // until one came on the lane
+          got = bulk.fill(size, size);
+        }
+        assertThat(bulks.laneCallsServed()).as("a fill(%d) on the lane", size).isGreaterThan(before);
+        assertThat(got).as("fill(%d)", size).isEqualTo(BulkServer.pattern(size, size));
+      }
+      assertThat(bulk.text(100_000)).isEqualTo(BulkServer.textOf(100_000));
     }
   }
 
@@ -278,8 +300,18 @@ class CallLaneTest {
           .as("a length beyond the lane").isEqualTo(Outcome.MALFORMED_REQUEST);
       assertThat(lane.call(KeyValue_Service.GET_ID, KeyValue_Service.ID, -8, 0, 1))
           .as("a negative length").isEqualTo(Outcome.MALFORMED_REQUEST);
-      assertThat(lane.call(KeyValue_Service.GET_ID, KeyValue_Service.ID, 8, 1, 1))
+      assertThat(lane.call(KeyValue_Service.GET_ID, KeyValue_Service.ID, 8, 4, 1))
           .as("an unknown flag").isEqualTo(Outcome.MALFORMED_REQUEST);
+      assertThat(lane.call(KeyValue_Service.GET_ID, KeyValue_Service.ID, 8, 2, 1))
+          .as("RESULT_KEPT without RESULT_SPACE").isEqualTo(Outcome.MALFORMED_REQUEST);
+      m.set(java.lang.foreign.ValueLayout.JAVA_LONG, RESULT_BYTES, 0);
+      assertThat(lane.call(KeyValue_Service.GET_ID, KeyValue_Service.ID, 8, 1, 1))
+          .as("an offer of 0 bytes").isEqualTo(Outcome.MALFORMED_REQUEST);
+      m.set(java.lang.foreign.ValueLayout.JAVA_LONG, RESULT_BYTES, 1L << 41);
+      assertThat(lane.call(KeyValue_Service.GET_ID, KeyValue_Service.ID, 8, 1, 1))
+          .as("an offer beyond 2^40 bytes").isEqualTo(Outcome.MALFORMED_REQUEST);
+      assertThat(lane.call(KeyValue_Service.GET_ID, KeyValue_Service.ID, 460, 1, 1))
+          .as("a frame beyond 456 bytes with an offer").isEqualTo(Outcome.MALFORMED_REQUEST);
       assertThat(lane.call(KeyValue_Service.GET_ID, 12345, 8, 0, 1))
           .as("another service").isEqualTo(Outcome.UNKNOWN_METHOD);
       assertThat(lane.call(KeyValue_Service.GET_ID, KeyValue_Service.ID, 4, 0, 1))
@@ -329,7 +361,9 @@ class CallLaneTest {
         m.set(java.lang.foreign.ValueLayout.JAVA_LONG, NANOS_LEFT, -1);
         m.set(java.lang.foreign.ValueLayout.JAVA_INT, REQUEST_LENGTH, length);
         m.set(java.lang.foreign.ValueLayout.JAVA_INT, REQUEST_FLAGS, flags);
-        m.set(java.lang.foreign.ValueLayout.JAVA_LONG, REQUEST_FRAME, word);
+        if ((flags & 1) == 0) {
+          m.set(java.lang.foreign.ValueLayout.JAVA_LONG, REQUEST_FRAME, word);
+        }
         if (!v.compareAndSet(m, POSTED, s, s + 1)) {
           continue;
         }

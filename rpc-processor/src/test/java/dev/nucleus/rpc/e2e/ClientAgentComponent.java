@@ -27,6 +27,7 @@ import dev.nucleus.rpc.RpcException;
  *      (a binding made from the bare id, closed after the call)   MR1 = the result
  *   5  the same export, through a binding with a one-way queue: log("agent") (one-way), then
  *      get(1)                                                      MR1 = the result
+ *   6  kv.get(i) for i in 0 .. arg - 1, each result checked        MR1 = the calls answered right
  * </pre>
  */
 public final class ClientAgentComponent implements ProcessComponent {
@@ -94,6 +95,14 @@ public final class ClientAgentComponent implements ProcessComponent {
                 final KeyValue kv = queued.proxy(KeyValue_Service.INSTANCE);
                 kv.log("agent");
                 out[0] = kv.get(1);
+              }
+            }
+            case 6 -> {
+              final KeyValue kv = keyValue(context);
+              for (long i = 0; i < arg; i++) {
+                if (kv.get(i) == i + 1) {
+                  out[0]++;
+                }
               }
             }
             default -> out[3] = 8;

@@ -17,6 +17,7 @@ import dev.nucleus.rpc.RpcServer;
 import dev.nucleus.rpc.ServiceRegistry;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -136,6 +137,60 @@ class ProcessBindingTest {
         .cause().isInstanceOfSatisfying(PeerDeadException.class, e -> assertThat(e.delivered()).isTrue());
     assertThatThrownBy(() -> kv.get(1)).isInstanceOfSatisfying(PeerDeadException.class,
         e -> assertThat(e.delivered()).isFalse());
+  }
+
+  @Test
+  @DisplayName("a process calls the root on its call lane; killed, its lane is let go and unmapped")
+  void aProcessCallsOnItsLaneAndItsLaneGoesWithIt() throws Exception {
+    final long regions = OnewayQueueTest.mappedRegions();
+    try (RpcServer rpc = RpcServer.export(client, KeyValue_Service.INSTANCE, new KeyValueStore(), 1);
+        IpcThread me = client.attach("me")) {
+      final ProcessSpace agent = kernel.spawnProcessSpace("agent", ClientAgentComponent.class, client);
+      final ServiceRegistry registry = new ServiceRegistry();
+      registry.register("kv", rpc);
+      registry.grant(agent, "kv");
+      assertThat(ask(me, agent, 6, 2_000)).as("2,000 calls, each answered right").containsExactly(2_000, 0, 0, 0);
+      assertThat(rpc.laneCallsServed()).as("calls that came on the agent's lane").isPositive();
+      assertThat(OnewayQueueTest.mappedRegions()).as("the root maps the agent's lane").isEqualTo(regions + 1);
+      agent.kill();
+      assertThat(agent.awaitExit(Duration.ofSeconds(10))).isTrue();
+      try (KernelBinding poke = KernelBinding.builder(client, rpc.id(), KeyValue_Service.INSTANCE).callLanes(false)
+          .build()) {
+        final KeyValue kv = poke.proxy(KeyValue_Service.INSTANCE);
+        assertThat(OnewayQueueTest.waitFor(() -> kv.get(1) == 2 && OnewayQueueTest.mappedRegions() == regions))
+            .as("the export lets the lane of a dead process go (it looks once a second, on a call)").isTrue();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("a server process killed while a call waits on its lane: that call is PeerDead, and so is the next")
+  void serverKilledDuringALaneCall() throws Exception {
+    final ProcessSpace server = kernel.spawnProcessSpace("kv", KeyValueServerComponent.class, client);
+    final KeyValue kv = KernelBinding.to(client, server.awaitPublished("kv", STARTUP), KeyValue_Service.INSTANCE)
+        .proxy(KeyValue_Service.INSTANCE);
+    final java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      final CountDownLatch hangs = new CountDownLatch(1);
+      final CompletableFuture<Long> hanging = CompletableFuture.supplyAsync(() -> {
+        for (long i = 0; i < 1_000; i++) { // the thread's lane opens on its second call, and carries the rest
+          assertThat(kv.get(i)).isEqualTo(i + 1);
+        }
+        hangs.countDown();
+        return kv.get(-3); // the server sleeps in it
+      }, caller);
+      assertThat(hangs.await(30, TimeUnit.SECONDS)).isTrue();
+      Thread.sleep(200); // the hanging call is posted and taken within microseconds; this is slack
+      server.kill();
+      assertThat(server.awaitExit(Duration.ofSeconds(10))).isTrue();
+      assertThatThrownBy(() -> hanging.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+          .cause().isInstanceOf(PeerDeadException.class);
+      final CompletableFuture<Long> next = CompletableFuture.supplyAsync(() -> kv.get(1), caller);
+      assertThatThrownBy(() -> next.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+          .cause().isInstanceOfSatisfying(PeerDeadException.class, e -> assertThat(e.delivered()).isFalse());
+    } finally {
+      caller.shutdownNow();
+    }
   }
 
   /** Whether the client's calling thread waits for the server's reply (the call was delivered). */

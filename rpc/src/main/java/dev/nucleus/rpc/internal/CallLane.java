@@ -82,6 +82,8 @@ public final class CallLane implements AutoCloseable {
   private boolean unanswered;
   /** Whether the lane is no longer used: the server broke its protocol, or its attendant died. */
   private boolean broken;
+  /** The length of the last reply if it was in the offered space, else -1. */
+  private long replyInRegion = -1;
   private volatile boolean closed;
 
   private CallLane(IpcThread thread, SharedRegion region, long server, int index) {
@@ -158,10 +160,14 @@ public final class CallLane implements AutoCloseable {
   /**
    * Posts a request of {@code methodId} of {@code serviceId} with {@code nanosLeft} before its
    * deadline ({@link Long#MAX_VALUE}: none) and {@code request}'s bytes, if a server thread
-   * attends the lane and has answered the last one. Returns whether it was posted: if so the call
-   * is delivered (a server thread will serve it), else nothing was sent.
+   * attends the lane and has answered the last one; with {@code resultRegion} not null, the
+   * request offers {@code resultBytes} of it (from its offset 64; its token {@code resultToken};
+   * {@code kept}: the thread's argument stack) for a reply too large for the lane. Returns whether
+   * it was posted: if so the call is delivered (a server thread will serve it), else nothing was
+   * sent.
    */
-  boolean tryPost(int methodId, int serviceId, long nanosLeft, Frame request) {
+  boolean tryPost(int methodId, int serviceId, long nanosLeft, Frame request, SharedRegion resultRegion,
+      long resultToken, long resultBytes, boolean kept) {
     final MemorySegment m = memory;
     final long s = posted;
     if (unanswered) {
@@ -171,16 +177,28 @@ public final class CallLane implements AutoCloseable {
       unanswered = false;
     }
     final long length = request.position();
-    if (length > REQUEST_CAPACITY || CallLaneDescriptor.postedAcquire(m) != s) {
+    final boolean offers = resultRegion != null;
+    if (length > (offers ? CallLaneDescriptor.OFFERED_REQUEST_CAPACITY : REQUEST_CAPACITY)
+        || CallLaneDescriptor.postedAcquire(m) != s) {
       return false; // too large for the lane, or nobody attends it
     }
     m.set(INT, METHOD_ID_OFFSET, methodId);
     m.set(INT, SERVICE_ID_OFFSET, serviceId);
     m.set(LONG, NANOS_LEFT_OFFSET, nanosLeft == Long.MAX_VALUE ? -1 : nanosLeft);
     m.set(INT, REQUEST_LENGTH_OFFSET, (int) length);
-    m.set(INT, REQUEST_FLAGS_OFFSET, 0);
+    final long frameAt;
+    if (offers) {
+      m.set(INT, REQUEST_FLAGS_OFFSET, CallLaneDescriptor.RESULT_SPACE | (kept ? CallLaneDescriptor.RESULT_KEPT : 0));
+      m.set(LONG, CallLaneDescriptor.RESULT_HANDLE_OFFSET, resultRegion.handle());
+      m.set(LONG, CallLaneDescriptor.RESULT_TOKEN_OFFSET, resultToken);
+      m.set(LONG, CallLaneDescriptor.RESULT_BYTES_OFFSET, resultBytes);
+      frameAt = CallLaneDescriptor.OFFERED_FRAME_OFFSET;
+    } else {
+      m.set(INT, REQUEST_FLAGS_OFFSET, 0);
+      frameAt = REQUEST_FRAME_OFFSET;
+    }
     if (length > 0) {
-      MemorySegment.copy(request.segment(), 0, m, REQUEST_FRAME_OFFSET, length);
+      MemorySegment.copy(request.segment(), 0, m, frameAt, length);
     }
     if (!CallLaneDescriptor.casPosted(m, s, s + 1)) {
       return false; // the attendant left first
@@ -191,7 +209,9 @@ public final class CallLane implements AutoCloseable {
 
   /**
    * Waits for the reply to the request just posted, up to {@code deadline}, and copies its frame
-   * into {@code reply}; returns its outcome.
+   * into {@code reply}; returns its outcome. A reply longer than the lane carries is in the space
+   * the request offered: {@link #replyInRegion()} then says its length, and {@code reply} is left
+   * for the caller to point there (after checking the length against what it offered).
    *
    * @throws DeadlineExceededException (receive phase) if the deadline passes first
    * @throws PeerDeadException if the attendant died (receive phase if it had taken the request,
@@ -204,12 +224,22 @@ public final class CallLane implements AutoCloseable {
       awaitSlowly(deadline, method);
     }
     final int outcome = m.get(INT, OUTCOME_OFFSET);
-    final int length = m.get(INT, REPLY_LENGTH_OFFSET);
+    final long length = Integer.toUnsignedLong(m.get(INT, REPLY_LENGTH_OFFSET));
     final MemorySegment into = reply.segment();
-    if (!Outcome.isValid(outcome) || length < 0 || length > REPLY_CAPACITY || length > into.byteSize()) {
+    if (!Outcome.isValid(outcome)) {
       broken = true;
       throw new MalformedFrameException("the reply to " + method + " on its call lane is not an RPC reply (outcome "
-          + outcome + ", " + Integer.toUnsignedString(length) + " bytes)", 0);
+          + outcome + ", " + length + " bytes)", 0);
+    }
+    if (length > REPLY_CAPACITY) { // in the space the request offered: the caller checks it
+      replyInRegion = length;
+      return outcome;
+    }
+    replyInRegion = -1;
+    if (length > into.byteSize()) {
+      broken = true;
+      throw new MalformedFrameException("the reply to " + method + " on its call lane has " + length
+          + " bytes, more than this thread's reply frame holds (" + into.byteSize() + ")", 0);
     }
     if (length > 0) {
       MemorySegment.copy(m, REPLY_FRAME_OFFSET, into, 0, length);
@@ -314,6 +344,14 @@ public final class CallLane implements AutoCloseable {
     } catch (IllegalStateException e) {
       // closed already, or in use by the lane's thread's own call in progress (which then fails)
     }
+  }
+
+  /**
+   * The length of the last reply if the server wrote it into the space the request offered
+   * (longer than the lane carries), else -1.
+   */
+  long replyInRegion() {
+    return replyInRegion;
   }
 
   /** Whether {@link #close()} has been called. */

@@ -20,12 +20,19 @@ import java.lang.invoke.VarHandle;
  *  |   12  SERVICE_ID       u32   client: the service it was compiled against                  |
  *  |   16  NANOS_LEFT       i64   client: nanoseconds left before its deadline, -1 for none    |
  *  |   24  REQUEST_LENGTH   u32   client: the request frame's bytes, at most REQUEST_CAPACITY  |
- *  |   28  REQUEST_FLAGS    u32   client: 0 (no flag is defined)                               |
- *  |   32  REQUEST_FRAME    ...   client: the frame, REQUEST_CAPACITY bytes (to 512)           |
+ *  |                              (OFFERED_REQUEST_CAPACITY with RESULT_SPACE)                 |
+ *  |   28  REQUEST_FLAGS    u32   client: RESULT_SPACE (bit 0), RESULT_KEPT (bit 1)            |
+ *  |   32  REQUEST_FRAME    ...   client: the frame, REQUEST_CAPACITY bytes (to 512); or, with |
+ *  |                              RESULT_SPACE, the offer of space for a large reply:          |
+ *  |   32  RESULT_HANDLE    u64   the handle of the SharedRegion offered                       |
+ *  |   40  RESULT_TOKEN     u64   its token (the u64 at its offset 0)                          |
+ *  |   48  RESULT_BYTES     u64   the bytes offered, from the region's offset 64               |
+ *  |   56  OFFERED_FRAME    ...   the frame, OFFERED_REQUEST_CAPACITY bytes (to 512)           |
  *  +------------------------------------------------------------------------------------------+
  *  |  512  REPLIED          u64   server: the sequence number of the last request answered     |
  *  |  520  OUTCOME          u32   server: the answer's Outcome                                 |
- *  |  524  REPLY_LENGTH     u32   server: the reply frame's bytes, at most REPLY_CAPACITY      |
+ *  |  524  REPLY_LENGTH     u32   server: the reply frame's bytes; above REPLY_CAPACITY, the   |
+ *  |                              frame is in the space the request offered, not here          |
  *  |  528  REPLY_FRAME      ...   server: the frame, REPLY_CAPACITY bytes (to 1024)            |
  *  +------------------------------------------------------------------------------------------+
  *  | 1024  ATTENDANT        u64   server: the id of the server thread that attends the lane    |
@@ -80,12 +87,26 @@ public final class CallLaneDescriptor {
   public static final long REQUEST_LENGTH_OFFSET = 24;
   /** REQUEST_FLAGS: u32, 0. */
   public static final long REQUEST_FLAGS_OFFSET = 28;
-  /** REQUEST_FRAME: the request's bytes. */
+  /** REQUEST_FRAME: the request's bytes, when the request offers no space for the reply. */
   public static final long REQUEST_FRAME_OFFSET = 32;
+  /** RESULT_HANDLE: u64, with RESULT_SPACE. */
+  public static final long RESULT_HANDLE_OFFSET = 32;
+  /** RESULT_TOKEN: u64, with RESULT_SPACE. */
+  public static final long RESULT_TOKEN_OFFSET = 40;
+  /** RESULT_BYTES: u64, with RESULT_SPACE. */
+  public static final long RESULT_BYTES_OFFSET = 48;
+  /** OFFERED_FRAME: the request's bytes, when the request offers space for the reply. */
+  public static final long OFFERED_FRAME_OFFSET = 56;
+  /** REQUEST_FLAGS: the request offers space for a reply too large for the lane (RESULT_HANDLE ..). */
+  public static final int RESULT_SPACE = 1;
+  /** REQUEST_FLAGS, with RESULT_SPACE: the region offered is the caller's kept argument stack. */
+  public static final int RESULT_KEPT = 2;
   /** Where the reply line starts. */
   public static final long REPLY_LINE = 512;
   /** The most bytes a request frame on a lane has: what 64 message registers carry. */
   public static final int REQUEST_CAPACITY = (int) (REPLY_LINE - REQUEST_FRAME_OFFSET);
+  /** The most bytes a request frame that offers space for the reply has: as in the registers. */
+  public static final int OFFERED_REQUEST_CAPACITY = (int) (REPLY_LINE - OFFERED_FRAME_OFFSET);
 
   /** REPLIED: the reply line's first word. */
   public static final long REPLIED_OFFSET = REPLY_LINE;

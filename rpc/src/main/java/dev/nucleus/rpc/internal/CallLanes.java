@@ -33,8 +33,10 @@ import dev.nucleus.rpc.ServiceDescriptor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The call lanes of one export (docs/rpc-wire.md, section 10): the table of lanes its clients
@@ -83,6 +85,13 @@ public final class CallLanes {
   public static final long DEFAULT_TENURE_NANOS = 1_000_000;
   /** The system property (nanoseconds) read as an export starts: how long a pool thread stays on one lane at most. */
   public static final String TENURE_PROPERTY = "dev.nucleus.rpc.laneTenureNanos";
+  /**
+   * How often, at most, the export looks for lanes to let go (closed by their client, or of a
+   * thread that has ended): on a call or an attendant's look at the clock, once this long has
+   * passed since the last look, so that a lane nobody attends is let go without a thread of its
+   * own.
+   */
+  static final long SWEEP_NANOS = 1_000_000_000L;
   /** Polls between two looks at the clock. */
   private static final int POLLS_PER_CLOCK = 64;
   /** An idle time not started yet. */
@@ -107,6 +116,12 @@ public final class CallLanes {
   private final long tenureNanos;
   private final AtomicReferenceArray<ServerCallLane> table = new AtomicReferenceArray<>(MAX_LANES);
   private final LongAdder laneCalls = new LongAdder();
+  /** Guards the table's changes other than a lane's removal by its attendant: placing and sweeping. */
+  private final ReentrantLock tableLock = new ReentrantLock();
+  /** Lanes in the table (a hint: read without the lock, to skip sweeps of an empty table). */
+  private final AtomicInteger held = new AtomicInteger();
+  /** The {@link Timeout#now()} clock at the last sweep. */
+  private volatile long lastSweep;
   private volatile boolean closing;
 
   /**
@@ -194,22 +209,42 @@ public final class CallLanes {
     return Outcome.OK;
   }
 
-  /** Puts a new lane into a free slot, after letting dead ones go if there is none; its index, or -1. */
-  private synchronized int place(Arena arena, MemorySegment memory, long owner, long pid) {
-    for (int pass = 0; pass < 2; pass++) {
+  /** Puts a new lane into a free slot, after letting go of those that are done; its index, or -1. */
+  private int place(Arena arena, MemorySegment memory, long owner, long pid) {
+    tableLock.lock();
+    try {
+      sweep();
       for (int i = 0; i < MAX_LANES; i++) {
         if (table.get(i) == null) {
           table.set(i, new ServerCallLane(arena, memory, i, owner, pid));
+          held.incrementAndGet();
           return i;
         }
       }
-      sweep();
+      return -1;
+    } finally {
+      tableLock.unlock();
     }
-    return -1;
   }
 
-  /** Lets go of the lanes nobody attends whose client closed them or whose thread has ended. */
+  /**
+   * Sweeps the table if it holds lanes and {@link #SWEEP_NANOS} have passed since the last sweep
+   * ({@code now} on the {@link Timeout#now()} clock): called on calls and attendants' looks at the
+   * clock, so it costs them a volatile read or two, and one sweep a second at most.
+   */
+  public void maybeSweep(long now) {
+    if (held.get() != 0 && now - lastSweep > SWEEP_NANOS && tableLock.tryLock()) {
+      try {
+        sweep();
+      } finally {
+        tableLock.unlock();
+      }
+    }
+  }
+
+  /** Lets go of the lanes nobody attends whose client closed them or whose thread has ended; with the lock. */
   private void sweep() {
+    lastSweep = Timeout.now();
     for (int i = 0; i < MAX_LANES; i++) {
       final ServerCallLane lane = table.get(i);
       if (lane == null) {
@@ -230,6 +265,7 @@ public final class CallLanes {
   /** Takes {@code lane} out of the table and unmaps it: by the one thread that owns it now. */
   private void remove(ServerCallLane lane) {
     if (table.compareAndSet(lane.index, lane, null)) {
+      held.decrementAndGet();
       lane.arena.close();
     }
   }
@@ -286,7 +322,8 @@ public final class CallLanes {
    * memory), until the lane is idle for too long, the tenure is over or the export closes; then
    * leaves it VACANT (or lets it go, if the client closed it or broke the protocol).
    */
-  public void attend(ServerCallLane lane, long sequence, ServerCall call, MemorySegment stack, ResultSpace results) {
+  public void attend(ServerCallLane lane, long sequence, ServerCall call, MemorySegment stack, RegionCache regions,
+      ResultSpace results) {
     final MemorySegment m = lane.memory;
     long s = sequence;
     final long leaveBy = Timeout.now() + tenureNanos;
@@ -307,6 +344,7 @@ public final class CallLanes {
         if (idleSince == NOT_YET) {
           idleSince = now;
         }
+        maybeSweep(now);
         if (now - idleSince < idleNanos && now < leaveBy && !closing) {
           continue;
         }
@@ -317,7 +355,7 @@ public final class CallLanes {
       }
       if (posted == s + 1) {
         s = posted;
-        final long began = serve(lane, s, call, stack, results);
+        final long began = serve(lane, s, call, stack, regions, results);
         idleSince = NOT_YET;
         polls = 0;
         // A client that posts back to back never leaves the lane idle: the tenure and the close
@@ -336,7 +374,8 @@ public final class CallLanes {
    * Serves request {@code s} of {@code lane}; returns the clock as it began (read for the call's
    * deadline: one clock read per call, about 30 ns here).
    */
-  private long serve(ServerCallLane lane, long s, ServerCall call, MemorySegment stack, ResultSpace results) {
+  private long serve(ServerCallLane lane, long s, ServerCall call, MemorySegment stack, RegionCache regions,
+      ResultSpace results) {
     final MemorySegment m = lane.memory;
     CallLaneDescriptor.setTaken(m, s);
     final int methodId = m.get(INT, METHOD_ID_OFFSET);
@@ -346,12 +385,20 @@ public final class CallLanes {
     final int flags = m.get(INT, REQUEST_FLAGS_OFFSET);
     final Frame reply = call.reply();
     final long now = Timeout.now();
+    final boolean offers = (flags & CallLaneDescriptor.RESULT_SPACE) != 0;
+    final int capacity = (int) Math.min(offers ? CallLaneDescriptor.OFFERED_REQUEST_CAPACITY : REQUEST_CAPACITY,
+        stack.byteSize());
+    final long offered = offers ? m.get(LONG, CallLaneDescriptor.RESULT_BYTES_OFFSET) : 0;
     int outcome;
-    if (flags != 0) {
-      outcome = malformed(reply.clear(), "request flags 0x" + Integer.toHexString(flags) + " on a call lane (none is defined)");
-    } else if (length < 0 || length > REQUEST_CAPACITY || length > stack.byteSize()) {
+    if ((flags & ~(CallLaneDescriptor.RESULT_SPACE | CallLaneDescriptor.RESULT_KEPT)) != 0
+        || (flags & CallLaneDescriptor.RESULT_KEPT) != 0 && !offers) {
+      outcome = malformed(reply.clear(), "request flags 0x" + Integer.toHexString(flags) + " on a call lane");
+    } else if (length < 0 || length > capacity) {
       outcome = malformed(reply.clear(), "a request frame of " + Integer.toUnsignedString(length)
-          + " bytes on a call lane, which carries " + Math.min(REQUEST_CAPACITY, stack.byteSize()));
+          + " bytes on a call lane, which carries " + capacity + (offers ? " with an offer of space" : ""));
+    } else if (offers && (offered <= 0 || offered > RegisterFrames.MAX_RESULT_SPACE)) {
+      outcome = malformed(reply.clear(), "a result space of " + offered + " bytes (RESULT_BYTES), not in [1, "
+          + RegisterFrames.MAX_RESULT_SPACE + "]");
     } else if (!permits.permits(lane.ownerSpace, lane.ownerPid)) {
       reply.clear();
       outcome = Outcome.NOT_PERMITTED;
@@ -360,23 +407,28 @@ public final class CallLanes {
       outcome = Outcome.UNKNOWN_METHOD;
     } else {
       final Frame request = call.request();
-      MemorySegment.copy(m, REQUEST_FRAME_OFFSET, request.segment(), 0, length);
+      MemorySegment.copy(m, offers ? CallLaneDescriptor.OFFERED_FRAME_OFFSET : REQUEST_FRAME_OFFSET,
+          request.segment(), 0, length);
       request.wrap(length);
+      if (offers) { // mapped only if the reply outgrows the lane
+        results.offerLater(regions, lane.ownerPid, m.get(LONG, CallLaneDescriptor.RESULT_HANDLE_OFFSET),
+            m.get(LONG, CallLaneDescriptor.RESULT_TOKEN_OFFSET), offered, (flags & CallLaneDescriptor.RESULT_KEPT) != 0);
+      }
       call.begin(methodId, false, left < 0 ? Deadlines.NONE : now + left, lane.ownerSpace, lane.ownerThread,
           lane.ownerPid);
       served.increment();
       laneCalls.increment();
-      try {
-        outcome = call.serve(dispatcher);
-      } finally {
-        results.withdraw();
-      }
+      outcome = call.serve(dispatcher);
     }
-    final int replyLength = (int) reply.position();
-    m.set(INT, OUTCOME_OFFSET, outcome);
-    m.set(INT, REPLY_LENGTH_OFFSET, replyLength);
-    if (replyLength > 0) {
-      MemorySegment.copy(reply.segment(), 0, m, REPLY_FRAME_OFFSET, replyLength);
+    try {
+      final long replyLength = reply.position();
+      m.set(INT, OUTCOME_OFFSET, outcome);
+      m.set(INT, REPLY_LENGTH_OFFSET, (int) replyLength);
+      if (replyLength <= REPLY_CAPACITY && replyLength > 0) {
+        MemorySegment.copy(reply.segment(), 0, m, REPLY_FRAME_OFFSET, replyLength);
+      } // longer: it grew into the space the request offered, and is there (the length says so)
+    } finally {
+      results.withdraw();
     }
     CallLaneDescriptor.setRepliedVolatile(m, s);
     if (CallLaneDescriptor.clientSleepingVolatile(m) != 0 && CallLaneDescriptor.casClientSleeping(m)) {

@@ -267,14 +267,20 @@ public final class KernelCall extends ClientCall {
     if (l != null) {
       clock = STALE_CLOCK; // it may have waited for the thread's one-way requests
     }
-    final CallLane c = lanes && growth.region() == null && !offersResult ? laneFor() : null;
+    final CallLane c = lanes && growth.region() == null ? laneFor() : null;
     if (c != null) {
       final long left = checkDeadline();
+      final boolean kept = offersResult && offerInRegisters();
       boolean posted = false;
       try {
-        if (c.tryPost(method().id(), serviceId, left, request())) {
+        if (c.tryPost(method().id(), serviceId, left, request(), offersResult ? resultRegion : null,
+            offersResult ? growth.resultToken() : 0, resultSpace, kept)) {
           posted = true;
-          return c.awaitReply(deadline(), method(), reply());
+          final int outcome = c.awaitReply(deadline(), method(), reply());
+          if (c.replyInRegion() >= 0) {
+            readReplyInRegion(c.replyInRegion());
+          }
+          return outcome;
         }
       } catch (IllegalStateException e) { // the lane unmapped under the call: the binding was closed
         if (!c.closed()) {
@@ -403,6 +409,18 @@ public final class KernelCall extends ClientCall {
   }
 
   /**
+   * Readies the offer of space for the reply of a request that stays out of any region (in the
+   * registers, or on the call lane): the thread's result region from its frame offset, as much as
+   * the binding offers. Returns whether that region is the kept argument stack.
+   */
+  private boolean offerInRegisters() {
+    resultRegion = growth.resultRegion();
+    resultAt = RegisterFrames.REGION_FRAME_OFFSET;
+    resultSpace = Math.min(resultRegion.segment().byteSize() - resultAt, maxResult);
+    return growth.resultKept();
+  }
+
+  /**
    * Puts the header and the request frame into the registers; a request that grew into a region
    * goes as the region's handle instead of its bytes.
    */
@@ -414,10 +432,7 @@ public final class KernelCall extends ClientCall {
     boolean kept = growth.kept();
     resultSpace = 0;
     if (region == null && offersResult) { // the request in the registers, after the offer
-      resultRegion = growth.resultRegion();
-      resultAt = RegisterFrames.REGION_FRAME_OFFSET;
-      resultSpace = Math.min(resultRegion.segment().byteSize() - resultAt, maxResult);
-      kept = growth.resultKept();
+      kept = offerInRegisters();
       t.setMr(1 + CALL_HEADER, resultRegion.handle());
       t.setMr(2 + CALL_HEADER, growth.resultToken());
       t.setMr(3 + CALL_HEADER, resultSpace);
