@@ -65,6 +65,18 @@ import java.util.concurrent.TimeUnit;
  * {@link ServerCall#current()}: the caller's space, thread id and process id (as the kernel
  * stamped them, never what the caller claimed) and the deadline.
  *
+ * <p><b>Call lanes.</b> A client thread that calls the export a second time opens a call lane to
+ * it (LANE_OPEN, answered by a pool thread, which checks the caller's space as for a call): a
+ * region of 1152 bytes both map (docs/rpc-wire.md, section 10). A pool thread that has just
+ * answered a kernel call from a thread with a lane takes the lane, answers, and then polls the
+ * lane instead of the endpoint: the thread's next calls come on the lane, with no kernel call,
+ * until the lane has been idle for 50 µs or the pool thread has been on it for 1 ms (system
+ * properties {@value CallLanes#IDLE_PROPERTY} and {@value CallLanes#TENURE_PROPERTY}, in
+ * nanoseconds, read as the export starts); it then goes back to the endpoint. A call on a lane is
+ * served as any call: the same checks, the caller's identity as the kernel stamped it on
+ * LANE_OPEN, the deadline, the outcome. {@link #laneCallsServed()} counts them. Pool threads that
+ * block ({@link dev.nucleus.kernel.WaitStrategy#BLOCK}) refuse lanes.
+ *
  * <p><b>One-way queues.</b> A client bound with {@link KernelBinding.Builder#onewayQueue(int)}
  * opens a one-way queue per calling thread (a QUEUE_OPEN call, answered by a pool thread, which
  * checks the caller's space as for a call). The one-way requests of all such queues are served by

@@ -65,8 +65,6 @@ public final class CallLane implements AutoCloseable {
   static final long LIVENESS_SLICE_NANOS = 50_000_000L;
   /** Polls between two looks at the clock. */
   private static final int POLLS_PER_CLOCK = 64;
-  /** Polls between two yields of a spinning client: as the kernel's waiters (see CallLanes). */
-  private static final int POLLS_PER_YIELD = 32;
 
   private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
   private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
@@ -84,6 +82,8 @@ public final class CallLane implements AutoCloseable {
   private boolean broken;
   /** The length of the last reply if it was in the offered space, else -1. */
   private long replyInRegion = -1;
+  /** An attendant found ended at the last look, to be confirmed at the next; NIL if none. */
+  private long suspect = ThreadId.NIL;
   private volatile boolean closed;
 
   private CallLane(IpcThread thread, SharedRegion region, long server, int index) {
@@ -267,15 +267,14 @@ public final class CallLane implements AutoCloseable {
       }
       if (++polls % POLLS_PER_CLOCK != 0) {
         Thread.onSpinWait();
-        if (polls % POLLS_PER_YIELD == 0) {
-          Thread.yield();
-        }
         continue;
       }
       final long now = Timeout.now();
       if (nextCheck == Long.MAX_VALUE) {
         nextCheck = now + SPIN_NANOS;
         spinUntil = spinsForEver ? Long.MAX_VALUE : now + SPIN_NANOS;
+      } else {
+        Thread.yield(); // past the first look: a few microseconds, more than any hand-off between CPUs (see CallLanes)
       }
       if (closed) {
         throw new PeerDeadException(RpcException.Phase.RECEIVE, method + ": the binding was closed during the call");
@@ -301,7 +300,12 @@ public final class CallLane implements AutoCloseable {
     }
   }
 
-  /** Throws if the thread that attends the lane has ended: in the phase TAKEN says. */
+  /**
+   * Throws if the thread that attends the lane has ended, in the phase TAKEN says: once the
+   * kernel has reported the same ATTENDANT ended at two looks a slice apart, so that a thread that
+   * took the lane an instant ago and has not named itself yet (it names itself right after its
+   * CAS) is not mistaken for its ended predecessor.
+   */
   private void checkAttendant(long awaited, MethodDescriptor method) {
     final long attendant = CallLaneDescriptor.attendantAcquire(memory);
     if (!ThreadId.isWellFormed(attendant) || ThreadId.isEndpoint(attendant)
@@ -311,6 +315,11 @@ public final class CallLane implements AutoCloseable {
           + " as its server thread, not a thread of space " + ThreadId.space(server), 0);
     }
     if (thread.space().ipcState(attendant).kind() != IpcState.Kind.DEAD) {
+      suspect = ThreadId.NIL;
+      return;
+    }
+    if (suspect != attendant) {
+      suspect = attendant; // confirmed, or not, at the next look
       return;
     }
     broken = true;

@@ -173,7 +173,7 @@ public final class CallLaneDescriptor {
     LONG.setVolatile(lane, REPLIED_OFFSET, sequence);
   }
 
-  /** ATTENDANT, release: stored before the CAS that takes the lane. */
+  /** ATTENDANT, release: stored by the thread whose CAS took the lane, before it answers the call that made it. */
   public static void setAttendant(MemorySegment lane, long thread) {
     LONG.setRelease(lane, ATTENDANT_OFFSET, thread);
   }

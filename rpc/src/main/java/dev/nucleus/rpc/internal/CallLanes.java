@@ -52,7 +52,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Implementation overview
  *
  *   open (LANE_OPEN, a call): check the caller, map its region, put it in a free slot of the table
- *   attach(lane): s := POSTED; if VACANT and not CLOSED: ATTENDANT := self; CAS(s|VACANT -> s)
+ *   attach(lane): s := POSTED; if VACANT and not CLOSED: CAS(s|VACANT -> s), then ATTENDANT := self
  *   attend: loop
  *     POSTED == s      idle: spin; every 64 polls read the clock: idle too long, tenure over or
  *                      closing: CAS(s -> s|VACANT) and return (a failed CAS: a post came first)
@@ -97,12 +97,13 @@ public final class CallLanes {
   /** An idle time not started yet. */
   private static final long NOT_YET = Long.MIN_VALUE;
   /**
-   * Polls between two yields: as the kernel's spinning waiters (WaitLoop.YIELD_EVERY), so that an
-   * attendant that shares a CPU with its client (on two vCPUs the scheduler does that now and
-   * then) gives it the CPU within a few microseconds. A hand-off between CPUs takes a few polls,
-   * so the fast path never reaches a yield.
+   * How long an idle attendant polls before it yields at each look at the clock, so that one that
+   * shares a CPU with its client (on two vCPUs the scheduler does that now and then) gives it the
+   * CPU within a few microseconds. Counted in time, not polls: a poll costs 10-40 ns here as the
+   * host's phase goes, and a client's turn between two calls (a few hundred nanoseconds) must
+   * never meet a yield, a system call that would delay the attendant's next look.
    */
-  private static final int POLLS_PER_YIELD = 32;
+  static final long YIELD_AFTER_NANOS = 2_000;
 
   private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
   private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
@@ -309,8 +310,13 @@ public final class CallLanes {
       if ((posted & VACANT) == 0 || (posted & CLOSED) != 0) {
         return -1;
       }
+      if (!CallLaneDescriptor.casPosted(lane.memory, posted, posted & SEQUENCE_MASK)) {
+        return -1;
+      }
+      // Only the thread that took the lane names itself, before it answers the call that made it
+      // take it: a client that posts after that answer finds its attendant named.
       CallLaneDescriptor.setAttendant(lane.memory, self);
-      return CallLaneDescriptor.casPosted(lane.memory, posted, posted & SEQUENCE_MASK) ? posted & SEQUENCE_MASK : -1;
+      return posted & SEQUENCE_MASK;
     } catch (IllegalStateException unmapped) { // let go by another thread meanwhile
       return -1;
     }
@@ -332,12 +338,8 @@ public final class CallLanes {
     while (true) {
       final long posted = CallLaneDescriptor.postedAcquire(m);
       if (posted == s) {
-        ++polls;
-        if (polls % POLLS_PER_CLOCK != 0) {
+        if (++polls % POLLS_PER_CLOCK != 0) {
           Thread.onSpinWait();
-          if (polls % POLLS_PER_YIELD == 0) {
-            Thread.yield();
-          }
           continue;
         }
         final long now = Timeout.now();
@@ -346,6 +348,9 @@ public final class CallLanes {
         }
         maybeSweep(now);
         if (now - idleSince < idleNanos && now < leaveBy && !closing) {
+          if (now - idleSince >= YIELD_AFTER_NANOS) {
+            Thread.yield();
+          }
           continue;
         }
         if (CallLaneDescriptor.casPosted(m, s, s | VACANT)) {

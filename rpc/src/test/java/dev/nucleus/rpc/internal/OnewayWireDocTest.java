@@ -1,17 +1,11 @@
 package dev.nucleus.rpc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import dev.nucleus.async.QueueMemory;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,19 +22,14 @@ import org.junit.jupiter.api.Test;
 @DisplayName("one-way requests over a queue, as rpc-wire.md states them")
 class OnewayWireDocTest {
 
-  private static final Path DOC = Path.of(System.getProperty("basedir", ".")).resolve("../docs/rpc-wire.md")
-      .normalize();
-
-  record Row(long offset, String size, String field, String meaning) {}
-
   @Test
   @DisplayName("the message's table: the header's fields at the descriptor's offsets, then the frame at HEADER_LENGTH")
   void shouldDocumentTheMessage() throws IOException {
-    final List<Row> rows = table("OnewayMessageDescriptor: message");
+    final List<WireDocTables.Row> rows = WireDocTables.table("OnewayMessageDescriptor: message");
     long end = 0;
-    for (Row row : rows) {
+    for (WireDocTables.Row row : rows) {
       assertThat(row.offset()).as("%s: rpc-wire.md vs OnewayMessageDescriptor", row.field())
-          .isEqualTo(constant(OnewayMessageDescriptor.class, row.field() + "_OFFSET"));
+          .isEqualTo(WireDocTables.constant(OnewayMessageDescriptor.class, row.field() + "_OFFSET"));
       assertThat(row.offset()).as("%s after the field before it", row.field()).isEqualTo(end);
       if (row.field().equals("FRAME")) {
         assertThat(row.offset()).isEqualTo(OnewayMessageDescriptor.HEADER_LENGTH).isEqualTo(24);
@@ -48,28 +37,28 @@ class OnewayWireDocTest {
         continue;
       }
       final long size = Long.parseLong(row.size());
-      assertThat(size).as("%s: its type's size", row.field()).isEqualTo(typeSize(row));
+      assertThat(size).as("%s: its type's size", row.field()).isEqualTo(WireDocTables.typeSize(row));
       assertThat(row.offset() % size).as("%s naturally aligned: never across two slots", row.field()).isZero();
       end = row.offset() + size;
     }
-    assertThat(rows).extracting(Row::field).last().isEqualTo("FRAME");
-    assertThat(documented(rows)).containsExactlyInAnyOrderElementsOf(offsetConstants(OnewayMessageDescriptor.class));
+    assertThat(rows).extracting(WireDocTables.Row::field).last().isEqualTo("FRAME");
+    assertThat(WireDocTables.documented(rows)).containsExactlyInAnyOrderElementsOf(WireDocTables.offsetConstants(OnewayMessageDescriptor.class));
   }
 
   @Test
   @DisplayName("the lane lines' table: HANDLED and CLIENT_SLEEPING at the descriptor's offsets, each on a line of its own, after the queue")
   void shouldDocumentTheLaneLines() throws IOException {
-    final List<Row> rows = table("OnewayRegionDescriptor: lane lines");
-    for (Row row : rows) {
+    final List<WireDocTables.Row> rows = WireDocTables.table("OnewayRegionDescriptor: lane lines");
+    for (WireDocTables.Row row : rows) {
       final long size = Long.parseLong(row.size());
       assertThat(row.offset()).as("%s: rpc-wire.md vs OnewayRegionDescriptor", row.field())
-          .isEqualTo(constant(OnewayRegionDescriptor.class, row.field() + "_OFFSET"));
-      assertThat(size).as("%s: its type's size", row.field()).isEqualTo(typeSize(row));
+          .isEqualTo(WireDocTables.constant(OnewayRegionDescriptor.class, row.field() + "_OFFSET"));
+      assertThat(size).as("%s: its type's size", row.field()).isEqualTo(WireDocTables.typeSize(row));
       assertThat(row.offset() % size).isZero();
     }
-    assertThat(rows).extracting(Row::field).containsExactly("HANDLED", "CLIENT_SLEEPING");
+    assertThat(rows).extracting(WireDocTables.Row::field).containsExactly("HANDLED", "CLIENT_SLEEPING");
     assertThat(rows.get(0).offset() / 64).as("the two sides write different lines").isNotEqualTo(rows.get(1).offset() / 64);
-    assertThat(documented(rows)).containsExactlyInAnyOrderElementsOf(offsetConstants(OnewayRegionDescriptor.class));
+    assertThat(WireDocTables.documented(rows)).containsExactlyInAnyOrderElementsOf(WireDocTables.offsetConstants(OnewayRegionDescriptor.class));
     for (int slots = QueueMemory.MIN_SLOTS; slots <= OnewayServer.MAX_SLOTS; slots *= 2) {
       assertThat(OnewayRegionDescriptor.laneOffset(slots)).as("LANE = 256 + 64 x SLOT_COUNT").isEqualTo(256 + 64L * slots);
       assertThat(OnewayRegionDescriptor.size(slots)).as("TOTAL_SIZE + 128").isEqualTo(256 + 64L * slots + 128);
@@ -79,7 +68,7 @@ class OnewayWireDocTest {
   @Test
   @DisplayName("the numbers the page states are the code's: label 0x4C54 of 2 words, frames of 28,648 bytes at 1024 slots, ENDED all ones")
   void shouldStateTheCodesNumbers() throws IOException {
-    final String doc = Files.readString(DOC);
+    final String doc = Files.readString(WireDocTables.DOC);
     assertThat(doc).contains("label 0x" + Integer.toHexString(RegisterFrames.QUEUE_OPEN).toUpperCase(java.util.Locale.ROOT)
         + ", untyped words = " + RegisterFrames.QUEUE_OPEN_WORDS);
     assertThat(OnewayMessageDescriptor.maxFrame(QueueMemory.maxPayload(1024))).isEqualTo(28_648);
@@ -88,59 +77,4 @@ class OnewayWireDocTest {
     assertThat(OnewayRegionDescriptor.ENDED).isEqualTo(-1L);
   }
 
-  private static List<String> documented(List<Row> rows) {
-    return rows.stream().map(r -> r.field() + "_OFFSET").toList();
-  }
-
-  private static List<String> offsetConstants(Class<?> descriptor) {
-    return Stream.of(descriptor.getFields())
-        .filter(f -> Modifier.isStatic(f.getModifiers()) && f.getName().endsWith("_OFFSET")).map(Field::getName).toList();
-  }
-
-  private static long typeSize(Row row) {
-    if (row.meaning().startsWith("u64") || row.meaning().startsWith("i64")) {
-      return 8;
-    }
-    if (row.meaning().startsWith("u32")) {
-      return 4;
-    }
-    throw new AssertionError(row.field() + ": the meaning does not start with its type (u32, u64, i64): " + row.meaning());
-  }
-
-  private static long constant(Class<?> descriptor, String name) {
-    try {
-      return descriptor.getField(name).getLong(null);
-    } catch (NoSuchFieldException e) {
-      throw new AssertionError(descriptor.getSimpleName() + " has no constant " + name + " for rpc-wire.md's row");
-    } catch (IllegalAccessException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  /** The rows of the table under the heading that says {@code heading}. */
-  private static List<Row> table(String heading) throws IOException {
-    final List<String> lines = Files.readAllLines(DOC);
-    int i = 0;
-    while (i < lines.size() && !(lines.get(i).startsWith("#") && lines.get(i).contains(heading))) {
-      i++;
-    }
-    if (i == lines.size()) {
-      fail("no heading of %s says %s", DOC, heading);
-    }
-    i++;
-    while (i < lines.size() && !lines.get(i).startsWith("#") && !lines.get(i).startsWith("| offset")) {
-      i++;
-    }
-    if (i == lines.size() || lines.get(i).startsWith("#")) {
-      fail("the section %s of %s has no layout table", heading, DOC);
-    }
-    final List<Row> rows = new ArrayList<>();
-    for (i += 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
-      final String[] cells = lines.get(i).split("\\|", 5);
-      rows.add(new Row(Long.parseLong(cells[1].strip()), cells[2].strip(), cells[3].strip().replace("`", ""),
-          cells[4].strip()));
-    }
-    assertThat(rows).as("rows under %s", heading).isNotEmpty();
-    return rows;
-  }
 }
