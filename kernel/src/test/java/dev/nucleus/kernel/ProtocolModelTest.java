@@ -3,6 +3,8 @@ package dev.nucleus.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.nucleus.testing.SpinModel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -32,10 +34,12 @@ class ProtocolModelTest {
 
   /** Bound on each step (spin, compile, search) of one run: a hang guard, not a measurement. */
   private static final Duration STEP_LIMIT = Duration.ofSeconds(120);
+  /** The models (docs/model.md), relative to the kernel module (failsafe's working directory). */
+  private static final SpinModel SPIN = new SpinModel(Path.of("src/test/promela"), 200_000, 2048);
 
   @BeforeAll
   static void toolsPresent() {
-    final var missing = SpinRun.missingTool();
+    final var missing = SpinModel.missingTool();
     assumeTrue(missing.isEmpty(), () -> "SPIN model check skipped: " + missing.orElseThrow());
   }
 
@@ -88,10 +92,7 @@ class ProtocolModelTest {
   @DisplayName("holds every property, searched exhaustively:")
   @Timeout(400)
   void holds(String name, String model, List<String> defines) throws Exception {
-    final SpinRun.Result r = SpinRun.check(model, defines, STEP_LIMIT);
-    System.out.printf("SPIN %s %s: %s%n", model, defines, r.figures());
-    assertThat(r.errors()).as("errors found by SPIN (%s)\n%s", r.firstError(), r.output()).isZero();
-    assertThat(r.exhaustive()).as("the search was complete\n%s", r.output()).isTrue();
+    SPIN.assertHolds(model, defines, STEP_LIMIT);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -99,7 +100,7 @@ class ProtocolModelTest {
   @DisplayName("catches the mutation:")
   @Timeout(400)
   void catches(String name, String model, List<String> defines) throws Exception {
-    final SpinRun.Result r = SpinRun.check(model, defines, STEP_LIMIT);
+    final SpinModel.Result r = SPIN.check(model, defines, STEP_LIMIT);
     System.out.printf("SPIN %s %s: %s%n", model, defines, r.figures());
     assertThat(r.errors()).as("SPIN must report the mutation\n%s", r.output()).isPositive();
     assertThat(r.firstError()).matches("assertion violated.*|invalid end state");

@@ -1,8 +1,9 @@
 package dev.nucleus.async.internal;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.nucleus.testing.SpinModel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -34,12 +35,14 @@ class RingModelTest {
   private static final String MODEL = "ring.pml";
   /** Bound on each step (spin, compile, search) of one run: a hang guard, not a measurement. */
   private static final Duration STEP_LIMIT = Duration.ofSeconds(60);
+  /** The model's directory, relative to the module (the tests' working directory). */
+  private static final SpinModel SPIN = new SpinModel(Path.of("src/test/promela"), 100_000, 1024);
   private static final String LOST = "invalid end state";
   private static final String ASSERTION = "assertion violated";
 
   @BeforeAll
   static void toolsPresent() {
-    final var missing = SpinCheck.missingTool();
+    final var missing = SpinModel.missingTool();
     assumeTrue(missing.isEmpty(), () -> "SPIN model check skipped: " + missing.orElseThrow());
   }
 
@@ -102,10 +105,7 @@ class RingModelTest {
   @DisplayName("holds every property, searched exhaustively:")
   @Timeout(200)
   void holds(String name, List<String> defines) throws Exception {
-    final SpinCheck.Result r = SpinCheck.check(MODEL, defines, STEP_LIMIT);
-    System.out.printf("SPIN %s %s: %s%n", MODEL, defines, r.figures());
-    assertThat(r.errors()).as("errors found by SPIN (%s)\n%s", r.firstError(), r.output()).isZero();
-    assertThat(r.exhaustive()).as("the search was complete\n%s", r.output()).isTrue();
+    SPIN.assertHolds(MODEL, defines, STEP_LIMIT);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -113,10 +113,7 @@ class RingModelTest {
   @DisplayName("catches the mutation:")
   @Timeout(200)
   void catches(String name, List<String> defines, String expected) throws Exception {
-    final SpinCheck.Result r = SpinCheck.check(MODEL, defines, STEP_LIMIT);
-    System.out.printf("SPIN %s %s: %s%n", MODEL, defines, r.figures());
-    assertThat(r.errors()).as("SPIN must report the mutation\n%s", r.output()).isPositive();
-    assertThat(r.firstError()).as("the error the mutation must cause\n%s", r.output()).startsWith(expected);
+    SPIN.assertCatches(MODEL, defines, STEP_LIMIT, expected);
   }
 
 }
