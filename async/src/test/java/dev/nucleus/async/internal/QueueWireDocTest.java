@@ -1,14 +1,13 @@
 package dev.nucleus.async.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
+import dev.nucleus.testing.LayoutTable;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
@@ -121,28 +120,7 @@ class QueueWireDocTest {
 
   /** The rows of the table under the heading {@code heading}. */
   private static List<Row> table(String heading) throws IOException {
-    final List<String> lines = Files.readAllLines(DOC);
-    int i = 0;
-    while (i < lines.size() && !(lines.get(i).startsWith("#") && lines.get(i).contains(heading))) {
-      i++;
-    }
-    if (i == lines.size()) {
-      fail("no heading of %s says %s", DOC, heading);
-    }
-    i++;
-    while (i < lines.size() && !lines.get(i).startsWith("#") && !lines.get(i).startsWith("| offset")) {
-      i++;
-    }
-    if (i == lines.size() || lines.get(i).startsWith("#")) {
-      fail("the section %s of %s has no layout table", heading, DOC);
-    }
-    final List<Row> rows = new ArrayList<>();
-    for (i += 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
-      final String[] cells = lines.get(i).split("\\|", 5);
-      rows.add(new Row(Long.parseLong(cells[1].strip()), Long.parseLong(cells[2].strip()),
-          cells[3].strip().replace("`", ""), cells[4].strip()));
-    }
-    assertThat(rows).as("rows under %s", heading).isNotEmpty();
-    return rows;
+    return LayoutTable.read(DOC, heading).stream()
+        .map(r -> new Row(r.offset(), Long.parseLong(r.size()), r.field(), r.meaning())).toList();
   }
 }

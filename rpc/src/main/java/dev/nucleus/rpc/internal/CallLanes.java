@@ -169,7 +169,8 @@ public final class CallLanes {
     reply.clear();
     final long tag = self.tag();
     if (MessageTag.words(tag) != RegisterFrames.LANE_OPEN_WORDS) {
-      return malformed(reply, "a LANE_OPEN of " + MessageTag.words(tag) + " words, not " + RegisterFrames.LANE_OPEN_WORDS);
+      return Refusals.malformed(reply, "a LANE_OPEN of " + MessageTag.words(tag) + " words, not "
+          + RegisterFrames.LANE_OPEN_WORDS);
     }
     final long sender = self.sender();
     if (!permits.permits(ThreadId.space(sender), self.senderPid())) {
@@ -180,18 +181,20 @@ public final class CallLanes {
     }
     final long version = self.mr(1) >>> 32;
     if (version != RegisterFrames.LANE_VERSION) {
-      return unavailable(reply, "lane layout " + version + " (this server has layout " + RegisterFrames.LANE_VERSION + ")");
+      return Refusals.unavailable(reply, "lane layout " + version + " (this server has layout "
+          + RegisterFrames.LANE_VERSION + ")");
     }
     if (closing) {
-      return unavailable(reply, "the export is closing");
+      return Refusals.unavailable(reply, "the export is closing");
     }
     if (self.waitStrategy() == WaitStrategy.BLOCK) {
-      return unavailable(reply, "the export's threads block, so none polls a lane");
+      return Refusals.unavailable(reply, "the export's threads block, so none polls a lane");
     }
     final int registers = self.messageRegisters();
     if (RegisterFrames.capacity(registers, RegisterFrames.CALL_HEADER) < REQUEST_CAPACITY
         || RegisterFrames.capacity(registers, RegisterFrames.REPLY_HEADER) > REPLY_CAPACITY) {
-      return unavailable(reply, "lanes carry the frames of 64 message registers; the export's threads have " + registers);
+      return Refusals.unavailable(reply, "lanes carry the frames of 64 message registers; the export's threads have "
+          + registers);
     }
     final Arena arena = Arena.ofShared();
     final MemorySegment memory;
@@ -199,12 +202,12 @@ public final class CallLanes {
       memory = SharedRegion.map(self.mr(2), self.senderPid(), CallLaneDescriptor.SIZE, arena);
     } catch (IllegalArgumentException | IllegalStateException e) {
       arena.close();
-      return malformed(reply, e.getMessage());
+      return Refusals.malformed(reply, e.getMessage());
     }
     final int index = place(arena, memory, sender, self.senderPid());
     if (index < 0) {
       arena.close();
-      return unavailable(reply, "the export has " + MAX_LANES + " call lanes, the most it holds");
+      return Refusals.unavailable(reply, "the export has " + MAX_LANES + " call lanes, the most it holds");
     }
     reply.putInt(index);
     return Outcome.OK;
@@ -271,16 +274,6 @@ public final class CallLanes {
     }
   }
 
-  private static int malformed(Frame reply, String what) {
-    reply.putString(what);
-    reply.putLong(0);
-    return Outcome.MALFORMED_REQUEST;
-  }
-
-  private static int unavailable(Frame reply, String what) {
-    reply.putString(what);
-    return Outcome.UNAVAILABLE;
-  }
 
   // --- attending, on a pool thread -------------------------------------------------------------------
 
@@ -397,12 +390,12 @@ public final class CallLanes {
     int outcome;
     if ((flags & ~(CallLaneDescriptor.RESULT_SPACE | CallLaneDescriptor.RESULT_KEPT)) != 0
         || (flags & CallLaneDescriptor.RESULT_KEPT) != 0 && !offers) {
-      outcome = malformed(reply.clear(), "request flags 0x" + Integer.toHexString(flags) + " on a call lane");
+      outcome = Refusals.malformed(reply.clear(), "request flags 0x" + Integer.toHexString(flags) + " on a call lane");
     } else if (length < 0 || length > capacity) {
-      outcome = malformed(reply.clear(), "a request frame of " + Integer.toUnsignedString(length)
+      outcome = Refusals.malformed(reply.clear(), "a request frame of " + Integer.toUnsignedString(length)
           + " bytes on a call lane, which carries " + capacity + (offers ? " with an offer of space" : ""));
     } else if (offers && (offered <= 0 || offered > RegisterFrames.MAX_RESULT_SPACE)) {
-      outcome = malformed(reply.clear(), "a result space of " + offered + " bytes (RESULT_BYTES), not in [1, "
+      outcome = Refusals.malformed(reply.clear(), "a result space of " + offered + " bytes (RESULT_BYTES), not in [1, "
           + RegisterFrames.MAX_RESULT_SPACE + "]");
     } else if (!permits.permits(lane.ownerSpace, lane.ownerPid)) {
       reply.clear();

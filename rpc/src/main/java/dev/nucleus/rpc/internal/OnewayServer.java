@@ -172,7 +172,7 @@ public final class OnewayServer {
     reply.clear();
     final long tag = self.tag();
     if (MessageTag.words(tag) != RegisterFrames.QUEUE_OPEN_WORDS) {
-      return malformed(reply, "a QUEUE_OPEN of " + MessageTag.words(tag) + " words, not "
+      return Refusals.malformed(reply, "a QUEUE_OPEN of " + MessageTag.words(tag) + " words, not "
           + RegisterFrames.QUEUE_OPEN_WORDS);
     }
     final long sender = self.sender();
@@ -187,21 +187,21 @@ public final class OnewayServer {
     }
     final long slots = word >>> 32;
     if (slots < QueueMemory.MIN_SLOTS || slots > MAX_SLOTS || Long.bitCount(slots) != 1) {
-      return malformed(reply, "a queue of " + slots + " slots: a power of two in [" + QueueMemory.MIN_SLOTS + ", "
+      return Refusals.malformed(reply, "a queue of " + slots + " slots: a power of two in [" + QueueMemory.MIN_SLOTS + ", "
           + MAX_SLOTS + "] is taken");
     }
     if (closing) {
-      return unavailable(reply, "the export is closing");
+      return Refusals.unavailable(reply, "the export is closing");
     }
     if (queues.incrementAndGet() > MAX_QUEUES) {
       queues.decrementAndGet();
-      return unavailable(reply, "the export has " + MAX_QUEUES + " one-way queues, the most it takes");
+      return Refusals.unavailable(reply, "the export has " + MAX_QUEUES + " one-way queues, the most it takes");
     }
     final long thread = start();
     if (thread == ThreadId.NIL) {
       queues.decrementAndGet();
       final String why = startFailure;
-      return unavailable(reply, why != null ? "the export's one-way thread could not start: " + why
+      return Refusals.unavailable(reply, why != null ? "the export's one-way thread could not start: " + why
           : "the export has closed");
     }
     final ServerLane lane;
@@ -219,30 +219,20 @@ public final class OnewayServer {
     } catch (IllegalArgumentException | IllegalStateException e) {
       arena.close();
       queues.decrementAndGet();
-      return malformed(reply, e.getMessage());
+      return Refusals.malformed(reply, e.getMessage());
     }
     handoff.offer(lane);
     if (stopped && handoff.remove(lane)) { // the one-way thread ended meanwhile, and did not take it
       lane.end();
       lane.unmap();
       queues.decrementAndGet();
-      return unavailable(reply, "the export has closed");
+      return Refusals.unavailable(reply, "the export has closed");
     }
     self.notifyBits(thread, ADOPT_BIT); // a thread that has gone ends the lane itself as it stops
     reply.putLong(thread);
     return Outcome.OK;
   }
 
-  private static int malformed(Frame reply, String what) {
-    reply.putString(what);
-    reply.putLong(0);
-    return Outcome.MALFORMED_REQUEST;
-  }
-
-  private static int unavailable(Frame reply, String what) {
-    reply.putString(what);
-    return Outcome.UNAVAILABLE;
-  }
 
   /** Starts the one-way thread if it is not running; its id, or NIL if it could not start. */
   private synchronized long start() {

@@ -2,6 +2,7 @@ package dev.nucleus.rpc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nucleus.testing.LayoutTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
@@ -25,8 +26,8 @@ class LaneWireDocTest {
   @Test
   @DisplayName("the lane's table: every field at the descriptor's offset, the frames as large as 64 registers carry")
   void shouldDocumentTheLane() throws IOException {
-    final List<WireDocTables.Row> rows = WireDocTables.table("CallLaneDescriptor: lane");
-    for (WireDocTables.Row row : rows) {
+    final List<LayoutTable.Row> rows = WireDocTables.table("CallLaneDescriptor: lane");
+    for (LayoutTable.Row row : rows) {
       assertThat(row.offset()).as("%s: rpc-wire.md vs CallLaneDescriptor", row.field())
           .isEqualTo(WireDocTables.constant(CallLaneDescriptor.class, row.field() + "_OFFSET"));
       final long size = Long.parseLong(row.size());

@@ -3,6 +3,7 @@ package dev.nucleus.rpc.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nucleus.async.QueueMemory;
+import dev.nucleus.testing.LayoutTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
@@ -25,9 +26,9 @@ class OnewayWireDocTest {
   @Test
   @DisplayName("the message's table: the header's fields at the descriptor's offsets, then the frame at HEADER_LENGTH")
   void shouldDocumentTheMessage() throws IOException {
-    final List<WireDocTables.Row> rows = WireDocTables.table("OnewayMessageDescriptor: message");
+    final List<LayoutTable.Row> rows = WireDocTables.table("OnewayMessageDescriptor: message");
     long end = 0;
-    for (WireDocTables.Row row : rows) {
+    for (LayoutTable.Row row : rows) {
       assertThat(row.offset()).as("%s: rpc-wire.md vs OnewayMessageDescriptor", row.field())
           .isEqualTo(WireDocTables.constant(OnewayMessageDescriptor.class, row.field() + "_OFFSET"));
       assertThat(row.offset()).as("%s after the field before it", row.field()).isEqualTo(end);
@@ -41,22 +42,22 @@ class OnewayWireDocTest {
       assertThat(row.offset() % size).as("%s naturally aligned: never across two slots", row.field()).isZero();
       end = row.offset() + size;
     }
-    assertThat(rows).extracting(WireDocTables.Row::field).last().isEqualTo("FRAME");
+    assertThat(rows).extracting(LayoutTable.Row::field).last().isEqualTo("FRAME");
     assertThat(WireDocTables.documented(rows)).containsExactlyInAnyOrderElementsOf(WireDocTables.offsetConstants(OnewayMessageDescriptor.class));
   }
 
   @Test
   @DisplayName("the lane lines' table: HANDLED and CLIENT_SLEEPING at the descriptor's offsets, each on a line of its own, after the queue")
   void shouldDocumentTheLaneLines() throws IOException {
-    final List<WireDocTables.Row> rows = WireDocTables.table("OnewayRegionDescriptor: lane lines");
-    for (WireDocTables.Row row : rows) {
+    final List<LayoutTable.Row> rows = WireDocTables.table("OnewayRegionDescriptor: lane lines");
+    for (LayoutTable.Row row : rows) {
       final long size = Long.parseLong(row.size());
       assertThat(row.offset()).as("%s: rpc-wire.md vs OnewayRegionDescriptor", row.field())
           .isEqualTo(WireDocTables.constant(OnewayRegionDescriptor.class, row.field() + "_OFFSET"));
       assertThat(size).as("%s: its type's size", row.field()).isEqualTo(WireDocTables.typeSize(row));
       assertThat(row.offset() % size).isZero();
     }
-    assertThat(rows).extracting(WireDocTables.Row::field).containsExactly("HANDLED", "CLIENT_SLEEPING");
+    assertThat(rows).extracting(LayoutTable.Row::field).containsExactly("HANDLED", "CLIENT_SLEEPING");
     assertThat(rows.get(0).offset() / 64).as("the two sides write different lines").isNotEqualTo(rows.get(1).offset() / 64);
     assertThat(WireDocTables.documented(rows)).containsExactlyInAnyOrderElementsOf(WireDocTables.offsetConstants(OnewayRegionDescriptor.class));
     for (int slots = QueueMemory.MIN_SLOTS; slots <= OnewayServer.MAX_SLOTS; slots *= 2) {
