@@ -17,10 +17,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * A binding to a service exported in another space ({@link RpcServer}), through the kernel's
  * IPC: another thread space of this JVM, or a process space, either way round, or two process
- * spaces connected by the root. Each call is one kernel {@code call} to the server's endpoint
+ * spaces connected by the root. A call is one kernel {@code call} to the server's endpoint
  * with the method, the deadline and the arguments in message registers; the server's pool
- * answers with a {@code replyWait}. The same proxy code runs over a {@link LocalBinding} (the
- * server in the caller's own space).
+ * answers with a {@code replyWait}. From a thread's second two-way call on, its calls go through
+ * its <em>call lane</em> while a pool thread attends it: a pair of cache lines of its own in
+ * memory both sides map, where the call is posted with one CAS and answered without a kernel
+ * call ({@link Builder#callLanes(boolean)}; docs/rpc.md, "Call lanes"), with the same semantics.
+ * The same proxy code runs over a {@link LocalBinding} (the server in the caller's own space).
  *
  * <p>Each thread that calls through the binding gets, on its first call, an IPC thread in the
  * client's space and two frames, reused by all its later calls: a call with primitive arguments

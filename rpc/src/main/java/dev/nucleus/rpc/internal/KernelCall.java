@@ -50,6 +50,11 @@ import java.util.concurrent.locks.LockSupport;
  * the reply there and answers {@code REPLY_IN_REGION}; the proxy reads it in place and copies it
  * out before the call ends.
  *
+ * <p>With call lanes (the default), the thread's second two-way call opens its {@link CallLane}
+ * to the export; from then on a two-way call whose request is not in a region is posted on the
+ * lane when a server thread attends it, and is a kernel call naming the lane otherwise (so that
+ * the server thread that answers it attends the lane afterwards).
+ *
  * <p>With a one-way queue ({@code onewaySlots} above 0), a one-way request goes instead through
  * the thread's {@link OnewayLane}, opened on its first one-way call, and a two-way call first
  * waits until the server has handled the one-way requests the thread sent before it.
