@@ -87,6 +87,12 @@ public final class KernelCall extends ClientCall {
   private int callsWithoutLane;
   /** The two-way call of a thread that opens its call lane: the second, as a first call is often the only one. */
   static final int LANE_AFTER = 2;
+  /**
+   * Two-way calls after a LANE_OPEN that failed before the thread tries again: whether the export
+   * refused (an older server, a full table) or the call failed (its deadline, a busy pool), a
+   * later try costs one kernel call in a thousand.
+   */
+  static final int LANE_RETRY_AFTER = 1024;
   private boolean open;
   /**
    * The {@link Timeout#now()} clock as the call began, for its first deadline check; {@link
@@ -345,8 +351,9 @@ public final class KernelCall extends ClientCall {
 
   /**
    * The thread's call lane if it can be used for the call now: opened on the thread's
-   * {@link #LANE_AFTER}-th two-way call; null while it is not open, after the server refused it,
-   * or once it is broken or goes to another id than the calls (after a rebind), which lets it go.
+   * {@link #LANE_AFTER}-th two-way call; null while it is not open, for {@link #LANE_RETRY_AFTER}
+   * calls after a LANE_OPEN failed, or once it is broken or goes to another id than the calls
+   * (after a rebind), which lets it go.
    */
   private CallLane laneFor() {
     CallLane c = callLane;
@@ -360,11 +367,14 @@ public final class KernelCall extends ClientCall {
       return null;
     }
     if (++callsWithoutLane != LANE_AFTER) {
-      return null; // not yet, or refused before: kernel calls only
+      return null; // not yet
     }
     c = CallLane.open(thread, server, serviceId, deadline(), reply());
     clock = STALE_CLOCK;
     callLane = c;
+    if (c == null) {
+      callsWithoutLane = LANE_AFTER - LANE_RETRY_AFTER; // kernel calls only, for a while
+    }
     return c;
   }
 
