@@ -66,6 +66,15 @@ class CallLaneTest {
   private final Space server = kernel.createSpace("server");
   private final Space client = kernel.createSpace("client");
 
+  /**
+   * Makes the exports started from now on stay on a lane (for a minute, or until they close), so
+   * that a test about what travels on a lane does not depend on how fast the caller comes back.
+   */
+  private static void attendantStays() {
+    System.setProperty("dev.nucleus.rpc.laneIdleNanos", "60000000000");
+    System.setProperty("dev.nucleus.rpc.laneTenureNanos", "60000000000");
+  }
+
   @AfterEach
   void close() {
     System.clearProperty("dev.nucleus.rpc.laneIdleNanos");
@@ -76,6 +85,7 @@ class CallLaneTest {
   @Test
   @DisplayName("after a thread's first call its calls go through its lane: results, exceptions, identity and deadline as over the kernel")
   void callsGoThroughTheLane() throws Exception {
+    attendantStays(); // exceptions and assertions between calls may take longer than a lane stays idle
     kernel.createChannel(client, server);
     try (RpcServer kvs = RpcServer.export(server, KeyValue_Service.INSTANCE, new KeyValueStore(), 1);
         RpcServer who = RpcServer.export(server, Probe_Service.INSTANCE, new ProbeServer(), 1);
@@ -112,6 +122,7 @@ class CallLaneTest {
   @Test
   @DisplayName("results of every size come back to a call on the lane: in the reply line up to 496 bytes, in the caller's region beyond")
   void resultsOfEverySizeOnTheLane() {
+    attendantStays(); // a caller that copies out megabytes takes longer than a lane stays idle
     kernel.createChannel(client, server);
     try (RpcServer bulks = RpcServer.export(server, Bulk_Service.INSTANCE, new BulkServer(), 1);
         KernelBinding binding = KernelBinding.to(client, bulks.id(), Bulk_Service.INSTANCE)) {
@@ -127,6 +138,26 @@ class CallLaneTest {
         assertThat(got).as("fill(%d)", size).isEqualTo(BulkServer.pattern(size, size));
       }
       assertThat(bulk.text(100_000)).isEqualTo(BulkServer.textOf(100_000));
+    }
+  }
+
+  @Test
+  @DisplayName("an adaptive caller whose call takes longer than it spins sleeps on the lane, and the server's answer wakes it")
+  void aSleepingCallerIsWoken() {
+    attendantStays(); // every call on the lane
+    kernel.createChannel(client, server);
+    final ProbeServer impl = new ProbeServer();
+    try (RpcServer rpc = RpcServer.export(server, Probe_Service.INSTANCE, impl, 1);
+        KernelBinding binding = KernelBinding.to(client, rpc.id(), Probe_Service.INSTANCE)) {
+      final Probe probe = binding.proxy(Probe_Service.INSTANCE);
+      assertThat(client.attach("strategy").waitStrategy()).as("the kernel's default, which the binding's threads take")
+          .isEqualTo(dev.nucleus.kernel.WaitStrategy.ADAPTIVE);
+      awaitLaneCall(rpc, () -> probe.echo(0));
+      final long before = rpc.laneCallsServed();
+      for (int i = 0; i < 20; i++) {
+        assertThat(probe.echo(9)).isEqualTo(9); // 5 ms at the server: the caller sleeps on CLIENT_SLEEPING
+      }
+      assertThat(rpc.laneCallsServed()).as("all on the lane").isEqualTo(before + 20);
     }
   }
 
@@ -147,9 +178,11 @@ class CallLaneTest {
   }
 
   @Test
-  @DisplayName("exactly once while server threads leave the lane as calls are posted: every call served once, on one path or the other")
+  @DisplayName("exactly once while server threads leave the lane as calls come: every call served once, on one path or the other")
   void exactlyOnceWhileTheServerComesAndGoes() throws Exception {
-    System.setProperty("dev.nucleus.rpc.laneIdleNanos", "0"); // leave at the first look: posts race with leaving
+    // Attendants leave after 20 µs idle; a quarter of the calls come after a pause of 0-40 µs: half
+    // of those find the lane left (kernel path), and those near 20 µs race the leaving CAS.
+    System.setProperty("dev.nucleus.rpc.laneIdleNanos", "20000");
     kernel.createChannel(client, server);
     final KeyValueStore store = new KeyValueStore();
     try (RpcServer kvs = RpcServer.export(server, KeyValue_Service.INSTANCE, store, 2)) {
@@ -164,7 +197,7 @@ class CallLaneTest {
             final SplittableRandom random = new SplittableRandom(seed);
             for (int i = 0; i < calls; i++) {
               assertThat(kv.get(i)).isEqualTo(i + 1);
-              final long pause = random.nextInt(4) == 0 ? random.nextInt(3_000) : 0; // around a poll or two
+              final long pause = random.nextInt(4) == 0 ? random.nextInt(40_000) : 0;
               final long until = System.nanoTime() + pause;
               while (System.nanoTime() < until) {
                 Thread.onSpinWait();
@@ -223,8 +256,7 @@ class CallLaneTest {
   @Test
   @DisplayName("a call on the lane not answered by its deadline is DeadlineExceeded after delivery; the thread's next calls are served")
   void deadlineOnTheLane() throws Exception {
-    System.setProperty("dev.nucleus.rpc.laneIdleNanos", "60000000000"); // the attendant stays: the call goes on the lane
-    System.setProperty("dev.nucleus.rpc.laneTenureNanos", "60000000000");
+    attendantStays(); // the slow call goes on the lane
     kernel.createChannel(client, server);
     final ProbeServer impl = new ProbeServer();
     try (RpcServer rpc = RpcServer.export(server, Probe_Service.INSTANCE, impl, 2)) {

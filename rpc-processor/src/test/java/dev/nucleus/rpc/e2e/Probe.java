@@ -38,7 +38,7 @@ public interface Probe {
 
   /**
    * Returns {@code value}; a {@code value} of 7 first holds the server thread until the test lets
-   * it go ({@link ProbeServer#release}).
+   * it go ({@link ProbeServer#release}), one of 9 makes it sleep 5 ms.
    *
    * @param value what to return
    * @return {@code value}

@@ -4,7 +4,10 @@ import dev.nucleus.rpc.ServerCall;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A {@link Probe} that counts what it serves and holds {@code echo(7)} until {@link #release} opens. */
+/**
+ * A {@link Probe} that counts what it serves, holds {@code echo(7)} until {@link #release} opens,
+ * and takes 5 ms over {@code echo(9)}.
+ */
 final class ProbeServer implements Probe {
   final AtomicInteger served = new AtomicInteger();
   /** Counted down when {@code echo(7)} starts. */
@@ -39,6 +42,13 @@ final class ProbeServer implements Probe {
   @Override
   public long echo(long value) {
     served.incrementAndGet();
+    if (value == 9) { // longer than a client spins before it sleeps
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (value == 7) {
       entered.countDown();
       try {
