@@ -71,6 +71,20 @@ public final class Endpoint implements AutoCloseable {
   }
 
   /**
+   * Whether senders or callers are queued at the endpoint now, waiting for a member to take them:
+   * for a member that could serve them but is busy with something else of its own choosing (an
+   * RPC pool thread polling a client's call lane, say) and should come back. A hint, read without
+   * a lock from the queues' lengths, as the IPC fast paths read them: it may change as soon as it
+   * is read, and the copy in a process's link is memory that process can write, so a hostile
+   * process can make it say true. Never blocks, takes no lock, allocates nothing; thread-safe.
+   *
+   * @return true if a queue of the endpoint was not empty when read
+   */
+  public boolean hasQueuedCallers() {
+    return port.hasQueuedSenders();
+  }
+
+  /**
    * Destroys the endpoint: its id becomes stale (later IPC to it: STALE_ID), queued senders and
    * callers get PEER_DEAD (send phase), waiting threads PEER_DEAD (receive phase; STALE_ID for a
    * thread of a space with process-space peers, whose wait spans several tables). A call already

@@ -70,7 +70,8 @@ import java.util.concurrent.TimeUnit;
  * region of 1152 bytes both map (docs/rpc-wire.md, section 10). A pool thread that has just
  * answered a kernel call from a thread with a lane takes the lane, answers, and then polls the
  * lane instead of the endpoint: the thread's next calls come on the lane, with no kernel call,
- * until the lane has been idle for 50 µs or the pool thread has been on it for 1 ms (system
+ * until callers queue at the endpoint (they wait for one call of the lane's at most), the lane
+ * has been idle for 50 µs, or the pool thread has been on it for 1 ms (system
  * properties {@value CallLanes#IDLE_PROPERTY} and {@value CallLanes#TENURE_PROPERTY}, in
  * nanoseconds, read as the export starts); it then goes back to the endpoint. A call on a lane is
  * served as any call: the same checks, the caller's identity as the kernel stamped it on
@@ -124,7 +125,7 @@ public final class RpcServer implements AutoCloseable {
     this.ready = new CountDownLatch(threads);
     this.finished = new CountDownLatch(threads);
     this.oneway = new OnewayServer(space, service, dispatcher, served, this::permits);
-    this.lanes = new CallLanes(space, service, dispatcher, served, this::permits);
+    this.lanes = new CallLanes(space, endpoint, service, dispatcher, served, this::permits);
     this.root = rootKernelOf(space);
   }
 

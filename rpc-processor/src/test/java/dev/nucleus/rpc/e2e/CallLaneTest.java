@@ -216,6 +216,7 @@ class CallLaneTest {
   @Test
   @DisplayName("one server thread, and a caller that keeps its lane busy: another caller at the endpoint is served meanwhile, not after it")
   void aLaneDoesNotStarveOtherCallers() throws Exception {
+    attendantStays(); // neither idleness nor the tenure ends the lane: only the callers queued at the endpoint
     kernel.createChannel(client, server);
     final java.util.concurrent.atomic.AtomicBoolean otherDone = new java.util.concurrent.atomic.AtomicBoolean();
     try (RpcServer kvs = RpcServer.export(server, KeyValue_Service.INSTANCE, new KeyValueStore(), 1)) {

@@ -15,6 +15,7 @@ import static dev.nucleus.rpc.internal.CallLaneDescriptor.SEQUENCE_MASK;
 import static dev.nucleus.rpc.internal.CallLaneDescriptor.SERVICE_ID_OFFSET;
 import static dev.nucleus.rpc.internal.CallLaneDescriptor.VACANT;
 
+import dev.nucleus.kernel.Endpoint;
 import dev.nucleus.kernel.Futex;
 import dev.nucleus.kernel.IpcState;
 import dev.nucleus.kernel.IpcThread;
@@ -44,9 +45,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * from a thread with a lane takes that lane ({@link #attach}), answers the call, and then, instead
  * of going back to the endpoint, polls the lane ({@link #attend}): the thread's next call is
  * posted there with one CAS and answered through the lane's reply line, with no kernel call, no
- * queue and no claim race. The thread leaves the lane, with a CAS that a post can beat, once no
- * call came for {@code idleNanos}, or after {@code tenureNanos} in all (so that callers queued
- * at the endpoint are served in their turn), or when the export closes.
+ * queue and no claim race. The thread leaves the lane, with a CAS that a post can beat, as soon
+ * as callers queue at the endpoint (looked at after each call and at each look at the clock, so
+ * they wait for one call of the lane's at most), once no call came for {@code idleNanos}, after
+ * {@code tenureNanos} in all, or when the export closes.
  *
  * <pre>
  * Implementation overview
@@ -54,10 +56,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *   open (LANE_OPEN, a call): check the caller, map its region, put it in a free slot of the table
  *   attach(lane): s := POSTED; if VACANT and not CLOSED: CAS(s|VACANT -> s), then ATTENDANT := self
  *   attend: loop
- *     POSTED == s      idle: spin; every 64 polls read the clock: idle too long, tenure over or
- *                      closing: CAS(s -> s|VACANT) and return (a failed CAS: a post came first)
+ *     POSTED == s      idle: spin; every 64 polls read the clock: callers queued at the endpoint,
+ *                      idle too long, tenure over or closing: CAS(s -> s|VACANT) and return (a
+ *                      failed CAS: a post came first)
  *     POSTED == s + 1  TAKEN := s + 1; copy and check the request; serve it; write the reply;
- *                      REPLIED := s + 1 (volatile); wake a sleeping client; s := s + 1
+ *                      REPLIED := s + 1 (volatile); wake a sleeping client; s := s + 1; then
+ *                      leave as above if callers are queued, the tenure is over or closing
  *     anything else    the client closed the lane, or broke the protocol: let the lane go
  * </pre>
  *
@@ -109,6 +113,8 @@ public final class CallLanes {
   private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
 
   private final Space space;
+  /** The export's endpoint: callers queued there make an attendant leave its lane. */
+  private final Endpoint endpoint;
   private final ServiceDescriptor<?> service;
   private final Dispatcher dispatcher;
   private final LongAdder served;
@@ -129,14 +135,16 @@ public final class CallLanes {
    * The lanes of an export.
    *
    * @param space the export's space
+   * @param endpoint the export's endpoint
    * @param service what it serves
    * @param dispatcher its adapter
    * @param served the export's count of requests handed to the implementation
    * @param permits whether a caller may call the export now
    */
-  public CallLanes(Space space, ServiceDescriptor<?> service, Dispatcher dispatcher, LongAdder served,
-      OnewayServer.Permission permits) {
+  public CallLanes(Space space, Endpoint endpoint, ServiceDescriptor<?> service, Dispatcher dispatcher,
+      LongAdder served, OnewayServer.Permission permits) {
     this.space = space;
+    this.endpoint = endpoint;
     this.service = service;
     this.dispatcher = dispatcher;
     this.served = served;
@@ -340,7 +348,7 @@ public final class CallLanes {
           idleSince = now;
         }
         maybeSweep(now);
-        if (now - idleSince < idleNanos && now < leaveBy && !closing) {
+        if (now - idleSince < idleNanos && now < leaveBy && !closing && !endpoint.hasQueuedCallers()) {
           if (now - idleSince >= YIELD_AFTER_NANOS) {
             Thread.yield();
           }
@@ -356,9 +364,11 @@ public final class CallLanes {
         final long began = serve(lane, s, call, stack, regions, results);
         idleSince = NOT_YET;
         polls = 0;
-        // A client that posts back to back never leaves the lane idle: the tenure and the close
-        // are looked at after every call too, so that callers queued at the endpoint get a turn.
-        if ((began >= leaveBy || closing) && CallLaneDescriptor.casPosted(m, s, s | VACANT)) {
+        // A client that posts back to back never leaves the lane idle: callers queued at the
+        // endpoint, the tenure and the close are looked at after every call too, so that those
+        // callers get their turn after this call, not after the lane's client has had its fill.
+        if ((endpoint.hasQueuedCallers() || began >= leaveBy || closing)
+            && CallLaneDescriptor.casPosted(m, s, s | VACANT)) {
           return;
         }
         continue;

@@ -32,6 +32,19 @@ public final class EndpointPort {
     return open;
   }
 
+  /**
+   * Whether a sender is queued at the endpoint's receive point in any table of its space (home,
+   * and each link's): a hint read without a lock, allocation-free.
+   */
+  public boolean hasQueuedSenders() {
+    for (Rendezvous table : space.tables()) {
+      if (table.queuedAt(rp) > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Marks it closed; the kernel then closes its receive point in every table. */
   public void markClosed() {
     open = false;

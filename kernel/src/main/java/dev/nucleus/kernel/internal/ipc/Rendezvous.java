@@ -226,6 +226,15 @@ public final class Rendezvous {
     return rp * ReceivePointDescriptor.SIZE;
   }
 
+  /**
+   * How many senders are queued at receive point {@code rp} of this table: its LENGTH, read
+   * without the lock (acquire), as the fast paths read it. A hint: it may change at once, and a
+   * link's table is memory a process can write.
+   */
+  public int queuedAt(int rp) {
+    return ReceivePointDescriptor.lengthAcquire(rps, rpOffset(rp));
+  }
+
   /** Sleeper of this table (for binding Java threads where it needs them). */
   public Sleeper sleeper() {
     return sleeper;
