@@ -1,7 +1,6 @@
 package dev.nucleus.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.nucleus.testing.SpinModel;
 import java.nio.file.Path;
@@ -39,8 +38,7 @@ class ProtocolModelTest {
 
   @BeforeAll
   static void toolsPresent() {
-    final var missing = SpinModel.missingTool();
-    assumeTrue(missing.isEmpty(), () -> "SPIN model check skipped: " + missing.orElseThrow());
+    SpinModel.assumeToolsPresent();
   }
 
   /** The scenarios that must hold every property: name, model, defines. */

@@ -82,6 +82,16 @@ public record SpinModel(Path models, int maxDepth, int memoryLimitMb) {
     return Optional.empty();
   }
 
+  /**
+   * Skips the calling test, naming the reason, where checks cannot run ({@link #missingTool()}):
+   * for a model test's {@code @BeforeAll}.
+   */
+  public static void assumeToolsPresent() {
+    final Optional<String> missing = missingTool();
+    org.assertj.core.api.Assumptions.assumeThat(missing).as("SPIN model check skipped: %s", missing.orElse(""))
+        .isEmpty();
+  }
+
   private static boolean runs(String... command) {
     try {
       final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -1,7 +1,5 @@
 package dev.nucleus.async.internal;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.nucleus.testing.SpinModel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,8 +40,7 @@ class RingModelTest {
 
   @BeforeAll
   static void toolsPresent() {
-    final var missing = SpinModel.missingTool();
-    assumeTrue(missing.isEmpty(), () -> "SPIN model check skipped: " + missing.orElseThrow());
+    SpinModel.assumeToolsPresent();
   }
 
   /** The scenarios that must hold every property: name, defines. */

@@ -1,7 +1,5 @@
 package dev.nucleus.rpc.internal;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.nucleus.testing.SpinModel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +38,7 @@ class LaneModelTest {
 
   @BeforeAll
   static void toolsPresent() {
-    final var missing = SpinModel.missingTool();
-    assumeTrue(missing.isEmpty(), () -> "SPIN model check skipped: " + missing.orElseThrow());
+    SpinModel.assumeToolsPresent();
   }
 
   /** The scenarios that must hold every property: name, defines. */
