@@ -7,6 +7,7 @@ import dev.nucleus.bench.lrpc.LrpcLocalPingPong;
 import dev.nucleus.bench.lrpc.MemcpyFloor;
 import dev.nucleus.bench.lrpc.LrpcProcessPingPong;
 import dev.nucleus.bench.lrpc.LrpcThreadPingPong;
+import dev.nucleus.bench.oneway.LinePingPong;
 import dev.nucleus.bench.oneway.QueuePingPong;
 import dev.nucleus.bench.peers.Peers;
 import dev.nucleus.kernel.WaitStrategy;
@@ -34,6 +35,8 @@ public final class MechanismRegistry {
 
   public static final String FLOOR_C_FUTEX = "floor-c-futex";
   public static final String FLOOR_JAVA_SPIN = "floor-java-spin";
+  /** Two JVMs, one line each way: the floor under {@code queue-pingpong-process} ({@link LinePingPong}). */
+  public static final String FLOOR_JAVA_PROCESS_SPIN = "floor-java-process-spin";
 
   /** The blocking pair judged head to head ({@link Targets}), pinned: {@link #pinnedBlocking()}. */
   static final String NUCLEUS_PROCESS_BLOCK = "nucleus-process-block";
@@ -121,7 +124,9 @@ public final class MechanismRegistry {
     all.addAll(nucleusProcessSpaces());
     all.addAll(lrpc());
     all.addAll(Peers.kv(0)); // the same call over gRPC and RMI, right after the LRPC entries (not --quick)
-    all.add(ForkedPingPong.of(new QueuePingPong())); // a round trip over two one-way queues (not --quick)
+    // A round trip over two one-way queues, right after the same two JVMs with no protocol (not --quick).
+    all.add(ForkedPingPong.of(new LinePingPong()));
+    all.add(ForkedPingPong.of(new QueuePingPong()));
     for (PingPong peer : Peers.twoProcess()) {
       all.add(peer.name().equals(PIPE) ? PlacementDependent.of(peer) : peer);
     }
@@ -234,12 +239,13 @@ public final class MechanismRegistry {
   }
 
   /**
-   * Whether {@code m} is {@code queue-pingpong-process}, the round trip over two one-way queues.
-   * {@code nucleus bench --quick} leaves it out (it checks the one-way queues by their throughput
-   * against Aeron, in a few seconds); full runs and {@code --only} include it, and its target.
+   * Whether {@code m} is {@code queue-pingpong-process}, the round trip over two one-way queues, or
+   * {@code floor-java-process-spin}, the same two JVMs with no protocol, which reads it. {@code
+   * nucleus bench --quick} leaves them out (it checks the one-way queues by their throughput
+   * against Aeron, in a few seconds); full runs and {@code --only} include them, and the target.
    */
   public static boolean isQueuePingPong(PingPong m) {
-    return m.name().equals(Targets.QUEUE_PINGPONG_PROCESS);
+    return m.name().equals(Targets.QUEUE_PINGPONG_PROCESS) || m.name().equals(FLOOR_JAVA_PROCESS_SPIN);
   }
 
   private static final Set<String> KV_PEERS = Set.copyOf(Peers.kv(0).stream().map(PingPong::name).toList());

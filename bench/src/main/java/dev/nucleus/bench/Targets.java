@@ -148,8 +148,10 @@ public final class Targets {
     // A 1 MiB byte[] argument at no less than half of memcpy's bandwidth (full runs); the detail
     // adds the ratio to the transfer floor, what the binding itself adds.
     bulk(out, byName, "1MiB");
-    // One-way queues (issue 13): a round trip over two queues, spinning, against the C floor.
-    ratio(out, byName, QUEUE_PINGPONG_PROCESS, MechanismRegistry.FLOOR_C_SPIN, QUEUE_PINGPONG_FLOOR);
+    // One-way queues (issue 13): a round trip over two queues, spinning, against the C floor; the
+    // detail adds its ratio to the same two JVMs with no protocol, where that was measured.
+    ratio(out, byName, QUEUE_PINGPONG_PROCESS, MechanismRegistry.FLOOR_C_SPIN, QUEUE_PINGPONG_FLOOR,
+        overJavaFloor(byName.get(QUEUE_PINGPONG_PROCESS), byName.get(MechanismRegistry.FLOOR_JAVA_PROCESS_SPIN)));
     idleCoreFraction.forEach(
         (name, fraction) ->
             out.add(
@@ -185,6 +187,18 @@ public final class Targets {
             String.format(Locale.ROOT, "%s p50 <= %sx %s", name, times(max), floor),
             ratio <= max,
             String.format(Locale.ROOT, "%.2fx (%d / %d ns)%s", ratio, p50(r), p50(f), more)));
+  }
+
+  /**
+   * "; 1.05x floor-java-process-spin (500 ns)": what a round trip over the queues takes over the
+   * same two JVMs with no protocol, or nothing if either was not measured.
+   */
+  private static String overJavaFloor(MechanismResult queue, MechanismResult javaFloor) {
+    if (queue == null || javaFloor == null || p50(javaFloor) <= 0) {
+      return "";
+    }
+    return String.format(Locale.ROOT, "; %.2fx %s (%d ns)", (double) p50(queue) / p50(javaFloor),
+        MechanismRegistry.FLOOR_JAVA_PROCESS_SPIN, p50(javaFloor));
   }
 
   /**

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The one-way entries in {@code nucleus bench}: which runs select them, how {@code --only} and
@@ -46,16 +48,25 @@ class OneWayBenchTest {
         .containsExactly("queue-process", "aeron-ipc-oneway");
   }
 
-  @Test
-  @DisplayName("queue-pingpong-process is a default entry against floor-c-spin, in full runs and --only, not in --quick")
-  void shouldRunTheQueuePingPongInFullRunsOnly() {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"floor-java-process-spin", "queue-pingpong-process"})
+  @DisplayName("the queue round trip and its Java floor are default entries against floor-c-spin, in full runs and --only, not in --quick")
+  void shouldRunTheQueuePingPongInFullRunsOnly(String name) {
     final MechanismRegistry defaults = MechanismRegistry.defaults();
-    final PingPong pingPong = defaults.select(List.of("queue-pingpong-process")).get(0);
+    final PingPong pingPong = defaults.select(List.of(name)).get(0);
 
     assertThat(pingPong.floor()).isEqualTo(MechanismRegistry.FLOOR_C_SPIN);
     assertThat(pingPong).isInstanceOf(ForkedPingPong.class);
     assertThat(BenchCommand.selection(defaults, false, false)).contains(pingPong);
     assertThat(BenchCommand.selection(defaults, true, false)).doesNotContain(pingPong);
+  }
+
+  @Test
+  @DisplayName("the Java floor runs right before the queue round trip, next to it in time")
+  void shouldRunTheJavaFloorRightBeforeTheQueuePingPong() {
+    final List<String> names = MechanismRegistry.defaults().all().stream().map(PingPong::name).toList();
+
+    assertThat(names.indexOf("queue-pingpong-process") - names.indexOf("floor-java-process-spin")).isEqualTo(1);
   }
 
   @Test

@@ -74,6 +74,7 @@ public final class QueueEchoMain {
           if (ping.status() != Status.OK) {
             break;
           }
+          Thread.onSpinWait();
           continue;
         }
         int status;

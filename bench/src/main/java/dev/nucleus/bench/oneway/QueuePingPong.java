@@ -135,6 +135,7 @@ public final class QueuePingPong implements PingPong {
       sender.claimed().putLong(0, seq);
       sender.commit();
       while (receiver.poll(echoed, 1) == 0) {
+        Thread.onSpinWait();
         if (++fruitless % CHECK_EVERY == 0) {
           if (receiver.status() != Status.OK) {
             throw new IllegalStateException("pong " + seq + ": " + QueueStatus.toString(receiver.status()) + " "

@@ -102,6 +102,19 @@ class OneWaySessionTest {
     assertNothingLeft();
   }
 
+  @Test
+  @DisplayName("floor-java-process-spin times every round trip between two JVMs and leaves nothing behind")
+  void shouldPingPongOverTwoLines() throws Exception {
+    final LinePingPong floor = new LinePingPong();
+    assumeTrue(floor.unavailableReason() == null, floor.unavailableReason());
+    final Histogram h = Latencies.newHistogram();
+
+    floor.run(500, 2_000, h);
+
+    assertThat(h.getTotalCount()).isEqualTo(2_000);
+    assertNothingLeft();
+  }
+
   private void assertNothingLeft() throws IOException {
     try (Stream<Path> left = Files.list(base)) {
       assertThat(left.toList()).as("scratch directories left").isEmpty();
