@@ -10,7 +10,6 @@ import dev.nucleus.bench.peers.PeerArgs;
 import dev.nucleus.kernel.SharedRegion;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.List;
 
 /**
  * The echo of {@link LinePingPong}, in its own JVM: {@code LineEchoMain region=HANDLE parent=PID
@@ -29,14 +28,7 @@ public final class LineEchoMain {
    */
   public static void main(String[] args) {
     ParentWatch.start(); // halts this JVM when the bench that started it is gone
-    try {
-      run(PeerArgs.parse(List.of(args)));
-    } catch (Throwable t) {
-      t.printStackTrace();
-      System.err.println(ChildFailure.reason(t)); // last: the parent quotes the log's tail
-      System.err.flush();
-      Runtime.getRuntime().halt(1);
-    }
+    ChildFailure.runOrHalt(args, LineEchoMain::run);
     Runtime.getRuntime().halt(0);
   }
 

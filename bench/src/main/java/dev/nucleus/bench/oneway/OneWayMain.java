@@ -65,14 +65,7 @@ public final class OneWayMain {
    */
   public static void main(String[] args) {
     watchStdin();
-    try {
-      run(PeerArgs.parse(List.of(args)));
-    } catch (Throwable t) {
-      t.printStackTrace();
-      System.err.println(ChildFailure.reason(t)); // last: the parent quotes the log's tail
-      System.err.flush();
-      Runtime.getRuntime().halt(1);
-    }
+    ChildFailure.runOrHalt(args, OneWayMain::run);
   }
 
   private static void run(PeerArgs a) throws Exception {

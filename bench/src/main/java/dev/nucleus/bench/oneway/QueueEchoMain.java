@@ -21,7 +21,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The echo of {@link QueuePingPong}, in its own JVM: {@code QueueEchoMain region=HANDLE
@@ -42,14 +41,7 @@ public final class QueueEchoMain {
    */
   public static void main(String[] args) {
     ParentWatch.start(); // halts this JVM when the bench that started it is gone
-    try {
-      run(PeerArgs.parse(List.of(args)));
-    } catch (Throwable t) {
-      t.printStackTrace();
-      System.err.println(ChildFailure.reason(t)); // last: the parent quotes the log's tail
-      System.err.flush();
-      Runtime.getRuntime().halt(1);
-    }
+    ChildFailure.runOrHalt(args, QueueEchoMain::run);
     Runtime.getRuntime().halt(0);
   }
 
