@@ -139,7 +139,8 @@ final class HandoutServer {
       self.reply();
       return;
     }
-    HandoutMessage.putGranted(self, d.handle(), d.bytes(), g.slots, g.peerSpace(sendingEnd), g.token);
+    HandoutMessage.putGranted(self, d.handle(), d.bytes(), g.slots, g.peerSpace(sendingEnd), g.token,
+        g.peerPid(sendingEnd));
     if (self.reply() != Status.OK) {
       broker.takeBack(g, sendingEnd);
     }

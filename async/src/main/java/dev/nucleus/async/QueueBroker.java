@@ -155,7 +155,7 @@ public final class QueueBroker implements AutoCloseable {
   public QueueSender openSender(IpcThread self, String name, WaitStrategy strategy) {
     Objects.requireNonNull(strategy, "strategy");
     final Opened o = open(self, name, true);
-    return BrokerEnds.sender(o.memory(), self, o.peerSpace(), strategy);
+    return BrokerEnds.sender(o.memory(), self, o.peerSpace(), o.peerPid(), strategy);
   }
 
   /**
@@ -172,7 +172,8 @@ public final class QueueBroker implements AutoCloseable {
    */
   public QueueReceiver openReceiver(IpcThread self, String name, WaitStrategy strategy) {
     Objects.requireNonNull(strategy, "strategy");
-    return BrokerEnds.receiver(open(self, name, false).memory(), strategy);
+    final Opened o = open(self, name, false);
+    return BrokerEnds.receiver(o.memory(), o.peerPid(), strategy);
   }
 
   /**
@@ -223,8 +224,8 @@ public final class QueueBroker implements AutoCloseable {
 
   // --- handing out -----------------------------------------------------------------------------
 
-  /** A thread space's end, mapped for it. */
-  private record Opened(MemorySegment memory, int peerSpace) {}
+  /** A thread space's end, mapped for it, and where its other end is. */
+  private record Opened(MemorySegment memory, int peerSpace, long peerPid) {}
 
   private Opened open(IpcThread self, String name, boolean sendingEnd) {
     Objects.requireNonNull(self, "self");
@@ -239,7 +240,8 @@ public final class QueueBroker implements AutoCloseable {
         // Under the lock: the region cannot be freed, nor its descriptor reused, meanwhile.
         final MemorySegment region = SharedRegion.map(g.region.handle(), 0, g.region.segment().byteSize(),
             Arena.ofAuto());
-        return new Opened(region.asSlice(0, QueueMemory.bytesFor(g.slots)), g.peerSpace(sendingEnd));
+        return new Opened(region.asSlice(0, QueueMemory.bytesFor(g.slots)), g.peerSpace(sendingEnd),
+            g.peerPid(sendingEnd));
       } catch (RuntimeException e) {
         g.takeBack(sendingEnd);
         throw e;

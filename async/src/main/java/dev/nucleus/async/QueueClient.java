@@ -83,7 +83,7 @@ public final class QueueClient {
   public static QueueSender openSender(IpcThread self, long broker, String name, WaitStrategy strategy) {
     Objects.requireNonNull(strategy, "strategy");
     final Granted g = ask(self, broker, true, name);
-    return BrokerEnds.sender(g.memory(), self, g.peerSpace(), strategy);
+    return BrokerEnds.sender(g.memory(), self, g.peerSpace(), g.peerPid(), strategy);
   }
 
   /**
@@ -100,11 +100,12 @@ public final class QueueClient {
    */
   public static QueueReceiver openReceiver(IpcThread self, long broker, String name, WaitStrategy strategy) {
     Objects.requireNonNull(strategy, "strategy");
-    return BrokerEnds.receiver(ask(self, broker, false, name).memory(), strategy);
+    final Granted g = ask(self, broker, false, name);
+    return BrokerEnds.receiver(g.memory(), g.peerPid(), strategy);
   }
 
-  /** What the broker handed out: the queue's memory, mapped here, and the other end's space. */
-  private record Granted(MemorySegment memory, int peerSpace) {}
+  /** What the broker handed out: the queue's memory, mapped here, and the other end's space and process. */
+  private record Granted(MemorySegment memory, int peerSpace, long peerPid) {}
 
   private static Granted ask(IpcThread self, long broker, boolean sendingEnd, String name) {
     final byte[] utf8 = HandoutMessage.checkName(Objects.requireNonNull(name, "name"));
@@ -140,6 +141,7 @@ public final class QueueClient {
     final long slots = self.mr(HandoutMessage.SLOTS_MR);
     final long peerSpace = self.mr(HandoutMessage.PEER_SPACE_MR);
     final long token = self.mr(HandoutMessage.TOKEN_MR);
+    final long peerPid = self.mr(HandoutMessage.PEER_PID_MR);
     if (!QueueDescriptor.isValidSlotCount(slots)) {
       throw malformed(end, "a grant of " + slots + " slots, not a power of two in [" + QueueMemory.MIN_SLOTS + ", "
           + QueueMemory.MAX_SLOTS + "]");
@@ -150,6 +152,9 @@ public final class QueueClient {
     }
     if (peerSpace < 1 || peerSpace > ThreadId.MAX_SPACE) {
       throw malformed(end, "a grant whose other end is in space " + peerSpace);
+    }
+    if (peerPid < 1 || peerPid > Integer.MAX_VALUE) {
+      throw malformed(end, "a grant whose other end is in process " + peerPid);
     }
     final MemorySegment region;
     try {
@@ -173,7 +178,7 @@ public final class QueueClient {
     if (header != slots) {
       throw malformed(end, "a queue of " + header + " slots, where the grant says " + slots);
     }
-    return new Granted(memory, (int) peerSpace);
+    return new Granted(memory, (int) peerSpace, peerPid);
   }
 
   private static QueueHandoutException malformed(String end, String what) {

@@ -53,6 +53,15 @@ final class QueueGrant {
     return side(!sendingEnd).spaceNumber();
   }
 
+  /**
+   * The process of the other end's side: a process space's pid, or this process's for a thread
+   * space of the root.
+   */
+  long peerPid(boolean sendingEnd) {
+    final QueueSide peer = side(!sendingEnd);
+    return peer.isProcess() ? peer.processSpace().pid() : ProcessHandle.current().pid();
+  }
+
   boolean handedOut(boolean sendingEnd) {
     return handedOut[index(sendingEnd)];
   }

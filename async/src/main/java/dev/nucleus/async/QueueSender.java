@@ -129,6 +129,18 @@ public interface QueueSender extends AutoCloseable {
   void abort();
 
   /**
+   * The process that holds the other end, as the broker that made the queue knows it: what a
+   * message's shared-region handle is checked against. Bulk data goes by a {@link
+   * dev.nucleus.kernel.SharedRegion}, as for LRPC: the peer sends the region's handle in a
+   * message, and this side maps it with {@code SharedRegion.map(handle, peerPid(), bytes, arena)},
+   * which refuses a handle of any other process. An end attached to memory directly ({@link
+   * #attach}) has no broker to vouch for its peer: -1, which no handle names.
+   *
+   * @return the peer's pid (this process's own when the other end is a thread space of it), or -1
+   */
+  long peerPid();
+
+  /**
    * The largest payload this queue carries: half its ring ({@link QueueMemory#maxPayload}).
    *
    * @return payload bytes

@@ -12,6 +12,7 @@ import dev.nucleus.kernel.WaitStrategy;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -67,6 +68,8 @@ class QueueBrokerTest {
     final QueueSender sender = broker.openSender(inA, "q", WaitStrategy.SPIN);
     final QueueReceiver receiver = broker.openReceiver(inB, "q", WaitStrategy.SPIN);
     assertThat(sender.maxPayload()).isEqualTo(QueueMemory.maxPayload(8));
+    assertThat(List.of(sender.peerPid(), receiver.peerPid())).as("each end's peer: a thread space of this process")
+        .containsOnly(ProcessHandle.current().pid());
     for (long i = 0; i < 100; i++) {
       assertThat(sender.send(word(i), 0, 8, Timeout.NEVER)).isEqualTo(Status.OK);
       final long expected = i;

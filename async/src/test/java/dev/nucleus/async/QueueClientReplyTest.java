@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Test;
 class QueueClientReplyTest {
 
   private static final long TOKEN = 0x5EED_0F_7E57L;
+  /** The pid the fake broker names for the other end: some process, here the init process. */
+  private static final long PEER = 1;
 
   private Kernel kernel;
   private Space space;
@@ -69,9 +71,10 @@ class QueueClientReplyTest {
   @DisplayName("attaches the end a well-formed grant names")
   void shouldAttachAGrantedEnd() throws Exception {
     try (SharedRegion region = queueRegion(16, 16, TOKEN)) {
-      answer(t -> HandoutMessage.putGranted(t, region.handle(), HandoutMessage.regionBytes(16), 16, 7, TOKEN));
+      answer(t -> HandoutMessage.putGranted(t, region.handle(), HandoutMessage.regionBytes(16), 16, 7, TOKEN, PEER));
       final QueueSender sender = QueueClient.openSender(me, fake, "q", WaitStrategy.SPIN);
       assertThat(sender.maxPayload()).isEqualTo(QueueMemory.maxPayload(16));
+      assertThat(sender.peerPid()).as("the process the grant names for the other end").isEqualTo(PEER);
       assertThat(sender.offer(QueueBrokerTest.word(1), 0, 8)).isEqualTo(Status.OK);
     }
   }
@@ -107,24 +110,28 @@ class QueueClientReplyTest {
         SharedRegion smaller = queueRegion(32, 16, TOKEN)) {
       final long bytes = HandoutMessage.regionBytes(16);
       final long pid = ProcessHandle.current().pid();
-      refused(t -> t.setTag(MessageTag.of(Status.OK, 4)), "not 5 words");
+      refused(t -> t.setTag(MessageTag.of(Status.OK, 5)), "not 6 words");
       refused(t -> HandoutMessage.putRefused(t, 99, HandoutMessage.REASON_NOT_GRANTED), "a refusal");
       refused(t -> HandoutMessage.putRefused(t, Status.NOT_PERMITTED, 17), "with reason 17");
       refused(t -> HandoutMessage.putRefused(t, Status.CLOSED, HandoutMessage.REASON_NOT_GRANTED), "a refusal");
-      refused(t -> HandoutMessage.putGranted(t, region.handle(), bytes, 12, 7, TOKEN), "12 slots");
-      refused(t -> HandoutMessage.putGranted(t, region.handle(), bytes - 64, 16, 7, TOKEN), "bytes for 16 slots");
-      refused(t -> HandoutMessage.putGranted(t, region.handle(), bytes, 16, 0, TOKEN), "in space 0");
+      refused(t -> HandoutMessage.putGranted(t, region.handle(), bytes, 12, 7, TOKEN, PEER), "12 slots");
+      refused(t -> HandoutMessage.putGranted(t, region.handle(), bytes - 64, 16, 7, TOKEN, PEER),
+          "bytes for 16 slots");
+      refused(t -> HandoutMessage.putGranted(t, region.handle(), bytes, 16, 0, TOKEN, PEER), "in space 0");
+      refused(t -> HandoutMessage.putGranted(t, region.handle(), bytes, 16, 7, TOKEN, 0), "in process 0");
+      refused(t -> HandoutMessage.putGranted(t, region.handle(), bytes, 16, 7, TOKEN, 1L << 31),
+          "in process " + (1L << 31));
       refused(t -> {
-        HandoutMessage.putGranted(t, region.handle(), bytes, 16, 7, TOKEN);
+        HandoutMessage.putGranted(t, region.handle(), bytes, 16, 7, TOKEN, PEER);
         t.setMr(HandoutMessage.PEER_SPACE_MR, 1L << 40);
       }, "in space " + (1L << 40));
       refused(t -> HandoutMessage.putGranted(t, (pid + 1) << 32 | (region.handle() & 0xFFFF_FFFFL), bytes, 16, 7,
-          TOKEN), "cannot map");
-      refused(t -> HandoutMessage.putGranted(t, pid << 32 | 0x7FFF_FFF0L, bytes, 16, 7, TOKEN), "cannot map");
-      refused(t -> HandoutMessage.putGranted(t, blank.handle(), bytes, 16, 7, TOKEN), "holds no queue");
-      refused(t -> HandoutMessage.putGranted(t, smaller.handle(), HandoutMessage.regionBytes(32), 32, 7, TOKEN),
+          TOKEN, PEER), "cannot map");
+      refused(t -> HandoutMessage.putGranted(t, pid << 32 | 0x7FFF_FFF0L, bytes, 16, 7, TOKEN, PEER), "cannot map");
+      refused(t -> HandoutMessage.putGranted(t, blank.handle(), bytes, 16, 7, TOKEN, PEER), "holds no queue");
+      refused(t -> HandoutMessage.putGranted(t, smaller.handle(), HandoutMessage.regionBytes(32), 32, 7, TOKEN, PEER),
           "16 slots, where the grant says 32");
-      refused(t -> HandoutMessage.putGranted(t, region.handle(), HandoutMessage.regionBytes(32), 32, 7, TOKEN),
+      refused(t -> HandoutMessage.putGranted(t, region.handle(), HandoutMessage.regionBytes(32), 32, 7, TOKEN, PEER),
           "cannot map");
     }
   }
@@ -133,7 +140,8 @@ class QueueClientReplyTest {
   @DisplayName("refuses a region whose token is not the grant's: the descriptor names another region now")
   void shouldRefuseARegionOfAnotherToken() {
     try (SharedRegion region = queueRegion(16, 16, TOKEN)) {
-      answer(t -> HandoutMessage.putGranted(t, region.handle(), HandoutMessage.regionBytes(16), 16, 7, TOKEN + 1));
+      answer(t -> HandoutMessage.putGranted(t, region.handle(), HandoutMessage.regionBytes(16), 16, 7, TOKEN + 1,
+          PEER));
       assertThatThrownBy(() -> QueueClient.openReceiver(me, fake, "q", WaitStrategy.SPIN))
           .isInstanceOfSatisfying(QueueHandoutException.class, e -> {
             assertThat(e.status()).isEqualTo(Status.STALE_ID);

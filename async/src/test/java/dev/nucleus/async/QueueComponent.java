@@ -3,6 +3,7 @@ package dev.nucleus.async;
 import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.ProcessComponent;
 import dev.nucleus.kernel.ProcessContext;
+import dev.nucleus.kernel.SharedRegion;
 import dev.nucleus.kernel.Status;
 import dev.nucleus.kernel.Timeout;
 import dev.nucleus.kernel.WaitStrategy;
@@ -26,6 +27,9 @@ import java.util.List;
  *   send-forever   sends until its receiver goes (PEER_DEAD) or it is killed
  *   receive        takes COUNT messages, checking each, then expects PEER_DEAD
  *   receive-hold   takes COUNT messages, checking each, then holds its end without taking more
+ *   bulk-send      sends COUNT blocks of a shared region it makes ({@link BulkBlocks}), then holds
+ *                  its end and the region open
+ *   bulk-receive   takes COUNT block messages, mapping and checking each block
  * args: probe RESULTS REQUEST...
  *   each REQUEST is sender:NAME or receiver:NAME; one line per request goes to the file RESULTS:
  *   "sender:NAME OK" or "sender:NAME STATUS message"
@@ -54,6 +58,16 @@ public final class QueueComponent implements ProcessComponent {
     final WaitStrategy strategy = WaitStrategy.valueOf(args.get(2));
     final long seed = Long.parseLong(args.get(3));
     final long count = Long.parseLong(args.get(4));
+    if (role.equals("bulk-send")) {
+      final SharedRegion region = BulkBlocks.send(QueueClient.openSender(self, broker, queue, strategy), seed,
+          (int) count);
+      try (region) {
+        return hold();
+      }
+    }
+    if (role.equals("bulk-receive")) {
+      return BulkBlocks.receive(QueueClient.openReceiver(self, broker, queue, strategy), (int) count);
+    }
     try (StreamCounters counters = new StreamCounters(Path.of(args.get(5)))) {
       if (role.startsWith("send")) {
         final QueueSender sender = QueueClient.openSender(self, broker, queue, strategy);

@@ -6,6 +6,7 @@ import dev.nucleus.async.QueueSender;
 import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.WaitStrategy;
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 /**
  * How the ends of a broker-made queue attach, in one place, so that every end of such a queue,
@@ -35,21 +36,31 @@ public final class BrokerEnds {
    * @param self the thread that will send, and the only one that may use the end (it notifies a
    *     receiver asleep in a waitset)
    * @param receiverSpace the space number of the receiving end
+   * @param receiverPid the process of the receiving end, as the broker knows it ({@link
+   *     QueueSender#peerPid()})
    * @param strategy how to wait for room
-   * @throws IllegalArgumentException if the segment holds no valid queue
+   * @throws IllegalArgumentException if the segment holds no valid queue, or the pid is not positive
    */
-  public static QueueSender sender(MemorySegment segment, IpcThread self, int receiverSpace, WaitStrategy strategy) {
-    return QueueSender.attach(segment, doorbell(), strategy, self, receiverSpace);
+  public static QueueSender sender(MemorySegment segment, IpcThread self, int receiverSpace, long receiverPid,
+      WaitStrategy strategy) {
+    final RingSender sender = new RingSender(segment, doorbell(), strategy, Objects.requireNonNull(self, "self"),
+        receiverSpace);
+    sender.vouchPeer(receiverPid);
+    return sender;
   }
 
   /**
    * The receiving end of the queue in {@code segment}.
    *
    * @param segment the queue's memory, mapped for this end
+   * @param senderPid the process of the sending end, as the broker knows it ({@link
+   *     QueueReceiver#peerPid()})
    * @param strategy how to wait for a message
-   * @throws IllegalArgumentException if the segment holds no valid queue
+   * @throws IllegalArgumentException if the segment holds no valid queue, or the pid is not positive
    */
-  public static QueueReceiver receiver(MemorySegment segment, WaitStrategy strategy) {
-    return QueueReceiver.attach(segment, doorbell(), strategy);
+  public static QueueReceiver receiver(MemorySegment segment, long senderPid, WaitStrategy strategy) {
+    final RingReceiver receiver = new RingReceiver(segment, doorbell(), strategy);
+    receiver.vouchPeer(senderPid);
+    return receiver;
   }
 }

@@ -24,6 +24,9 @@ import java.nio.charset.StandardCharsets;
  *  MR7                  little-endian; the     MR3  SLOTS_MR       u64 the queue's SLOT_COUNT
  *                       unused bytes 0         MR4  PEER_SPACE_MR  u64 the other end's space number
  *                                              MR5  TOKEN_MR       u64 the region's token
+ *                                              MR6  PEER_PID_MR    u64 the other end's process (pid):
+ *                                                   what handles of shared regions in its
+ *                                                   messages are checked against
  *                                              else:
  *                                              MR1  REASON_MR      u64 a REASON_ code
  *
@@ -61,8 +64,10 @@ public final class HandoutMessage {
   public static final int PEER_SPACE_MR = 4;
   /** Reply on OK: the region's token. */
   public static final int TOKEN_MR = 5;
+  /** Reply on OK: the pid of the process that holds the other end (the root's for a thread space). */
+  public static final int PEER_PID_MR = 6;
   /** Untyped words of an OK reply. */
-  public static final int OK_WORDS = 5;
+  public static final int OK_WORDS = 6;
   /** Bytes after the queue in its region: the token's line. */
   public static final int TOKEN_LINE = 64;
   /** Reply on an error: why. */
@@ -169,13 +174,15 @@ public final class HandoutMessage {
   }
 
   /** Writes an OK reply into the registers. */
-  public static void putGranted(IpcThread t, long handle, long bytes, int slots, int peerSpace, long token) {
+  public static void putGranted(IpcThread t, long handle, long bytes, int slots, int peerSpace, long token,
+      long peerPid) {
     t.setTag(MessageTag.of(Status.OK, OK_WORDS));
     t.setMr(HANDLE_MR, handle);
     t.setMr(BYTES_MR, bytes);
     t.setMr(SLOTS_MR, slots);
     t.setMr(PEER_SPACE_MR, peerSpace);
     t.setMr(TOKEN_MR, token);
+    t.setMr(PEER_PID_MR, peerPid);
   }
 
   /** Writes an error reply into the registers: {@code code} a Status code without phase. */

@@ -102,6 +102,9 @@ abstract class QueueEnd {
    */
   private final boolean neverSleeps;
 
+  /** The peer's process as the queue's broker vouched for it, or -1: see {@link #peerPid()}. */
+  private long peerPid = -1;
+
   /** OK, or the final status of this end. */
   int status = Status.OK;
   /** Why the status is not OK; null while it is. */
@@ -141,6 +144,27 @@ abstract class QueueEnd {
    */
   public final boolean neverSleeps() {
     return neverSleeps;
+  }
+
+  /**
+   * The process that holds the other end, as the broker that made the queue told this end; -1 if
+   * none did (see {@link dev.nucleus.async.QueueSender#peerPid()}).
+   */
+  public final long peerPid() {
+    return peerPid;
+  }
+
+  /**
+   * Records the process of the other end, which the broker that made the queue knows: once, before
+   * the end reaches its user.
+   *
+   * @throws IllegalArgumentException if {@code pid} is not positive
+   */
+  final void vouchPeer(long pid) {
+    if (pid < 1) {
+      throw new IllegalArgumentException("a peer's pid is positive, not " + pid);
+    }
+    peerPid = pid;
   }
 
   // --- the wait loop ---------------------------------------------------------------------------
