@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -36,9 +37,26 @@ class ProtocolModelTest {
   /** The models (docs/model.md), relative to the kernel module (failsafe's working directory). */
   private static final SpinModel SPIN = new SpinModel(Path.of("src/test/promela"), 200_000, 2048);
 
+  /** Every check of this class, started two at a time before the first test (SpinModel.ahead). */
+  private static SpinModel.Ahead ahead;
+
   @BeforeAll
-  static void toolsPresent() {
+  static void startChecks() {
     SpinModel.assumeToolsPresent();
+    ahead = SPIN.ahead(Stream.concat(scenarios(), mutations()).map(a -> run(a.get())).toList(), STEP_LIMIT);
+  }
+
+  @AfterAll
+  static void stopChecks() throws InterruptedException {
+    if (ahead != null) {
+      ahead.close();
+    }
+  }
+
+  /** A scenario's or mutation's check: its model and its defines (arguments 1 and 2). */
+  private static SpinModel.Run run(Object[] arguments) {
+    return new SpinModel.Run((String) arguments[1],
+        ((List<?>) arguments[2]).stream().map(String.class::cast).toList());
   }
 
   /** The scenarios that must hold every property: name, model, defines. */
@@ -90,7 +108,8 @@ class ProtocolModelTest {
   @DisplayName("holds every property, searched exhaustively:")
   @Timeout(400)
   void holds(String name, String model, List<String> defines) throws Exception {
-    SPIN.assertHolds(model, defines, STEP_LIMIT);
+    final SpinModel.Run run = new SpinModel.Run(model, defines);
+    SpinModel.assertHolds(run, ahead.result(run));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -98,7 +117,7 @@ class ProtocolModelTest {
   @DisplayName("catches the mutation:")
   @Timeout(400)
   void catches(String name, String model, List<String> defines) throws Exception {
-    final SpinModel.Result r = SPIN.check(model, defines, STEP_LIMIT);
+    final SpinModel.Result r = ahead.result(new SpinModel.Run(model, defines));
     System.out.printf("SPIN %s %s: %s%n", model, defines, r.figures());
     assertThat(r.errors()).as("SPIN must report the mutation\n%s", r.output()).isPositive();
     assertThat(r.firstError()).matches("assertion violated.*|invalid end state");

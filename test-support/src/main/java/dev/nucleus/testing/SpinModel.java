@@ -8,8 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -116,8 +122,18 @@ public record SpinModel(Path models, int maxDepth, int memoryLimitMb) {
    * @throws InterruptedException if interrupted while a step runs
    */
   public void assertHolds(String model, List<String> defines, Duration limit) throws IOException, InterruptedException {
-    final Result r = check(model, defines, limit);
-    System.out.printf("SPIN %s %s: %s%n", model, defines, r.figures());
+    assertHolds(new Run(model, defines), check(model, defines, limit));
+  }
+
+  /**
+   * As {@link #assertHolds(String, List, Duration)}, on the result of a check made already (by
+   * {@link #ahead}).
+   *
+   * @param run what was checked
+   * @param r its result
+   */
+  public static void assertHolds(Run run, Result r) {
+    System.out.printf("SPIN %s %s: %s%n", run.model(), run.defines(), r.figures());
     assertThat(r.errors()).as("errors found by SPIN (%s)\n%s", r.firstError(), r.output()).isZero();
     assertThat(r.exhaustive()).as("the search was complete\n%s", r.output()).isTrue();
   }
@@ -136,10 +152,105 @@ public record SpinModel(Path models, int maxDepth, int memoryLimitMb) {
    */
   public void assertCatches(String model, List<String> defines, Duration limit, String expected)
       throws IOException, InterruptedException {
-    final Result r = check(model, defines, limit);
-    System.out.printf("SPIN %s %s: %s%n", model, defines, r.figures());
+    assertCatches(new Run(model, defines), check(model, defines, limit), expected);
+  }
+
+  /**
+   * As {@link #assertCatches(String, List, Duration, String)}, on the result of a check made
+   * already (by {@link #ahead}).
+   *
+   * @param run what was checked
+   * @param r its result
+   * @param expected the start of the error the mutation must cause
+   */
+  public static void assertCatches(Run run, Result r, String expected) {
+    System.out.printf("SPIN %s %s: %s%n", run.model(), run.defines(), r.figures());
     assertThat(r.errors()).as("SPIN must report the mutation\n%s", r.output()).isPositive();
     assertThat(r.firstError()).as("the error the mutation must cause\n%s", r.output()).startsWith(expected);
+  }
+
+  /**
+   * One check: a model file of {@link #models()} and a scenario's defines.
+   *
+   * @param model the file
+   * @param defines the defines, each "NAME" or "NAME=VALUE"
+   */
+  public record Run(String model, List<String> defines) {
+
+    /**
+     * The run, its defines copied.
+     *
+     * @param model the file
+     * @param defines the defines
+     */
+    public Run {
+      defines = List.copyOf(defines);
+    }
+  }
+
+  /**
+   * Starts every check of {@code runs} now, {@link Ahead#PARALLELISM} at a time, in their order, so
+   * that a model test's cases, which each wait for their own ({@link Ahead#result}), take half the
+   * time on this project's 2-core machines: each check is one process at a time (spin, the
+   * compiler, pan), and a test class runs its cases one after the other. For a model test's
+   * {@code @BeforeAll}; close the result in its {@code @AfterAll}.
+   *
+   * @param runs the checks, in the order the tests will want them
+   * @param limit the bound on each step of each check
+   * @return the checks in flight
+   */
+  public Ahead ahead(List<Run> runs, Duration limit) {
+    return new Ahead(this, runs, limit);
+  }
+
+  /**
+   * Checks started ahead of the tests that judge them ({@link #ahead}). Thread-safe.
+   */
+  public static final class Ahead implements AutoCloseable {
+
+    /** Checks at a time: one per core of the machines this project's suite runs on. */
+    public static final int PARALLELISM = 2;
+
+    private final ExecutorService pool;
+    private final Map<Run, Future<Result>> started = new LinkedHashMap<>();
+
+    private Ahead(SpinModel spin, List<Run> runs, Duration limit) {
+      pool = Executors.newFixedThreadPool(PARALLELISM, Thread.ofPlatform().daemon().name("spin-ahead-", 0).factory());
+      for (Run run : runs) {
+        started.putIfAbsent(run, pool.submit(() -> spin.check(run.model(), run.defines(), limit)));
+      }
+      pool.shutdown();
+    }
+
+    /**
+     * Waits for the check of {@code run}.
+     *
+     * @param run one of the runs started
+     * @return its figures
+     * @throws IllegalArgumentException if {@code run} was not started ahead
+     * @throws IllegalStateException if the check failed (spin or the compiler, a step's limit)
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public Result result(Run run) throws InterruptedException {
+      final Future<Result> f = started.get(run);
+      if (f == null) {
+        throw new IllegalArgumentException("no check of " + run + " was started ahead");
+      }
+      try {
+        return f.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("the check of " + run + " failed: " + e.getCause(), e.getCause());
+      }
+    }
+
+    /** Stops the checks still running or waiting (their processes are killed) and waits for them to go. */
+    @Override
+    public void close() throws InterruptedException {
+      pool.shutdownNow();
+      if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("SPIN checks did not stop within 60 s");
+      }
+    }
   }
 
   /**
@@ -207,7 +318,14 @@ public record SpinModel(Path models, int maxDepth, int memoryLimitMb) {
     final Path log = dir.resolve("step.log");
     final Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
-    if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+    final boolean ended;
+    try {
+      ended = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // a run given up leaves no process behind
+      throw e;
+    }
+    if (!ended) {
       p.destroyForcibly().waitFor();
       throw new IllegalStateException(String.join(" ", command) + " ran longer than " + limit);
     }

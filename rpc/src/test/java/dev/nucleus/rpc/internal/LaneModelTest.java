@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -36,9 +37,25 @@ class LaneModelTest {
   private static final String LOST = "invalid end state";
   private static final String ASSERTION = "assertion violated";
 
+  /** Every check of this class, started two at a time before the first test (SpinModel.ahead). */
+  private static SpinModel.Ahead ahead;
+
   @BeforeAll
-  static void toolsPresent() {
+  static void startChecks() {
     SpinModel.assumeToolsPresent();
+    ahead = SPIN.ahead(Stream.concat(scenarios(), mutations()).map(a -> run((List<?>) a.get()[1])).toList(),
+        STEP_LIMIT);
+  }
+
+  @AfterAll
+  static void stopChecks() throws InterruptedException {
+    if (ahead != null) {
+      ahead.close();
+    }
+  }
+
+  private static SpinModel.Run run(List<?> defines) {
+    return new SpinModel.Run(MODEL, defines.stream().map(String.class::cast).toList());
   }
 
   /** The scenarios that must hold every property: name, defines. */
@@ -70,7 +87,8 @@ class LaneModelTest {
   @DisplayName("holds every property, searched exhaustively:")
   @Timeout(200)
   void holds(String name, List<String> defines) throws Exception {
-    SPIN.assertHolds(MODEL, defines, STEP_LIMIT);
+    final SpinModel.Run run = run(defines);
+    SpinModel.assertHolds(run, ahead.result(run));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -78,6 +96,7 @@ class LaneModelTest {
   @DisplayName("catches the mutation:")
   @Timeout(200)
   void catches(String name, List<String> defines, String expected) throws Exception {
-    SPIN.assertCatches(MODEL, defines, STEP_LIMIT, expected);
+    final SpinModel.Run run = run(defines);
+    SpinModel.assertCatches(run, ahead.result(run), expected);
   }
 }
