@@ -21,6 +21,8 @@ abstract class PayloadSlots {
   private final long mask;
   /** Position of the message's first slot. */
   long first;
+  /** Offset in the segment of the first slot's payload, where every field of a one-slot message lies. */
+  private long firstPayload;
   /** Payload bytes, or -1 while this view shows no message. */
   int length = -1;
 
@@ -31,6 +33,7 @@ abstract class PayloadSlots {
 
   final void open(long firstPosition, int bytes) {
     first = firstPosition;
+    firstPayload = QueueDescriptor.slotOffset(firstPosition, mask) + QueueDescriptor.PAYLOAD_OFFSET;
     length = bytes;
   }
 
@@ -50,6 +53,9 @@ abstract class PayloadSlots {
     if ((at & (size - 1)) != 0) {
       throw new IllegalArgumentException("a " + size + "-byte field of a message must be at a multiple of " + size
           + ", not " + at);
+    }
+    if (at < PAYLOAD_SIZE) {
+      return firstPayload + at; // in the first slot (an aligned field never crosses one): no slot arithmetic
     }
     return QueueDescriptor.payloadOffset(first, mask, at);
   }
@@ -85,7 +91,10 @@ abstract class PayloadSlots {
   /** What a caller was told when it used the view with no message open. */
   abstract String noMessage();
 
+  // Unaligned layouts: field() has checked that the field is naturally aligned within the payload,
+  // and the ring's slots are 64-byte aligned (QueueDescriptor.validate), so the access is aligned;
+  // these layouts only spare each access the segment's own alignment check.
   static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
-  static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-  static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+  static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
+  static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 }

@@ -51,6 +51,11 @@ public final class RingSender extends QueueEnd implements QueueSender {
   private long cachedRead;
   /** Slots the claim in progress waits for room for. */
   private int needed;
+  /**
+   * RECEIVER_SPINS read as 1 once: it only ever goes from 0 to 1 (a receiver attached with SPIN
+   * writes it when it attaches), so the sender need not read it again.
+   */
+  private boolean receiverSpins;
 
   /**
    * The sender of the queue in {@code segment}.
@@ -144,7 +149,10 @@ public final class RingSender extends QueueEnd implements QueueSender {
     final long stamp = QueueDescriptor.firstStamp(first, claim.length);
     position = first + slots;
     claim.close();
-    if (QueueDescriptor.intOpaque(segment, QueueDescriptor.RECEIVER_SPINS_OFFSET) == 1) {
+    if (!receiverSpins) {
+      receiverSpins = QueueDescriptor.intOpaque(segment, QueueDescriptor.RECEIVER_SPINS_OFFSET) == 1;
+    }
+    if (receiverSpins) {
       QueueDescriptor.setStampRelease(segment, slot, stamp); // nobody to wake: no StoreLoad fence
     } else {
       QueueDescriptor.setStampVolatile(segment, slot, stamp);
