@@ -43,7 +43,8 @@ class ProtocolModelTest {
   @BeforeAll
   static void startChecks() {
     SpinModel.assumeToolsPresent();
-    ahead = SPIN.ahead(Stream.concat(scenarios(), mutations()).map(a -> run(a.get())).toList(), STEP_LIMIT);
+    ahead = SPIN.ahead(Stream.concat(scenarios(), mutations())
+        .map(a -> SpinModel.Run.of((String) a.get()[1], a.get()[2])).toList(), STEP_LIMIT);
   }
 
   @AfterAll
@@ -51,12 +52,6 @@ class ProtocolModelTest {
     if (ahead != null) {
       ahead.close();
     }
-  }
-
-  /** A scenario's or mutation's check: its model and its defines (arguments 1 and 2). */
-  private static SpinModel.Run run(Object[] arguments) {
-    return new SpinModel.Run((String) arguments[1],
-        ((List<?>) arguments[2]).stream().map(String.class::cast).toList());
   }
 
   /** The scenarios that must hold every property: name, model, defines. */

@@ -186,6 +186,19 @@ public record SpinModel(Path models, int maxDepth, int memoryLimitMb) {
     public Run {
       defines = List.copyOf(defines);
     }
+
+    /**
+     * The run of {@code model} with the defines a parameterized test's arguments hold as an
+     * {@code Object}: a list of strings.
+     *
+     * @param model the file
+     * @param defines a {@code List<String>}
+     * @return the run
+     * @throws ClassCastException if {@code defines} is not a list of strings
+     */
+    public static Run of(String model, Object defines) {
+      return new Run(model, ((List<?>) defines).stream().map(String.class::cast).toList());
+    }
   }
 
   /**

@@ -45,8 +45,8 @@ class RingModelTest {
   @BeforeAll
   static void startChecks() {
     SpinModel.assumeToolsPresent();
-    ahead = SPIN.ahead(Stream.concat(scenarios(), mutations()).map(a -> run((List<?>) a.get()[1])).toList(),
-        STEP_LIMIT);
+    ahead = SPIN.ahead(Stream.concat(scenarios(), mutations()).map(a -> SpinModel.Run.of(MODEL, a.get()[1]))
+        .toList(), STEP_LIMIT);
   }
 
   @AfterAll
@@ -54,10 +54,6 @@ class RingModelTest {
     if (ahead != null) {
       ahead.close();
     }
-  }
-
-  private static SpinModel.Run run(List<?> defines) {
-    return new SpinModel.Run(MODEL, defines.stream().map(String.class::cast).toList());
   }
 
   /** The scenarios that must hold every property: name, defines. */
@@ -119,7 +115,7 @@ class RingModelTest {
   @DisplayName("holds every property, searched exhaustively:")
   @Timeout(200)
   void holds(String name, List<String> defines) throws Exception {
-    final SpinModel.Run run = run(defines);
+    final SpinModel.Run run = new SpinModel.Run(MODEL, defines);
     SpinModel.assertHolds(run, ahead.result(run));
   }
 
@@ -128,7 +124,7 @@ class RingModelTest {
   @DisplayName("catches the mutation:")
   @Timeout(200)
   void catches(String name, List<String> defines, String expected) throws Exception {
-    final SpinModel.Run run = run(defines);
+    final SpinModel.Run run = new SpinModel.Run(MODEL, defines);
     SpinModel.assertCatches(run, ahead.result(run), expected);
   }
 

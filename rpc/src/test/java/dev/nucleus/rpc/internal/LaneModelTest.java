@@ -43,8 +43,8 @@ class LaneModelTest {
   @BeforeAll
   static void startChecks() {
     SpinModel.assumeToolsPresent();
-    ahead = SPIN.ahead(Stream.concat(scenarios(), mutations()).map(a -> run((List<?>) a.get()[1])).toList(),
-        STEP_LIMIT);
+    ahead = SPIN.ahead(Stream.concat(scenarios(), mutations()).map(a -> SpinModel.Run.of(MODEL, a.get()[1]))
+        .toList(), STEP_LIMIT);
   }
 
   @AfterAll
@@ -52,10 +52,6 @@ class LaneModelTest {
     if (ahead != null) {
       ahead.close();
     }
-  }
-
-  private static SpinModel.Run run(List<?> defines) {
-    return new SpinModel.Run(MODEL, defines.stream().map(String.class::cast).toList());
   }
 
   /** The scenarios that must hold every property: name, defines. */
@@ -87,7 +83,7 @@ class LaneModelTest {
   @DisplayName("holds every property, searched exhaustively:")
   @Timeout(200)
   void holds(String name, List<String> defines) throws Exception {
-    final SpinModel.Run run = run(defines);
+    final SpinModel.Run run = new SpinModel.Run(MODEL, defines);
     SpinModel.assertHolds(run, ahead.result(run));
   }
 
@@ -96,7 +92,7 @@ class LaneModelTest {
   @DisplayName("catches the mutation:")
   @Timeout(200)
   void catches(String name, List<String> defines, String expected) throws Exception {
-    final SpinModel.Run run = run(defines);
+    final SpinModel.Run run = new SpinModel.Run(MODEL, defines);
     SpinModel.assertCatches(run, ahead.result(run), expected);
   }
 }
