@@ -155,7 +155,7 @@ public final class QueueBroker implements AutoCloseable {
   public QueueSender openSender(IpcThread self, String name, WaitStrategy strategy) {
     Objects.requireNonNull(strategy, "strategy");
     final Opened o = open(self, name, true);
-    return BrokerEnds.sender(o.memory(), self, o.peerSpace(), o.peerPid(), strategy);
+    return BrokerEnds.sender(o.memory(), self, o.peerSpace(), o.peer()::pid, strategy);
   }
 
   /**
@@ -173,7 +173,7 @@ public final class QueueBroker implements AutoCloseable {
   public QueueReceiver openReceiver(IpcThread self, String name, WaitStrategy strategy) {
     Objects.requireNonNull(strategy, "strategy");
     final Opened o = open(self, name, false);
-    return BrokerEnds.receiver(o.memory(), o.peerPid(), strategy);
+    return BrokerEnds.receiver(o.memory(), o.peer()::pid, strategy);
   }
 
   /**
@@ -225,7 +225,7 @@ public final class QueueBroker implements AutoCloseable {
   // --- handing out -----------------------------------------------------------------------------
 
   /** A thread space's end, mapped for it, and where its other end is. */
-  private record Opened(MemorySegment memory, int peerSpace, long peerPid) {}
+  private record Opened(MemorySegment memory, int peerSpace, QueueSide peer) {}
 
   private Opened open(IpcThread self, String name, boolean sendingEnd) {
     Objects.requireNonNull(self, "self");
@@ -241,7 +241,7 @@ public final class QueueBroker implements AutoCloseable {
         final MemorySegment region = SharedRegion.map(g.region.handle(), 0, g.region.segment().byteSize(),
             Arena.ofAuto());
         return new Opened(region.asSlice(0, QueueMemory.bytesFor(g.slots)), g.peerSpace(sendingEnd),
-            g.peerPid(sendingEnd));
+            g.side(!sendingEnd));
       } catch (RuntimeException e) {
         g.takeBack(sendingEnd);
         throw e;

@@ -83,7 +83,7 @@ public final class QueueClient {
   public static QueueSender openSender(IpcThread self, long broker, String name, WaitStrategy strategy) {
     Objects.requireNonNull(strategy, "strategy");
     final Granted g = ask(self, broker, true, name);
-    return BrokerEnds.sender(g.memory(), self, g.peerSpace(), g.peerPid(), strategy);
+    return BrokerEnds.sender(g.memory(), self, g.peerSpace(), g::peerPid, strategy);
   }
 
   /**
@@ -101,7 +101,7 @@ public final class QueueClient {
   public static QueueReceiver openReceiver(IpcThread self, long broker, String name, WaitStrategy strategy) {
     Objects.requireNonNull(strategy, "strategy");
     final Granted g = ask(self, broker, false, name);
-    return BrokerEnds.receiver(g.memory(), g.peerPid(), strategy);
+    return BrokerEnds.receiver(g.memory(), g::peerPid, strategy);
   }
 
   /** What the broker handed out: the queue's memory, mapped here, and the other end's space and process. */
@@ -153,7 +153,7 @@ public final class QueueClient {
     if (peerSpace < 1 || peerSpace > ThreadId.MAX_SPACE) {
       throw malformed(end, "a grant whose other end is in space " + peerSpace);
     }
-    if (peerPid < 1 || peerPid > Integer.MAX_VALUE) {
+    if ((peerPid < 1 || peerPid > Integer.MAX_VALUE) && peerPid != -1) {
       throw malformed(end, "a grant whose other end is in process " + peerPid);
     }
     final MemorySegment region;

@@ -53,13 +53,9 @@ final class QueueGrant {
     return side(!sendingEnd).spaceNumber();
   }
 
-  /**
-   * The process of the other end's side: a process space's pid, or this process's for a thread
-   * space of the root.
-   */
+  /** The process of the other end's side now ({@link QueueSide#pid}: -1 while not known). */
   long peerPid(boolean sendingEnd) {
-    final QueueSide peer = side(!sendingEnd);
-    return peer.isProcess() ? peer.processSpace().pid() : ProcessHandle.current().pid();
+    return side(!sendingEnd).pid();
   }
 
   boolean handedOut(boolean sendingEnd) {

@@ -94,7 +94,10 @@ public interface QueueReceiver extends AutoCloseable {
    * dev.nucleus.kernel.SharedRegion}, as for LRPC: the peer sends the region's handle in a
    * message, and this side maps it with {@code SharedRegion.map(handle, peerPid(), bytes, arena)},
    * which refuses a handle of any other process. An end attached to memory directly ({@link
-   * #attach}) has no broker to vouch for its peer: -1, which no handle names.
+   * #attach}) has no broker to vouch for its peer: -1, which no handle names. -1 too while the
+   * other end's process space has no process yet (one started by other means, before it attaches):
+   * a root thread's end asks the broker each time, an end a process got over IPC keeps what the
+   * broker knew when it handed the end out. Never blocks; any thread.
    *
    * @return the peer's pid (this process's own when the other end is a thread space of it), or -1
    */

@@ -73,6 +73,14 @@ public final class QueueSide {
     return thread != null ? thread.isAlive() : process.isAlive();
   }
 
+  /**
+   * The process the side's space lives in: this process for a thread space; a process space's
+   * pid, or -1 while no process has attached to it (one started by other means). Never blocks.
+   */
+  long pid() {
+    return thread != null ? ProcessHandle.current().pid() : process.pid();
+  }
+
   /** The thread space, or null for a process side. */
   Space threadSpace() {
     return thread;

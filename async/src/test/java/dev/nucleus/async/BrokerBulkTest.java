@@ -77,6 +77,17 @@ class BrokerBulkTest {
   }
 
   @Test
+  @DisplayName("an end whose peer's process has not attached yet names no process (-1) rather than a wrong one")
+  void shouldNameNoProcessBeforeThePeerAttaches() {
+    final ProcessSpace waiting = system.kernel.openProcessSpace("not-yet", system.root); // no process started
+    system.broker.create("early", QueueSide.of(waiting), QueueSide.of(system.root), SLOTS);
+    final QueueReceiver receiver = system.broker.openReceiver(root, "early", WaitStrategy.BLOCK);
+
+    assertThat(waiting.pid()).isEqualTo(-1);
+    assertThat(receiver.peerPid()).as("asked of the broker while the process space has no process").isEqualTo(-1);
+  }
+
+  @Test
   @DisplayName("a handle in a message is mapped only as a region of the process the broker names")
   void shouldMapAHandleOnlyForThePeer() throws Exception {
     final ProcessSpace child = system.spawn("bulk-sender", system.root, "bulk-send", "bulk", "BLOCK", "63", "1",

@@ -80,6 +80,16 @@ class QueueClientReplyTest {
   }
 
   @Test
+  @DisplayName("takes a grant whose other end has no process yet, and names no process for it")
+  void shouldAttachAnEndWhosePeerHasNoProcessYet() {
+    try (SharedRegion region = queueRegion(16, 16, TOKEN)) {
+      answer(t -> HandoutMessage.putGranted(t, region.handle(), HandoutMessage.regionBytes(16), 16, 7, TOKEN, -1));
+      final QueueReceiver receiver = QueueClient.openReceiver(me, fake, "q", WaitStrategy.SPIN);
+      assertThat(receiver.peerPid()).isEqualTo(-1);
+    }
+  }
+
+  @Test
   @DisplayName("turns a refusal into its status and reason")
   void shouldReportARefusal() {
     answer(t -> HandoutMessage.putRefused(t, Status.NOT_PERMITTED, HandoutMessage.REASON_ALREADY_OPEN));

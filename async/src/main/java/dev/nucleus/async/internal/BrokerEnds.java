@@ -7,6 +7,7 @@ import dev.nucleus.kernel.IpcThread;
 import dev.nucleus.kernel.WaitStrategy;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * How the ends of a broker-made queue attach, in one place, so that every end of such a queue,
@@ -37,12 +38,12 @@ public final class BrokerEnds {
    *     receiver asleep in a waitset)
    * @param receiverSpace the space number of the receiving end
    * @param receiverPid the process of the receiving end, as the broker knows it ({@link
-   *     QueueSender#peerPid()})
+   *     QueueSender#peerPid()}): asked each time the end is
    * @param strategy how to wait for room
-   * @throws IllegalArgumentException if the segment holds no valid queue, or the pid is not positive
+   * @throws IllegalArgumentException if the segment holds no valid queue
    */
-  public static QueueSender sender(MemorySegment segment, IpcThread self, int receiverSpace, long receiverPid,
-      WaitStrategy strategy) {
+  public static QueueSender sender(MemorySegment segment, IpcThread self, int receiverSpace,
+      LongSupplier receiverPid, WaitStrategy strategy) {
     final RingSender sender = new RingSender(segment, doorbell(), strategy, Objects.requireNonNull(self, "self"),
         receiverSpace);
     sender.vouchPeer(receiverPid);
@@ -54,11 +55,11 @@ public final class BrokerEnds {
    *
    * @param segment the queue's memory, mapped for this end
    * @param senderPid the process of the sending end, as the broker knows it ({@link
-   *     QueueReceiver#peerPid()})
+   *     QueueReceiver#peerPid()}): asked each time the end is
    * @param strategy how to wait for a message
-   * @throws IllegalArgumentException if the segment holds no valid queue, or the pid is not positive
+   * @throws IllegalArgumentException if the segment holds no valid queue
    */
-  public static QueueReceiver receiver(MemorySegment segment, long senderPid, WaitStrategy strategy) {
+  public static QueueReceiver receiver(MemorySegment segment, LongSupplier senderPid, WaitStrategy strategy) {
     final RingReceiver receiver = new RingReceiver(segment, doorbell(), strategy);
     receiver.vouchPeer(senderPid);
     return receiver;

@@ -24,9 +24,10 @@ import java.nio.charset.StandardCharsets;
  *  MR7                  little-endian; the     MR3  SLOTS_MR       u64 the queue's SLOT_COUNT
  *                       unused bytes 0         MR4  PEER_SPACE_MR  u64 the other end's space number
  *                                              MR5  TOKEN_MR       u64 the region's token
- *                                              MR6  PEER_PID_MR    u64 the other end's process (pid):
- *                                                   what handles of shared regions in its
- *                                                   messages are checked against
+ *                                              MR6  PEER_PID_MR    u64 the other end's process (pid),
+ *                                                   or -1 while it has none yet: what handles
+ *                                                   of shared regions in its messages are
+ *                                                   checked against
  *                                              else:
  *                                              MR1  REASON_MR      u64 a REASON_ code
  *
@@ -64,7 +65,7 @@ public final class HandoutMessage {
   public static final int PEER_SPACE_MR = 4;
   /** Reply on OK: the region's token. */
   public static final int TOKEN_MR = 5;
-  /** Reply on OK: the pid of the process that holds the other end (the root's for a thread space). */
+  /** Reply on OK: the pid of the process that holds the other end (the root's for a thread space), or -1. */
   public static final int PEER_PID_MR = 6;
   /** Untyped words of an OK reply. */
   public static final int OK_WORDS = 6;

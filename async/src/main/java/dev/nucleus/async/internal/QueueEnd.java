@@ -13,6 +13,7 @@ import dev.nucleus.kernel.Timeout;
 import dev.nucleus.kernel.WaitStrategy;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * What the two ends of a queue have in common: the geometry read once at attach, the end's final
@@ -102,8 +103,8 @@ abstract class QueueEnd {
    */
   private final boolean neverSleeps;
 
-  /** The peer's process as the queue's broker vouched for it, or -1: see {@link #peerPid()}. */
-  private long peerPid = -1;
+  /** The peer's process as the queue's broker vouches for it (-1: unknown): see {@link #peerPid()}. */
+  private LongSupplier peerPid = () -> -1;
 
   /** OK, or the final status of this end. */
   int status = Status.OK;
@@ -147,24 +148,19 @@ abstract class QueueEnd {
   }
 
   /**
-   * The process that holds the other end, as the broker that made the queue told this end; -1 if
-   * none did (see {@link dev.nucleus.async.QueueSender#peerPid()}).
+   * The process that holds the other end, as the broker that made the queue tells this end; -1 if
+   * none does (see {@link dev.nucleus.async.QueueSender#peerPid()}).
    */
   public final long peerPid() {
-    return peerPid;
+    return peerPid.getAsLong();
   }
 
   /**
-   * Records the process of the other end, which the broker that made the queue knows: once, before
-   * the end reaches its user.
-   *
-   * @throws IllegalArgumentException if {@code pid} is not positive
+   * Takes the broker's word for the process of the other end: once, before the end reaches its
+   * user. {@code pid} answers a pid or -1 (not known), from any thread.
    */
-  final void vouchPeer(long pid) {
-    if (pid < 1) {
-      throw new IllegalArgumentException("a peer's pid is positive, not " + pid);
-    }
-    peerPid = pid;
+  final void vouchPeer(LongSupplier pid) {
+    peerPid = Objects.requireNonNull(pid, "pid");
   }
 
   // --- the wait loop ---------------------------------------------------------------------------
