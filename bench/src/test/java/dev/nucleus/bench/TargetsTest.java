@@ -297,6 +297,21 @@ class TargetsTest {
   }
 
   @Test
+  @DisplayName("queue ping-pong: judged against floor-c-spin; the detail adds the Java floor of the same JVMs where measured")
+  void queuePingPongIsJudgedAgainstTheCFloorWithTheJavaFloorTold() {
+    final String target = "queue-pingpong-process p50 <= 1.2x floor-c-spin";
+    final Targets.Verdict alone = verdict(
+        Targets.check(report(result("floor-c-spin", 400), result("queue-pingpong-process", 480)), Map.of()), target);
+    assertThat(alone.met()).isTrue();
+    assertThat(alone.detail()).as("no Java floor measured").isEqualTo("1.20x (480 / 400 ns)");
+
+    final Targets.Verdict told = verdict(Targets.check(report(result("floor-c-spin", 400),
+        result("floor-java-process-spin", 300), result("queue-pingpong-process", 490)), Map.of()), target);
+    assertThat(told.met()).as("judged on the C floor alone").isFalse();
+    assertThat(told.detail()).isEqualTo("1.23x (490 / 400 ns); 1.63x floor-java-process-spin (300 ns)");
+  }
+
+  @Test
   void aTargetIsJudgedOnlyWhenEverythingItComparesWasMeasured() {
     final List<Targets.Verdict> verdicts =
         Targets.check(
