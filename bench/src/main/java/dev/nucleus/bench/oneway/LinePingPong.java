@@ -61,7 +61,7 @@ public final class LinePingPong implements PingPong {
 
   @Override
   public String unavailableReason() {
-    return System.getProperty("os.name", "").toLowerCase().contains("linux") ? null : "shared regions need Linux";
+    return SharedRegions.unavailableReason();
   }
 
   @Override

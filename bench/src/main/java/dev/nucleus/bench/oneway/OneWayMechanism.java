@@ -122,10 +122,7 @@ public final class OneWayMechanism {
    * @return a short reason, or null
    */
   public String unavailableReason() {
-    if (name.equals(QUEUE_PROCESS) && !System.getProperty("os.name", "").toLowerCase().contains("linux")) {
-      return "shared regions need Linux";
-    }
-    return null;
+    return name.equals(QUEUE_PROCESS) ? SharedRegions.unavailableReason() : null;
   }
 
   /**

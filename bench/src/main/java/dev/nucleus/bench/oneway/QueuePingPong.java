@@ -70,7 +70,7 @@ public final class QueuePingPong implements PingPong {
 
   @Override
   public String unavailableReason() {
-    return System.getProperty("os.name", "").toLowerCase().contains("linux") ? null : "shared regions need Linux";
+    return SharedRegions.unavailableReason();
   }
 
   @Override
